@@ -1,0 +1,85 @@
+# dynalake: one Makefile, no recursion, objects under build/<mode>/.
+#   make            release binary build/release/dynalake
+#   make test       unit + integration under ASan/UBSan, then end-to-end
+#   make unit | integration | e2e | bench | format | clean
+
+PKGS := libmicrohttpd sqlite3 libcjson libcurl libcrypto expat zlib
+CC ?= cc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+
+WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings -Wundef \
+        -Wimplicit-fallthrough
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+               -MMD -MP -Iemulator -Iharness $(PKG_CFLAGS)
+
+MODE ?= release
+ifeq ($(MODE),test)
+MODE_CFLAGS := -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -DDYNALAKE_TESTING
+MODE_LDFLAGS := -fsanitize=address,undefined
+else
+MODE_CFLAGS := -O2 -g -DNDEBUG
+MODE_LDFLAGS :=
+endif
+
+OUT := build/$(MODE)
+LIB_SRCS := $(wildcard emulator/*.c emulator/*/*.c) \
+            $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(OUT)/%.o)
+MAIN_OBJ := $(OUT)/harness/main.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(OUT)/%)
+INTEG_SRCS := $(wildcard tests/integration/test_*.c)
+INTEG_BINS := $(INTEG_SRCS:%.c=$(OUT)/%)
+INTEG_HELPER := $(OUT)/tests/integration/helper/client.o
+
+.PHONY: all test unit integration e2e bench format clean
+all: $(OUT)/dynalake
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(MODE_CFLAGS) -c $< -o $@
+
+$(OUT)/libdynalake.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/dynalake: $(MAIN_OBJ) $(OUT)/libdynalake.a
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(OUT)/tests/unit/%: $(OUT)/tests/unit/%.o $(OUT)/libdynalake.a
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(OUT)/tests/integration/%: $(OUT)/tests/integration/%.o $(INTEG_HELPER) $(OUT)/libdynalake.a
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+test:
+	$(MAKE) MODE=test unit integration
+	$(MAKE) MODE=release e2e
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(SAN_ENV) $$t; done
+
+integration: $(INTEG_BINS)
+	@set -e; for t in $(INTEG_BINS); do echo "== $$t"; $(SAN_ENV) $$t; done
+
+e2e: $(OUT)/dynalake
+	DYNALAKE=$(abspath $(OUT)/dynalake) tests/e2e/run
+
+bench: $(OUT)/dynalake
+	scripts/bench
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,40 @@
+/* Growable byte buffer with a size cap and a sticky failure flag (after
+ * curl's dynbuf): appends past the cap are dropped and mark the buffer
+ * failed, so builders append freely and check buf_failed() once at the end.
+ * The content is always NUL-terminated, and the terminator is not counted. */
+#ifndef DYNALAKE_BUF_H
+#define DYNALAKE_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Default cap: larger than any single response dynalake builds. */
+#define BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+struct buf {
+    char *data;  /* owned; NULL until the first append */
+    size_t len;  /* bytes used, excluding the NUL terminator */
+    size_t cap;  /* bytes allocated */
+    size_t max;  /* the most len may ever reach */
+    bool failed; /* an append was dropped for exceeding max */
+};
+
+void buf_init(struct buf *b, size_t max); /* max 0 means BUF_DEFAULT_MAX */
+void buf_clear(struct buf *b);            /* frees the storage */
+void buf_reset(struct buf *b);            /* empties, keeps storage, clears failure */
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char ch);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool buf_failed(const struct buf *b);
+
+/* The content as a C string; "" when empty. Borrowed: valid until the next
+ * append or clear. */
+const char *buf_cstr(const struct buf *b);
+
+/* Hands the storage to the caller (free with free()) and empties b. Never
+ * returns NULL. */
+char *buf_detach(struct buf *b, size_t *len);
+
+#endif

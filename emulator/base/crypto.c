@@ -1,0 +1,139 @@
+/* Hashing, checksums and base64 behind one header; see crypto.h. */
+#include "base/crypto.h"
+
+#include "base/buf.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <zlib.h>
+
+void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
+{
+    unsigned int n = CRYPTO_SHA256_LEN;
+    EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
+                        size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN])
+{
+    unsigned int n = CRYPTO_SHA256_LEN;
+    HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &n);
+}
+
+void crypto_md5(const void *data, size_t len, uint8_t out[CRYPTO_MD5_LEN])
+{
+    unsigned int n = CRYPTO_MD5_LEN;
+    EVP_Digest(data, len, out, &n, EVP_md5(), NULL);
+}
+
+uint32_t crypto_crc32(const void *data, size_t len)
+{
+    uLong crc = crc32(0L, Z_NULL, 0);
+    const Bytef *p = data;
+    /* zlib takes uInt lengths; feed large inputs in slices. */
+    while (len > 0) {
+        uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
+        crc = crc32(crc, p, n);
+        p += n;
+        len -= n;
+    }
+    return (uint32_t)crc;
+}
+
+void crypto_hex(const uint8_t *bytes, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * len] = '\0';
+}
+
+bool crypto_equal(const void *a, const void *b, size_t len)
+{
+    const volatile unsigned char *x = a;
+    const volatile unsigned char *y = b;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < len; i++)
+        diff |= x[i] ^ y[i];
+    return diff == 0;
+}
+
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void crypto_base64_encode(const void *data, size_t len, struct buf *out)
+{
+    const unsigned char *p = data;
+    char quad[4];
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < len)
+            v |= p[i + 2];
+        quad[0] = b64_alphabet[(v >> 18) & 63];
+        quad[1] = b64_alphabet[(v >> 12) & 63];
+        quad[2] = i + 1 < len ? b64_alphabet[(v >> 6) & 63] : '=';
+        quad[3] = i + 2 < len ? b64_alphabet[v & 63] : '=';
+        buf_append(out, quad, 4);
+    }
+}
+
+static int b64_value(char ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0' + 52;
+    if (ch == '+')
+        return 62;
+    if (ch == '/')
+        return 63;
+    return -1;
+}
+
+/* Decodes one 4-character group; pad counts trailing '=' (0..2). */
+static int decode_quad(const char *q, bool is_last, struct buf *out)
+{
+    int pad = 0;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        int d;
+        if (q[i] == '=' && is_last && i >= 2) {
+            pad++;
+            d = 0;
+        } else {
+            d = pad ? -1 : b64_value(q[i]);
+        }
+        if (d < 0)
+            return -1;
+        v = (v << 6) | (uint32_t)d;
+    }
+    unsigned char bytes[3] = { (unsigned char)(v >> 16),
+                               (unsigned char)(v >> 8), (unsigned char)v };
+    buf_append(out, bytes, (size_t)(3 - pad));
+    return 0;
+}
+
+int crypto_base64_decode(const char *text, size_t len, struct buf *out)
+{
+    if (len % 4 != 0)
+        return -1;
+    for (size_t i = 0; i < len; i += 4) {
+        if (decode_quad(text + i, i + 4 == len, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void crypto_random(void *out, size_t len)
+{
+    if (RAND_bytes(out, (int)len) != 1)
+        abort();
+}

@@ -1,0 +1,36 @@
+/* Hashes, MACs, checksums and encodings, over OpenSSL's libcrypto and zlib;
+ * the only module that includes them. All functions are thread-safe. */
+#ifndef DYNALAKE_CRYPTO_H
+#define DYNALAKE_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPTO_SHA256_LEN 32
+#define CRYPTO_MD5_LEN 16
+
+struct buf;
+
+void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN]);
+void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
+                        size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN]);
+void crypto_md5(const void *data, size_t len, uint8_t out[CRYPTO_MD5_LEN]);
+uint32_t crypto_crc32(const void *data, size_t len);
+
+/* Lower-case hex of len bytes into out, which must hold 2 * len + 1. */
+void crypto_hex(const uint8_t *bytes, size_t len, char *out);
+
+/* Compares in time that depends only on len, for secrets and signatures. */
+bool crypto_equal(const void *a, const void *b, size_t len);
+
+/* Standard base64 (RFC 4648, with padding) appended to out. */
+void crypto_base64_encode(const void *data, size_t len, struct buf *out);
+/* Strict decoding of standard padded base64; -1 on any bad character or
+ * length, 0 on success with the bytes appended to out. */
+int crypto_base64_decode(const char *text, size_t len, struct buf *out);
+
+/* Random bytes from the OS generator. */
+void crypto_random(void *out, size_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/* cJSON helpers: bounded parsing that rejects trailing garbage, typed
+ * case-sensitive getters, and printing into a buf. Numbers from DynamoDB are
+ * strings on the wire and never pass through here as doubles. */
+#ifndef DYNALAKE_JSON_H
+#define DYNALAKE_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+/* Parses exactly len bytes; NULL if they are not one JSON value (trailing
+ * non-space bytes included). Caller frees with cJSON_Delete. */
+cJSON *json_parse(const char *text, size_t len);
+
+/* Member lookup by exact name; NULL when obj is not an object or lacks it. */
+const cJSON *json_get(const cJSON *obj, const char *name);
+/* The member's string, or NULL when absent or not a string. */
+const char *json_get_string(const cJSON *obj, const char *name);
+
+/* Appends v, unformatted, to b. */
+void json_write(struct buf *b, const cJSON *v);
+/* Appends s as a JSON string literal (quoted and escaped). */
+void json_write_string(struct buf *b, const char *s, size_t len);
+
+#endif
