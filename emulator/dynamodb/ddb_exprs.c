@@ -1,0 +1,113 @@
+/* One request's expressions; see ddb_exprs.h. */
+#include "dynamodb/ddb_exprs.h"
+
+#include "base/json.h"
+#include "dynamodb/ddb_input.h"
+#include "http/call.h"
+
+#include <string.h>
+
+struct expr_member {
+    enum ddb_exprs_allowed flag;
+    const char *member;
+    enum ddb_expr_kind kind;
+};
+
+static const struct expr_member members[] = {
+    { DDB_EXPRS_KEY_CONDITION, "KeyConditionExpression",
+      DDB_EXPR_KEY_CONDITION },
+    { DDB_EXPRS_CONDITION, "ConditionExpression", DDB_EXPR_CONDITION },
+    { DDB_EXPRS_UPDATE, "UpdateExpression", DDB_EXPR_UPDATE },
+    { DDB_EXPRS_FILTER, "FilterExpression", DDB_EXPR_FILTER },
+    { DDB_EXPRS_PROJECTION, "ProjectionExpression", DDB_EXPR_PROJECTION },
+};
+
+static struct ddb_expr **slot_of(struct ddb_exprs *x, enum ddb_exprs_allowed f)
+{
+    switch (f) {
+    case DDB_EXPRS_CONDITION:
+        return &x->condition;
+    case DDB_EXPRS_UPDATE:
+        return &x->update;
+    case DDB_EXPRS_PROJECTION:
+        return &x->projection;
+    case DDB_EXPRS_FILTER:
+        return &x->filter;
+    case DDB_EXPRS_KEY_CONDITION:
+        return &x->key_condition;
+    }
+    return NULL;
+}
+
+/* AWS refuses placeholder maps on a request that has no expression. */
+static int check_maps_need_expressions(struct call *c, bool any,
+                                       const cJSON *names,
+                                       const cJSON *values)
+{
+    if (any)
+        return 0;
+    if (names)
+        return call_fail(c, AWS_ERR_VALIDATION, "ExpressionAttributeNames "
+                         "can only be specified when using expressions");
+    if (values)
+        return call_fail(c, AWS_ERR_VALIDATION, "ExpressionAttributeValues "
+                         "can only be specified when using expressions");
+    return 0;
+}
+
+static int compile_members(struct call *c, unsigned allowed,
+                           struct ddb_exprs *x, bool *any)
+{
+    char err[1024];
+    *any = false;
+    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
+        const char *text;
+        if (!(allowed & members[i].flag))
+            continue;
+        if (ddb_input_string(c, c->input, members[i].member, &text) < 0)
+            return -1;
+        if (text == NULL)
+            continue;
+        *any = true;
+        if (ddb_expr_compile(members[i].kind, text, &x->env,
+                             slot_of(x, members[i].flag), err,
+                             sizeof err) < 0)
+            return call_fail(c, AWS_ERR_VALIDATION, "%s", err);
+    }
+    return 0;
+}
+
+int ddb_exprs_compile(struct call *c, unsigned allowed, struct ddb_exprs *x)
+{
+    memset(x, 0, sizeof *x);
+    const cJSON *names;
+    const cJSON *values;
+    char err[1024];
+    if (ddb_input_object(c, c->input, "ExpressionAttributeNames", &names) < 0 ||
+        ddb_input_object(c, c->input, "ExpressionAttributeValues", &values) <
+            0)
+        return -1;
+    /* Values are normalized in place; the request body is the call's. */
+    cJSON *mutable_values = (cJSON *)values;
+    if (ddb_expr_env_init(&x->env, names, mutable_values, err, sizeof err) <
+        0)
+        return call_fail(c, AWS_ERR_VALIDATION, "%s", err);
+    bool any;
+    if (compile_members(c, allowed, x, &any) < 0 ||
+        check_maps_need_expressions(c, any, names, values) < 0)
+        return -1;
+    if (ddb_expr_env_check_unused(&x->env, err, sizeof err) < 0)
+        return call_fail(c, AWS_ERR_VALIDATION, "%s", err);
+    return 0;
+}
+
+void ddb_exprs_clear(struct ddb_exprs *x)
+{
+    ddb_expr_free(x->condition);
+    ddb_expr_free(x->update);
+    ddb_expr_free(x->projection);
+    ddb_expr_free(x->filter);
+    ddb_expr_free(x->key_condition);
+    ddb_expr_env_clear(&x->env);
+    memset(x, 0, sizeof *x);
+}

@@ -1,0 +1,126 @@
+/* Item writes inside a transaction; see ddb_write.h. Everything slow that
+ * does not need the current item (parsing, validation, expression
+ * compilation) happened before the write lock was taken; what is left here
+ * is the read-modify-write that must be atomic. */
+#include "dynamodb/ddb_write.h"
+
+#include "base/buf.h"
+#include "base/json.h"
+#include "dynamodb/ddb_catalog.h"
+#include "dynamodb/ddb_expr.h"
+#include "dynamodb/ddb_value.h"
+#include "store/store_ddb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static enum store_result abort_with(struct ddb_write *w, enum aws_err err,
+                                    const char *message)
+{
+    w->err = err;
+    snprintf(w->message, sizeof w->message, "%s", message);
+    return STORE_ABORT;
+}
+
+/* Reads the current item into w->old (NULL when absent). */
+static enum store_result read_old(struct store_tx *tx, struct ddb_write *w)
+{
+    struct buf text;
+    buf_init(&text, 0);
+    struct store_ddb_key key = ddb_key_store(w->key);
+    enum store_result res = store_ddb_item_get(tx, w->def->id, &key, &text);
+    if (res == STORE_OK) {
+        w->old = json_parse(text.data, text.len);
+        if (w->old == NULL)
+            res = STORE_ERROR;
+    } else if (res == STORE_NOT_FOUND) {
+        res = STORE_OK;
+    }
+    buf_clear(&text);
+    return res;
+}
+
+static bool needs_old(const struct ddb_write *w)
+{
+    return w->condition || w->want_old || w->kind == DDB_WRITE_UPDATE;
+}
+
+static enum store_result test_condition(struct ddb_write *w)
+{
+    bool ok;
+    if (w->condition == NULL)
+        return STORE_OK;
+    if (ddb_expr_test(w->condition, w->old, &ok, w->message,
+                      sizeof w->message) < 0) {
+        w->err = AWS_ERR_VALIDATION;
+        return STORE_ABORT;
+    }
+    return ok ? STORE_OK : STORE_CONDITION_FAILED;
+}
+
+/* Computes w->new_item from the old item (or the key) and the update. */
+static enum store_result compute_update(struct ddb_write *w)
+{
+    w->new_item = w->old ? cJSON_Duplicate(w->old, true)
+                         : cJSON_Duplicate(w->key_map, true);
+    if (w->update &&
+        ddb_expr_update(w->update, w->new_item, w->message,
+                        sizeof w->message) < 0) {
+        w->err = AWS_ERR_VALIDATION;
+        return STORE_ABORT;
+    }
+    if (ddb_item_size(w->new_item) > DDB_MAX_ITEM_BYTES)
+        return abort_with(w, AWS_ERR_VALIDATION, "Item size to update has "
+                          "exceeded the maximum allowed size");
+    return STORE_OK;
+}
+
+static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
+                                    const cJSON *item)
+{
+    char *text = cJSON_PrintUnformatted(item);
+    if (text == NULL)
+        return STORE_ERROR;
+    struct store_ddb_key key = ddb_key_store(w->key);
+    enum store_result res = store_ddb_item_put(tx, w->def->id, &key, text,
+                                               strlen(text),
+                                               ddb_item_size(item));
+    free(text);
+    return res;
+}
+
+enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
+{
+    /* The runner may retry a transaction: start from a clean slate. */
+    ddb_write_clear(w);
+    if (w->def->is_deleted)
+        return STORE_NOT_FOUND;
+    enum store_result res = STORE_OK;
+    if (needs_old(w))
+        res = read_old(tx, w);
+    if (res == STORE_OK)
+        res = test_condition(w);
+    if (res != STORE_OK)
+        return res;
+    switch (w->kind) {
+    case DDB_WRITE_PUT:
+        return store_item(tx, w, w->item);
+    case DDB_WRITE_UPDATE:
+        res = compute_update(w);
+        return res == STORE_OK ? store_item(tx, w, w->new_item) : res;
+    case DDB_WRITE_DELETE: {
+        struct store_ddb_key key = ddb_key_store(w->key);
+        return store_ddb_item_delete(tx, w->def->id, &key);
+    }
+    }
+    return STORE_ERROR;
+}
+
+void ddb_write_clear(struct ddb_write *w)
+{
+    cJSON_Delete(w->old);
+    cJSON_Delete(w->new_item);
+    w->old = NULL;
+    w->new_item = NULL;
+}

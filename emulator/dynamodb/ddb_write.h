@@ -1,0 +1,48 @@
+/* One item write inside a storage transaction: read the current item when
+ * needed, test the condition, compute the new item (put, update or delete),
+ * enforce the item size limit, and store the outcome. PutItem, UpdateItem,
+ * DeleteItem, and (later) batches and transactions all write through here,
+ * which makes it the one place where a change of an item is known in full,
+ * old image and new. */
+#ifndef DYNALAKE_DDB_WRITE_H
+#define DYNALAKE_DDB_WRITE_H
+
+#include "dynamodb/ddb_key.h"
+#include "http/aws_error.h"
+#include "store/store.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+struct ddb_expr;
+struct ddb_table_def;
+
+enum ddb_write_kind { DDB_WRITE_PUT, DDB_WRITE_UPDATE, DDB_WRITE_DELETE };
+
+struct ddb_write {
+    /* What to do; all borrowed. */
+    enum ddb_write_kind kind;
+    const struct ddb_table_def *def;
+    const struct ddb_key *key;
+    const cJSON *item;                /* PUT: the new item */
+    const cJSON *key_map;             /* UPDATE: the Key, seeds a new item */
+    const struct ddb_expr *condition; /* may be NULL */
+    const struct ddb_expr *update;    /* UPDATE: may be NULL */
+    bool want_old;                    /* keep the old item for the reply */
+
+    /* What happened; owned, freed by ddb_write_clear. */
+    cJSON *old;          /* the item before, when read and present */
+    cJSON *new_item;     /* UPDATE: the item after */
+    enum aws_err err;    /* set when the result is STORE_ABORT */
+    char message[1024];  /* for err, or for a failed condition */
+};
+
+/* Runs the write in tx. STORE_OK when stored; STORE_CONDITION_FAILED when
+ * the condition was false (w->old holds the item, if any); STORE_NOT_FOUND
+ * when the table was deleted meanwhile; STORE_ABORT with w->err and
+ * w->message for a bad update; STORE_ERROR from storage. */
+enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w);
+
+void ddb_write_clear(struct ddb_write *w);
+
+#endif

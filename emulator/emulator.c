@@ -1,0 +1,95 @@
+/* Start, reset and stop of the whole emulator; see emulator.h. */
+#include "emulator.h"
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "dynamodb/ddb_catalog.h"
+#include "dynamodb/ddb_table.h"
+#include "http/server.h"
+#include "state.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+void emulator_config_init(struct emulator_config *cfg)
+{
+    *cfg = (struct emulator_config){
+        .host = "127.0.0.1",
+        .port = 4566,
+        .iam_mode = EMULATOR_IAM_OFF,
+    };
+}
+
+static char *copy_or(const char *s, const char *fallback)
+{
+    return xstrdup(s ? s : fallback);
+}
+
+static unsigned default_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 ? (unsigned)cores : 2;
+}
+
+struct emulator *emulator_start(const struct emulator_config *cfg)
+{
+    mem_install_cjson_hooks();
+    struct emulator *emu = xcalloc(1, sizeof *emu);
+    emu->cfg = *cfg;
+    emu->cfg.host = copy_or(cfg->host, "127.0.0.1");
+    emu->cfg.data_dir = cfg->data_dir ? xstrdup(cfg->data_dir) : NULL;
+    emu->region = copy_or(cfg->region, "us-east-1");
+    emu->account = copy_or(cfg->account, "000000000000");
+    emu->cfg.region = emu->region;
+    emu->cfg.account = emu->account;
+    clock_init(&emu->clock);
+    emu->started_ms = clock_real_ms();
+    emu->catalog = ddb_catalog_new();
+    emu->store = store_open(emu->cfg.data_dir);
+    if (emu->store == NULL || ddb_table_load(emu) < 0) {
+        emulator_stop(emu);
+        return NULL;
+    }
+    emu->server = server_start(emu, emu->cfg.host, cfg->port,
+                               cfg->threads ? cfg->threads
+                                            : default_threads());
+    if (emu->server == NULL) {
+        emulator_stop(emu);
+        return NULL;
+    }
+    return emu;
+}
+
+uint16_t emulator_port(const struct emulator *emu)
+{
+    return server_port(emu->server);
+}
+
+static enum store_result wipe(struct store_tx *tx, void *arg)
+{
+    struct emulator *emu = arg;
+    enum store_result res = store_wipe_in(tx);
+    if (res == STORE_OK)
+        ddb_catalog_clear(emu->catalog);
+    return res;
+}
+
+int emulator_reset(struct emulator *emu)
+{
+    return store_write(emu->store, wipe, emu) == STORE_OK ? 0 : -1;
+}
+
+void emulator_stop(struct emulator *emu)
+{
+    if (emu == NULL)
+        return;
+    server_stop(emu->server);
+    store_close(emu->store);
+    ddb_catalog_free(emu->catalog);
+    free((char *)emu->cfg.host);
+    free((char *)emu->cfg.data_dir);
+    free(emu->region);
+    free(emu->account);
+    free(emu);
+}

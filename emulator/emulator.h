@@ -1,0 +1,47 @@
+/* The public entry to the emulator: configure it, start it on a port (0 picks
+ * a free one), learn the port, reset its state, stop it. Everything the
+ * harness and the tests know of the emulator is here. */
+#ifndef DYNALAKE_EMULATOR_H
+#define DYNALAKE_EMULATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum emulator_iam_mode {
+    EMULATOR_IAM_OFF,     /* any well-formed credentials are accepted */
+    EMULATOR_IAM_AUDIT,   /* decide and record, but allow */
+    EMULATOR_IAM_ENFORCE  /* deny what the policies do not allow */
+};
+
+struct emulator_config {
+    const char *host;      /* address to bind; NULL means 127.0.0.1 */
+    uint16_t port;         /* 0 picks a free port */
+    const char *data_dir;  /* NULL: in memory, gone at stop */
+    const char *region;    /* NULL means us-east-1 */
+    const char *account;   /* NULL means 000000000000 */
+    unsigned threads;      /* HTTP worker threads; 0 means one per core */
+    enum emulator_iam_mode iam_mode;
+};
+
+struct emulator;
+
+/* Fills cfg with the defaults described above. */
+void emulator_config_init(struct emulator_config *cfg);
+
+/* Opens storage and starts serving. Returns NULL, with the reason logged,
+ * when the port cannot be bound or the data directory cannot be opened.
+ * The strings in cfg are copied. Free with emulator_stop. */
+struct emulator *emulator_start(const struct emulator_config *cfg);
+
+/* The port actually bound (useful after asking for port 0). */
+uint16_t emulator_port(const struct emulator *emu);
+
+/* Deletes every table, item, stream and object, and rewinds nothing else:
+ * the clock keeps its offset. Returns 0 or -1. */
+int emulator_reset(struct emulator *emu);
+
+/* Stops serving, waits for requests in flight, closes storage and frees
+ * everything. NULL is accepted. */
+void emulator_stop(struct emulator *emu);
+
+#endif

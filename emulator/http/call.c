@@ -1,0 +1,85 @@
+/* Request view and response under construction; see call.h. */
+#include "http/call.h"
+
+#include "base/json.h"
+#include "base/mem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Responses are bounded by the largest page AWS builds (16 MB for
+ * BatchGetItem) plus room for S3 objects returned whole. */
+#define CALL_MAX_RESPONSE_BYTES ((size_t)1 << 30)
+
+void call_init(struct call *c, struct emulator *emu)
+{
+    memset(c, 0, sizeof *c);
+    c->emu = emu;
+    c->query = NULL;
+    c->status = 200;
+    c->content_type = "application/x-amz-json-1.0";
+    buf_init(&c->out, CALL_MAX_RESPONSE_BYTES);
+}
+
+void call_clear(struct call *c)
+{
+    cJSON_Delete(c->input);
+    free(c->principal_arn);
+    free(c->err_message);
+    cJSON_Delete(c->err_detail);
+    free((char *)c->query);
+    for (size_t i = 0; i < c->n_response_headers; i++)
+        free((char *)c->response_headers[i].value);
+    buf_clear(&c->out);
+    c->input = NULL;
+    c->principal_arn = NULL;
+    c->err_message = NULL;
+    c->err_detail = NULL;
+    c->query = NULL;
+    c->n_response_headers = 0;
+}
+
+const char *call_header(const struct call *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_headers; i++) {
+        if (strcasecmp(c->headers[i].name, name) == 0)
+            return c->headers[i].value;
+    }
+    return NULL;
+}
+
+int call_fail(struct call *c, enum aws_err err, const char *fmt, ...)
+{
+    if (c->err != AWS_ERR_NONE)
+        return -1;
+    char message[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    c->err = err;
+    c->err_message = xstrdup(message);
+    return -1;
+}
+
+int call_reply_json(struct call *c, cJSON *v)
+{
+    buf_reset(&c->out);
+    json_write(&c->out, v);
+    cJSON_Delete(v);
+    if (buf_failed(&c->out))
+        return call_fail(c, AWS_ERR_INTERNAL, "Response too large");
+    return 0;
+}
+
+void call_add_header(struct call *c, const char *name, const char *value)
+{
+    if (c->n_response_headers == CALL_MAX_RESPONSE_HEADERS)
+        return;
+    c->response_headers[c->n_response_headers].name = name;
+    c->response_headers[c->n_response_headers].value = xstrdup(value);
+    c->n_response_headers++;
+}

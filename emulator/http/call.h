@@ -1,0 +1,88 @@
+/* One request and the response under construction. The server fills the
+ * request view; the route, auth and handler stages read it; handlers write
+ * the response body and status, or record an error once with call_fail and
+ * return -1, and dispatch renders it in the service's own shape.
+ * Ownership: everything a call points to is owned by the call or borrowed
+ * from the server for the request's lifetime; handlers only borrow. */
+#ifndef DYNALAKE_CALL_H
+#define DYNALAKE_CALL_H
+
+#include "base/buf.h"
+#include "http/aws_error.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct emulator;
+struct op;
+
+enum service {
+    SERVICE_NONE,
+    SERVICE_DYNAMODB,
+    SERVICE_STREAMS,
+    SERVICE_S3,
+    SERVICE_STS,
+    SERVICE_ADMIN
+};
+
+struct call_header {
+    const char *name;  /* borrowed from the server */
+    const char *value; /* borrowed from the server */
+};
+
+#define CALL_MAX_RESPONSE_HEADERS 16
+
+struct call {
+    struct emulator *emu; /* borrowed */
+
+    /* The request, as received. */
+    const char *method;            /* borrowed */
+    const char *path;              /* borrowed; raw, still percent-encoded */
+    const char *query;             /* owned; raw query string, "" if none */
+    const struct call_header *headers; /* borrowed array */
+    size_t n_headers;
+    const char *body;              /* borrowed; NUL-terminated */
+    size_t body_len;
+    bool is_loopback;              /* the peer is 127.0.0.0/8 or ::1 */
+    char request_id[40];
+
+    /* Filled by the pipeline stages. */
+    enum service service;
+    const struct op *op;   /* NULL until routed */
+    cJSON *input;          /* owned; the parsed JSON body (JSON services) */
+    char *principal_arn;   /* owned; who signed the request */
+
+    /* The response under construction. */
+    unsigned status;
+    const char *content_type;  /* static string */
+    struct buf out;            /* response body */
+    struct call_header response_headers[CALL_MAX_RESPONSE_HEADERS];
+    size_t n_response_headers; /* names static, values owned */
+    enum aws_err err;          /* AWS_ERR_NONE unless call_fail ran */
+    char *err_message;         /* owned */
+    cJSON *err_detail;         /* owned; extra members of a JSON error body,
+                                  e.g. the Item of a failed condition */
+};
+
+/* Prepares a call for one request; fields borrowed from the server are set
+ * by the server afterwards. */
+void call_init(struct call *c, struct emulator *emu);
+/* Frees what the call owns. */
+void call_clear(struct call *c);
+
+/* The first value of a request header (case-insensitive name), or NULL. */
+const char *call_header(const struct call *c, const char *name);
+
+/* Records an error with a printf-style message; returns -1 so handlers can
+ * `return call_fail(...)`. A second call_fail keeps the first error. */
+int call_fail(struct call *c, enum aws_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Sets a JSON response body from v, which the call takes and frees. */
+int call_reply_json(struct call *c, cJSON *v);
+
+/* Adds a response header; name must be a static string, value is copied. */
+void call_add_header(struct call *c, const char *name, const char *value);
+
+#endif

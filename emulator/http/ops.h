@@ -1,0 +1,39 @@
+/* The one operation table: for every emulated operation, its handler, the
+ * IAM action it is authorized as, and how to build the resource ARN(s) it
+ * touches. Adding an operation is one row in ops.c plus its handler. */
+#ifndef DYNALAKE_OPS_H
+#define DYNALAKE_OPS_H
+
+#include "base/str.h"
+#include "http/call.h"
+
+#include <stddef.h>
+
+/* The most resources one request authorizes against (BatchWriteItem and
+ * TransactWriteItems name up to 100 items across tables). */
+#define OPS_MAX_RESOURCES 100
+
+struct op_resources {
+    char *arns[OPS_MAX_RESOURCES]; /* owned */
+    size_t n;
+};
+
+struct op {
+    enum service service;
+    const char *name;   /* the AWS operation name, e.g. "PutItem" */
+    int (*handler)(struct call *c);
+    const char *action; /* the IAM action, e.g. "dynamodb:PutItem"; NULL for
+                           the admin API, which IAM does not govern */
+    /* Appends the ARNs the operation acts on, from the parsed request;
+     * -1 with a ValidationException recorded when they cannot be named. */
+    int (*resources)(struct call *c, struct op_resources *out);
+    /* The request body must be a JSON object (DynamoDB and Streams). */
+    unsigned is_json : 1;
+};
+
+/* The row for (service, name), or NULL. Names match exactly. */
+const struct op *ops_find(enum service service, struct str name);
+
+void op_resources_clear(struct op_resources *r);
+
+#endif

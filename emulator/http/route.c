@@ -1,0 +1,53 @@
+/* Request routing; see route.h. */
+#include "http/route.h"
+
+#include "base/str.h"
+#include "http/call.h"
+#include "http/ops.h"
+
+#include <string.h>
+
+#define ADMIN_PREFIX "/_dynalake/"
+#define DYNAMODB_TARGET "DynamoDB_20120810."
+#define STREAMS_TARGET "DynamoDBStreams_20120810."
+
+static int route_target(struct call *c, const char *target)
+{
+    struct str t = str_from(target);
+    struct str prefix;
+    struct str name = t;
+    enum service service = SERVICE_NONE;
+    if (str_cut(&name, '.', &prefix)) {
+        if (str_eq_cstr(prefix, "DynamoDB_20120810"))
+            service = SERVICE_DYNAMODB;
+        else if (str_eq_cstr(prefix, "DynamoDBStreams_20120810"))
+            service = SERVICE_STREAMS;
+    }
+    /* Without a known service prefix AWS still answers in DynamoDB's JSON
+     * shape, so errors render as DynamoDB's. */
+    c->service = service == SERVICE_NONE ? SERVICE_DYNAMODB : service;
+    c->op = service == SERVICE_NONE ? NULL : ops_find(service, name);
+    if (c->op == NULL)
+        return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "%s", "");
+    return 0;
+}
+
+int route(struct call *c)
+{
+    if (strncmp(c->path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0) {
+        c->service = SERVICE_ADMIN;
+        c->op = ops_find(SERVICE_ADMIN, str_from(c->path +
+                                                 strlen(ADMIN_PREFIX)));
+        if (c->op == NULL)
+            return call_fail(c, AWS_ERR_RESOURCE_NOT_FOUND,
+                             "No admin endpoint %s", c->path);
+        return 0;
+    }
+    const char *target = call_header(c, "X-Amz-Target");
+    if (target)
+        return route_target(c, target);
+    /* S3 and STS arrive with their own issues; until then a request that
+     * names no target is an unknown DynamoDB operation. */
+    c->service = SERVICE_DYNAMODB;
+    return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "%s", "");
+}

@@ -1,0 +1,275 @@
+/* libmicrohttpd request lifecycle (after its doc/examples/largepost.c): the
+ * access handler is called once with the headers, then with body pieces,
+ * then once more with none; we gather the body into the per-request state,
+ * run the pipeline on the last call, and free the state in the completion
+ * callback. */
+#include "http/server.h"
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "http/call.h"
+#include "http/dispatch.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+struct server {
+    struct emulator *emu; /* borrowed */
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+};
+
+/* Per-request state, from the first access-handler call to completion. */
+struct request {
+    struct buf body;
+    bool is_too_large;
+};
+
+/* Keeps URLs and query arguments exactly as sent: SigV4 canonicalisation
+ * needs the raw bytes, and each service decodes for itself. */
+static size_t keep_raw(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return strlen(s);
+}
+
+struct header_list {
+    struct call_header *items;
+    size_t n;
+    size_t cap;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
+                                      const char *name, const char *value)
+{
+    (void)kind;
+    struct header_list *list = cls;
+    if (list->n == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 16;
+        list->items = xrealloc(list->items, list->cap * sizeof *list->items);
+    }
+    list->items[list->n].name = name;
+    list->items[list->n].value = value ? value : "";
+    list->n++;
+    return MHD_YES;
+}
+
+/* Rebuilds the raw query string from the arguments libmicrohttpd split
+ * (in arrival order; values left undecoded by keep_raw). */
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
+                                   const char *name, const char *value)
+{
+    (void)kind;
+    struct buf *q = cls;
+    if (q->len)
+        buf_putc(q, '&');
+    buf_puts(q, name);
+    if (value) {
+        buf_putc(q, '=');
+        buf_puts(q, value);
+    }
+    return MHD_YES;
+}
+
+static bool peer_is_loopback(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL)
+        return false;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)sa;
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    return false;
+}
+
+static enum MHD_Result send_call(struct MHD_Connection *conn, struct call *c)
+{
+    size_t len = 0;
+    char *body = buf_detach(&c->out, &len);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(body);
+        return MHD_NO;
+    }
+    if (c->content_type)
+        MHD_add_response_header(resp, "Content-Type", c->content_type);
+    for (size_t i = 0; i < c->n_response_headers; i++)
+        MHD_add_response_header(resp, c->response_headers[i].name,
+                                c->response_headers[i].value);
+    enum MHD_Result ret = MHD_queue_response(conn, c->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result run_call(struct server *srv, struct MHD_Connection *conn,
+                                const char *url, const char *method,
+                                struct request *req)
+{
+    struct header_list headers = { 0 };
+    struct buf query;
+    buf_init(&query, 0);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &headers);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &query);
+
+    struct call c;
+    call_init(&c, srv->emu);
+    c.method = method;
+    c.path = url;
+    c.query = buf_detach(&query, NULL);
+    c.headers = headers.items;
+    c.n_headers = headers.n;
+    c.body = buf_cstr(&req->body);
+    c.body_len = req->body.len;
+    c.is_loopback = peer_is_loopback(conn);
+    if (req->is_too_large)
+        dispatch_reject_too_large(&c);
+    else
+        dispatch(&c);
+    enum MHD_Result ret = send_call(conn, &c);
+    call_clear(&c);
+    free(headers.items);
+    return ret;
+}
+
+static bool declared_too_large(struct MHD_Connection *conn)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 "Content-Length");
+    return cl && strtoull(cl, NULL, 10) > SERVER_MAX_BODY_BYTES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct request *req = *con_cls;
+    if (req == NULL) {
+        req = xcalloc(1, sizeof *req);
+        buf_init(&req->body, SERVER_MAX_BODY_BYTES);
+        req->is_too_large = declared_too_large(conn);
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!req->is_too_large) {
+            buf_append(&req->body, upload_data, *upload_data_size);
+            req->is_too_large = buf_failed(&req->body);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return run_call(cls, conn, url, method, req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    struct request *req = *con_cls;
+    if (req == NULL)
+        return;
+    buf_clear(&req->body);
+    free(req);
+    *con_cls = NULL;
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    log_debug("http: %s", line);
+}
+
+static int resolve(const char *host, uint16_t port,
+                   struct sockaddr_storage *out, socklen_t *len)
+{
+    memset(out, 0, sizeof *out);
+    struct sockaddr_in *in = (void *)out;
+    struct sockaddr_in6 *in6 = (void *)out;
+    if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        *len = sizeof *in;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        *len = sizeof *in6;
+        return 0;
+    }
+    return -1;
+}
+
+struct server *server_start(struct emulator *emu, const char *host,
+                            uint16_t port, unsigned threads)
+{
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    if (strcmp(host, "localhost") == 0)
+        host = "127.0.0.1";
+    if (resolve(host, port, &addr, &addr_len) < 0) {
+        log_error("cannot bind %s: not a numeric IPv4 or IPv6 address", host);
+        return NULL;
+    }
+    struct server *srv = xcalloc(1, sizeof *srv);
+    srv->emu = emu;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    srv->daemon = MHD_start_daemon(
+        flags, port, NULL, NULL, on_request, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_raw, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        log_error("cannot listen on %s:%u (address in use?)", host, port);
+        free(srv);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : port;
+    return srv;
+}
+
+uint16_t server_port(const struct server *srv)
+{
+    return srv->port;
+}
+
+void server_stop(struct server *srv)
+{
+    if (srv == NULL)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

@@ -1,0 +1,26 @@
+/* The emulator's state, visible to its own modules: every piece of state
+ * hangs off one struct emulator, so a reset is complete and a stop frees
+ * everything (no hidden statics). Nothing outside emulator/ includes this. */
+#ifndef DYNALAKE_STATE_H
+#define DYNALAKE_STATE_H
+
+#include "base/clock.h"
+#include "emulator.h"
+
+struct server;
+struct store;
+struct ddb_catalog;
+
+struct emulator {
+    struct emulator_config cfg; /* strings owned (copied at start) */
+    char *region;               /* owned; cfg.region resolved */
+    char *account;              /* owned; cfg.account resolved */
+    struct clock clock;
+    struct store *store;          /* owned */
+    struct ddb_catalog *catalog;  /* owned */
+    struct server *server;        /* owned */
+    uint64_t request_seq;         /* atomic; request id counter */
+    int64_t started_ms;           /* wall clock at start */
+};
+
+#endif

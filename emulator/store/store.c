@@ -1,0 +1,323 @@
+/* SQLite connections and transaction runners; see store.h. The default
+ * "in memory" mode is a WAL database in a private tmpfs directory: it lives
+ * in RAM like :memory:, yet lets readers run in parallel with the writer,
+ * which a shared-cache memory database does not. */
+#include "store/store_internal.h"
+
+#include "base/log.h"
+#include "base/mem.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Statements cached per connection; more distinct statements than this
+ * still work, the extra ones are prepared and finalized per use. */
+#define STORE_STMT_SLOTS 128
+/* Attempts of a transaction that keeps meeting SQLITE_BUSY. */
+#define STORE_MAX_BUSY_RETRIES 50
+
+struct stmt_slot {
+    const char *sql; /* static string; the cache key is its address */
+    sqlite3_stmt *stmt;
+};
+
+struct store_tx {
+    sqlite3 *db;
+    struct stmt_slot slots[STORE_STMT_SLOTS];
+    struct store_tx *next_free; /* reader pool free list */
+    struct store_tx *next_all;  /* every reader, for close */
+};
+
+struct store {
+    char *path;     /* owned; the database file */
+    char *temp_dir; /* owned; non-NULL in memory mode, removed at close */
+    bool is_durable;
+    pthread_mutex_t write_lock;
+    struct store_tx *writer;
+    pthread_mutex_t pool_lock;
+    struct store_tx *free_readers;
+    struct store_tx *all_readers;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS ddb_tables("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, def TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS ddb_items("
+    " tbl INTEGER NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL,"
+    " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
+    " PRIMARY KEY(tbl, hash, pk, sk)) WITHOUT ROWID;";
+
+sqlite3 *store_db(struct store_tx *tx)
+{
+    return tx->db;
+}
+
+enum store_result store_fail(struct store_tx *tx, const char *what)
+{
+    int code = sqlite3_errcode(tx->db);
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return STORE_BUSY;
+    log_error("sqlite: %s: %s", what, sqlite3_errmsg(tx->db));
+    return STORE_ERROR;
+}
+
+sqlite3_stmt *store_stmt(struct store_tx *tx, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_SLOTS;
+    for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
+        struct stmt_slot *slot = &tx->slots[(h + i) % STORE_STMT_SLOTS];
+        if (slot->sql == sql) {
+            sqlite3_reset(slot->stmt);
+            sqlite3_clear_bindings(slot->stmt);
+            return slot->stmt;
+        }
+        if (slot->sql == NULL) {
+            if (sqlite3_prepare_v3(tx->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                   &slot->stmt, NULL) != SQLITE_OK) {
+                store_fail(tx, "prepare");
+                slot->stmt = NULL;
+                return NULL;
+            }
+            slot->sql = sql;
+            return slot->stmt;
+        }
+    }
+    log_error("sqlite: statement cache full");
+    return NULL;
+}
+
+static int exec(struct store_tx *tx, const char *sql)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql);
+    if (st == NULL)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static void conn_close(struct store_tx *tx)
+{
+    if (tx == NULL)
+        return;
+    for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+        sqlite3_finalize(tx->slots[i].stmt);
+    sqlite3_close(tx->db);
+    free(tx);
+}
+
+static struct store_tx *conn_open(const struct store *s, bool is_writer)
+{
+    struct store_tx *tx = xcalloc(1, sizeof *tx);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(s->path, &tx->db, flags, NULL) != SQLITE_OK) {
+        log_error("sqlite: cannot open %s: %s", s->path,
+                  tx->db ? sqlite3_errmsg(tx->db) : "out of memory");
+        conn_close(tx);
+        return NULL;
+    }
+    sqlite3_busy_timeout(tx->db, 5000);
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;"
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;%s",
+             s->is_durable ? "NORMAL" : "OFF",
+             is_writer ? "" : "PRAGMA query_only=1;");
+    char *err = NULL;
+    if (sqlite3_exec(tx->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
+        (is_writer && sqlite3_exec(tx->db, schema, NULL, NULL, &err) !=
+                          SQLITE_OK)) {
+        log_error("sqlite: cannot prepare %s: %s", s->path, err);
+        sqlite3_free(err);
+        conn_close(tx);
+        return NULL;
+    }
+    return tx;
+}
+
+/* A private directory in RAM for the in-memory mode: /dev/shm when it is
+ * there, else $TMPDIR, else /tmp. */
+static char *make_temp_dir(void)
+{
+    const char *base = "/dev/shm";
+    if (access(base, W_OK) != 0) {
+        base = getenv("TMPDIR");
+        if (base == NULL || base[0] == '\0')
+            base = "/tmp";
+    }
+    size_t n = strlen(base) + sizeof "/dynalake-XXXXXX";
+    char *dir = xmalloc(n);
+    snprintf(dir, n, "%s/dynalake-XXXXXX", base);
+    if (mkdtemp(dir) == NULL) {
+        log_error("cannot create a directory under %s: %s", base,
+                  strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+struct store *store_open(const char *data_dir)
+{
+    struct store *s = xcalloc(1, sizeof *s);
+    pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->pool_lock, NULL);
+    if (data_dir) {
+        if (mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
+            log_error("cannot create %s: %s", data_dir, strerror(errno));
+            store_close(s);
+            return NULL;
+        }
+        s->is_durable = true;
+        s->path = join_path(data_dir, "dynalake.db");
+    } else {
+        s->temp_dir = make_temp_dir();
+        if (s->temp_dir == NULL) {
+            store_close(s);
+            return NULL;
+        }
+        s->path = join_path(s->temp_dir, "dynalake.db");
+    }
+    s->writer = conn_open(s, true);
+    if (s->writer == NULL) {
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void remove_temp_files(struct store *s)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; i < 4; i++) {
+        size_t n = strlen(s->path) + 10;
+        char *p = xmalloc(n);
+        snprintf(p, n, "%s%s", s->path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(s->temp_dir);
+}
+
+void store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    while (s->all_readers) {
+        struct store_tx *next = s->all_readers->next_all;
+        conn_close(s->all_readers);
+        s->all_readers = next;
+    }
+    conn_close(s->writer);
+    if (s->temp_dir)
+        remove_temp_files(s);
+    pthread_mutex_destroy(&s->write_lock);
+    pthread_mutex_destroy(&s->pool_lock);
+    free(s->temp_dir);
+    free(s->path);
+    free(s);
+}
+
+static struct store_tx *reader_acquire(struct store *s)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    struct store_tx *tx = s->free_readers;
+    if (tx)
+        s->free_readers = tx->next_free;
+    pthread_mutex_unlock(&s->pool_lock);
+    if (tx)
+        return tx;
+    tx = conn_open(s, false);
+    if (tx == NULL)
+        return NULL;
+    pthread_mutex_lock(&s->pool_lock);
+    tx->next_all = s->all_readers;
+    s->all_readers = tx;
+    pthread_mutex_unlock(&s->pool_lock);
+    return tx;
+}
+
+static void reader_release(struct store *s, struct store_tx *tx)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    tx->next_free = s->free_readers;
+    s->free_readers = tx;
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
+/* One attempt: begin, run fn, commit on STORE_OK, roll back otherwise. */
+static enum store_result attempt(struct store_tx *tx, const char *begin,
+                                 store_fn fn, void *arg)
+{
+    int rc = exec(tx, begin);
+    if (rc != SQLITE_OK)
+        return store_fail(tx, "begin");
+    enum store_result res = fn(tx, arg);
+    if (res == STORE_OK) {
+        rc = exec(tx, "COMMIT");
+        if (rc == SQLITE_OK)
+            return STORE_OK;
+        res = store_fail(tx, "commit");
+    }
+    if (!sqlite3_get_autocommit(tx->db))
+        exec(tx, "ROLLBACK");
+    return res;
+}
+
+static enum store_result run(struct store_tx *tx, const char *begin,
+                             store_fn fn, void *arg)
+{
+    for (int i = 0; i < STORE_MAX_BUSY_RETRIES; i++) {
+        enum store_result res = attempt(tx, begin, fn, arg);
+        if (res != STORE_BUSY)
+            return res;
+        usleep(1000u * (unsigned)(i + 1));
+    }
+    log_error("sqlite: database stayed busy");
+    return STORE_ERROR;
+}
+
+enum store_result store_read(struct store *s, store_fn fn, void *arg)
+{
+    struct store_tx *tx = reader_acquire(s);
+    if (tx == NULL)
+        return STORE_ERROR;
+    enum store_result res = run(tx, "BEGIN", fn, arg);
+    reader_release(s, tx);
+    return res;
+}
+
+enum store_result store_write(struct store *s, store_fn fn, void *arg)
+{
+    pthread_mutex_lock(&s->write_lock);
+    enum store_result res = run(s->writer, "BEGIN IMMEDIATE", fn, arg);
+    pthread_mutex_unlock(&s->write_lock);
+    return res;
+}
+
+enum store_result store_wipe_in(struct store_tx *tx)
+{
+    char *err = NULL;
+    if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_tables;",
+                     NULL, NULL, &err) != SQLITE_OK) {
+        log_error("sqlite: wipe: %s", err);
+        sqlite3_free(err);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}

@@ -1,0 +1,41 @@
+/* SQLite storage: opening (a WAL database in a data directory, or on tmpfs
+ * for the default in-memory mode), the schema, per-connection statement
+ * caches, and the transaction runners. Reads run in parallel on a pool of
+ * reader connections; writes serialize on one writer connection in short
+ * IMMEDIATE transactions. Only store*.c include sqlite3.h. */
+#ifndef DYNALAKE_STORE_H
+#define DYNALAKE_STORE_H
+
+#include <stdbool.h>
+
+enum store_result {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,
+    STORE_CONDITION_FAILED, /* the callback decided not to commit */
+    STORE_ABORT,            /* the callback failed; nothing was committed */
+    STORE_ERROR,            /* SQLite failed; logged; InternalServerError */
+    STORE_BUSY              /* internal: the runner retries, never returns it */
+};
+
+struct store;
+struct store_tx; /* a connection inside a transaction; borrowed by callbacks */
+
+/* Opens the database: in data_dir/dynalake.db when data_dir is given
+ * (created if needed; durable across kill -9), else in a private file on
+ * tmpfs removed at close. NULL on failure, logged. */
+struct store *store_open(const char *data_dir);
+void store_close(struct store *s);
+
+/* Runs fn inside a transaction: a read snapshot on a pooled reader, or an
+ * IMMEDIATE write transaction on the writer. fn returns a store_result;
+ * STORE_OK commits a write, anything else rolls it back. The runner retries
+ * SQLITE_BUSY itself and returns fn's result, or STORE_ERROR. */
+typedef enum store_result (*store_fn)(struct store_tx *tx, void *arg);
+enum store_result store_read(struct store *s, store_fn fn, void *arg);
+enum store_result store_write(struct store *s, store_fn fn, void *arg);
+
+/* Deletes every row of every table, inside the caller's write transaction
+ * (for the admin reset, which clears in-memory state in the same breath). */
+enum store_result store_wipe_in(struct store_tx *tx);
+
+#endif

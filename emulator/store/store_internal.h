@@ -1,0 +1,22 @@
+/* What the store_* family shares: the transaction handle with its SQLite
+ * connection and statement cache. Only store*.c include this. */
+#ifndef DYNALAKE_STORE_INTERNAL_H
+#define DYNALAKE_STORE_INTERNAL_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+/* Returns the cached prepared statement for sql (matched by the address of
+ * a static string), reset and with bindings cleared; NULL on a prepare
+ * failure, which is logged. */
+sqlite3_stmt *store_stmt(struct store_tx *tx, const char *sql);
+
+/* Logs the connection's last error with the caller's context and returns
+ * STORE_ERROR. */
+enum store_result store_fail(struct store_tx *tx, const char *what);
+
+/* The connection of a transaction. */
+sqlite3 *store_db(struct store_tx *tx);
+
+#endif
