@@ -43,7 +43,8 @@ enum ddb_type ddb_type_parse(const char *name);
 const cJSON *ddb_value_payload(const cJSON *av);
 
 /* Validates av and rewrites it in place into canonical form (numbers
- * canonical, including in NS). Rejects what AWS rejects, with AWS's messages
+ * canonical, including in NS; members AWS ignores, unknown names and JSON
+ * nulls, are dropped). Rejects what AWS rejects, with AWS's messages
  * in err: not exactly one type member, wrong payload JSON type, NULL not
  * true, bad numbers, invalid base64, empty sets, duplicate set members
  * ("Input collection contains duplicates"), nesting deeper than
@@ -54,6 +55,11 @@ int ddb_value_normalize(cJSON *av, int depth, char *err, size_t errlen);
 /* Validates and normalizes every attribute of an item map
  * ({"name": AttributeValue, ...}); rejects empty attribute names. */
 int ddb_item_normalize(cJSON *item, char *err, size_t errlen);
+
+/* True when err, as filled by the two functions above, is one AWS reports
+ * as SerializationException rather than ValidationException: a member of
+ * the wrong JSON kind ({"S": 1}, {"L": {}}) or malformed base64. */
+bool ddb_value_error_is_serialization(const char *err);
 
 /* Size in bytes as DynamoDB computes it (attribute name UTF-8 bytes plus
  * value size; numbers by significant digits; 3 bytes per M/L plus 1 per
