@@ -83,9 +83,13 @@ static int refuse_legacy(struct call *c, const char *const *members)
     return 0;
 }
 
+/* A value-model complaint: AWS reports payloads of the wrong JSON kind as
+ * SerializationException and everything else as ValidationException. */
 static int fail_message(struct call *c, const char *message)
 {
-    return call_fail(c, AWS_ERR_VALIDATION, "%s", message);
+    return call_fail(c, ddb_value_error_is_serialization(message)
+                            ? AWS_ERR_SERIALIZATION : AWS_ERR_VALIDATION,
+                     "%s", message);
 }
 
 /* Maps a write's outcome to the reply's error, if any. */

@@ -45,7 +45,7 @@ struct call {
     const char *body;              /* borrowed; NUL-terminated */
     size_t body_len;
     bool is_loopback;              /* the peer is 127.0.0.0/8 or ::1 */
-    char request_id[40];
+    char request_id[53];       /* 52 characters, as DynamoDB issues */
 
     /* Filled by the pipeline stages. */
     enum service service;
