@@ -1,0 +1,63 @@
+/* What the sigv4 files share and nobody else needs: the algorithm names
+ * and the byte-level helpers for hex and percent-escapes. Included only by
+ * emulator/auth/sigv4*.c. */
+#ifndef DYNALAKE_SIGV4_INTERNAL_H
+#define DYNALAKE_SIGV4_INTERNAL_H
+
+#include "base/str.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
+#define SIGV4_TERMINATOR "aws4_request"
+
+/* The value of one hex digit, either case; -1 if ch is not one. */
+static inline int sigv4_hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* RFC 3986 unreserved characters, which SigV4 never encodes. */
+static inline bool sigv4_is_unreserved(unsigned char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+           ch == '~';
+}
+
+/* True when s is one or more ASCII digits. */
+static inline bool sigv4_is_digits(struct str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            return false;
+    }
+    return s.len > 0;
+}
+
+/* Reads one byte of s at *i, undoing a %XX escape, and moves *i past it;
+ * a '%' without two hex digits stands for itself. '+' stays '+': SigV4
+ * clients encode spaces as %20, so a raw '+' was signed as %2B. */
+static inline unsigned char sigv4_decode_at(struct str s, size_t *i)
+{
+    size_t at = *i;
+    if (s.ptr[at] == '%' && at + 2 < s.len) {
+        int hi = sigv4_hex_value(s.ptr[at + 1]);
+        int lo = sigv4_hex_value(s.ptr[at + 2]);
+        if (hi >= 0 && lo >= 0) {
+            *i = at + 3;
+            return (unsigned char)(hi << 4 | lo);
+        }
+    }
+    *i = at + 1;
+    return (unsigned char)s.ptr[at];
+}
+
+#endif
