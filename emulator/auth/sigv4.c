@@ -51,16 +51,34 @@ static void put_encoded(struct buf *b, unsigned char ch, bool keep_slash)
     buf_append(b, esc, sizeof esc);
 }
 
-/* Appends s decoded once, then encoded once. In a path an escaped '/'
- * stays escaped: "%2F" is a byte of the key, not a separator, and the
- * client signed it as such. */
-static void put_recoded(struct buf *b, struct str s, bool keep_slash)
+/* How many bytes from s.ptr[from] on SigV4 encoding keeps as they are. */
+static size_t plain_run(struct str s, size_t from, bool keep_slash)
+{
+    size_t i = from;
+    while (i < s.len && (sigv4_is_unreserved((unsigned char)s.ptr[i]) ||
+                         (keep_slash && s.ptr[i] == '/')))
+        i++;
+    return i - from;
+}
+
+/* Appends s URI-encoded, first decoding it once when is_decoding. Plain
+ * runs go in whole, since this runs over every byte of every request. In
+ * a path an escaped '/' stays escaped: "%2F" is a byte of the key, not a
+ * separator, and the client signed it as such. */
+static void put_uri(struct buf *b, struct str s, bool keep_slash,
+                    bool is_decoding)
 {
     size_t i = 0;
     while (i < s.len) {
-        bool is_literal = s.ptr[i] != '%';
-        unsigned char ch = sigv4_decode_at(s, &i);
-        put_encoded(b, ch, keep_slash && is_literal);
+        size_t n = plain_run(s, i, keep_slash);
+        buf_append(b, s.ptr + i, n);
+        i += n;
+        if (i == s.len)
+            break;
+        bool is_escape = is_decoding && s.ptr[i] == '%';
+        unsigned char ch = is_decoding ? sigv4_decode_at(s, &i)
+                                       : (unsigned char)s.ptr[i++];
+        put_encoded(b, ch, keep_slash && !is_escape);
     }
 }
 
@@ -114,13 +132,12 @@ static void put_canonical_uri(struct sigv4_verifier *v,
         return;
     }
     if (req->is_s3) {
-        put_recoded(b, req->path, true);
+        put_uri(b, req->path, true, true);
         return;
     }
     normalize_path(req->path, &v->scratch);
-    const char *p = buf_cstr(&v->scratch);
-    for (size_t i = 0; i < v->scratch.len; i++)
-        put_encoded(b, (unsigned char)p[i], true);
+    put_uri(b, (struct str){ buf_cstr(&v->scratch), v->scratch.len }, true,
+            false);
 }
 
 static int param_order(const void *a, const void *b)
@@ -162,10 +179,10 @@ static long sort_params(struct sigv4_verifier *v, const struct sigv4_auth *auth,
             continue;
         struct sigv4_param *p = next_param(v, n++);
         p->key_off = s->len;
-        put_recoded(s, key, false);
+        put_uri(s, key, false, true);
         p->key.len = s->len - p->key_off;
         p->value_off = s->len;
-        put_recoded(s, item, false);
+        put_uri(s, item, false, true);
         p->value.len = s->len - p->value_off;
     }
     if (buf_failed(s))
@@ -199,21 +216,23 @@ static void put_canonical_query(struct sigv4_verifier *v,
 }
 
 /* Appends a header value trimmed, with each run of blanks (folded line
- * breaks included) turned into one space. */
+ * breaks included) turned into one space; words go in whole. */
 static void put_header_value(struct buf *b, struct str value)
 {
-    bool is_pending_space = false;
-    bool has_started = false;
-    for (size_t i = 0; i < value.len; i++) {
-        if (is_space(value.ptr[i])) {
-            is_pending_space = has_started;
-            continue;
-        }
-        if (is_pending_space)
+    size_t i = 0;
+    bool has_word = false;
+    while (i < value.len) {
+        while (i < value.len && is_space(value.ptr[i]))
+            i++;
+        size_t start = i;
+        while (i < value.len && !is_space(value.ptr[i]))
+            i++;
+        if (i == start)
+            break;
+        if (has_word)
             buf_putc(b, ' ');
-        is_pending_space = false;
-        has_started = true;
-        buf_putc(b, value.ptr[i]);
+        buf_append(b, value.ptr + start, i - start);
+        has_word = true;
     }
 }
 
