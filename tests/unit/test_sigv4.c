@@ -784,10 +784,62 @@ static void signature_should_match_in_upper_case_hex_but_not_truncated(
     wire_clear(&w);
 }
 
+/* The S3 streaming worked example's seed: an S3 path, the streaming
+ * payload literal as the payload hash, and a Content-Length signed. */
+static void s3_streaming_seed_should_verify_with_its_canonical_request(
+    void **state)
+{
+    char path[1024];
+    size_t len;
+    int n = snprintf(path, sizeof path, "%s/s3-streaming-example.json",
+                     vectors_root());
+    assert_true(n > 0 && (size_t)n < sizeof path);
+    char *text = slurp(path, &len);
+    cJSON *root = json_parse(text, len);
+    const cJSON *request = json_get(root, "request");
+    const cJSON *pair;
+    struct sigv4_header h[MAX_HEADERS];
+    size_t count = 0;
+    struct sigv4_auth auth;
+    struct sigv4_verifier v;
+    (void)state;
+    assert_non_null(request);
+    cJSON_ArrayForEach(pair, json_get(request, "headers"))
+    {
+        assert_true(count + 1 < MAX_HEADERS);
+        h[count++] = (struct sigv4_header){
+            str_from(cJSON_GetArrayItem(pair, 0)->valuestring),
+            str_from(cJSON_GetArrayItem(pair, 1)->valuestring) };
+    }
+    h[count++] = (struct sigv4_header){
+        STR_LIT("Authorization"),
+        str_from(json_get_string(root, "authorization")) };
+    struct sigv4_request req = {
+        .method = str_from(json_get_string(request, "method")),
+        .path = str_from(json_get_string(request, "path")),
+        .query = STR_LIT(""), .headers = h, .header_count = count,
+        .payload_hash = STR_LIT("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+        .is_s3 = true,
+    };
+    sigv4_verifier_init(&v);
+    assert_int_equal(sigv4_parse(&req, &auth), SIGV4_PARSE_OK);
+    assert_int_equal(sigv4_verify(&v, &auth, &req,
+                                  str_from(json_get_string(
+                                      json_get(root, "credentials"),
+                                      "secret_access_key")),
+                                  auth.date_ms + 1000),
+                     SIGV4_OK);
+    assert_string_equal(buf_cstr(&v.canonical_request),
+                        json_get_string(root, "canonical_request"));
+    sigv4_verifier_clear(&v);
+    cJSON_Delete(root);
+    free(text);
+}
+
 /* --- Runner ------------------------------------------------------------- */
 
 #define VECTOR_TESTS (2 * VECTOR_COUNT)
-#define OTHER_TESTS 4
+#define OTHER_TESTS 5
 #define ALL_TESTS (VECTOR_TESTS + PARSE_ROWS + CLOCK_ROWS + OTHER_TESTS)
 
 static struct CMUnitTest row_test(const char *name,
@@ -826,5 +878,7 @@ int main(void)
         key_cache_should_never_confuse_secrets);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(
         signature_should_match_in_upper_case_hex_but_not_truncated);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+        s3_streaming_seed_should_verify_with_its_canonical_request);
     return cmocka_run_group_tests_name("sigv4", tests, NULL, NULL);
 }
