@@ -2,7 +2,7 @@
  * presigned query string. Pure: it sees a view of the request and the secret
  * the caller looked up for the parsed access key id; finding identities,
  * checking the region and service, and rendering AWS errors are dispatch's.
- * aws-chunked payload signatures live in sigv4_chunked. */
+ * aws-chunked payload signatures belong to sigv4_chunked (not yet written). */
 #ifndef DYNALAKE_SIGV4_H
 #define DYNALAKE_SIGV4_H
 
