@@ -1,10 +1,12 @@
 /* Start, reset and stop of the whole emulator; see emulator.h. */
 #include "emulator.h"
 
+#include "auth/identity.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_table.h"
+#include "http/authn.h"
 #include "http/server.h"
 #include "state.h"
 #include "store/store.h"
@@ -32,6 +34,26 @@ static unsigned default_threads(void)
     return cores > 0 ? (unsigned)cores : 2;
 }
 
+static int load_identities(struct emulator *emu)
+{
+    char err[512];
+    if (emu->cfg.identities_path) {
+        emu->identities = identities_load(emu->cfg.identities_path, err,
+                                          sizeof err);
+        if (emu->identities == NULL) {
+            log_error("identities: %s", err);
+            return -1;
+        }
+        /* The file's account is the one ARNs name. */
+        free(emu->account);
+        emu->account = xstrdup(emu->identities->account);
+        emu->cfg.account = emu->account;
+    }
+    emu->authn = authn_new(emu->identities,
+                           emu->cfg.iam_mode != EMULATOR_IAM_OFF);
+    return 0;
+}
+
 struct emulator *emulator_start(const struct emulator_config *cfg)
 {
     mem_install_cjson_hooks();
@@ -39,6 +61,8 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     emu->cfg = *cfg;
     emu->cfg.host = copy_or(cfg->host, "127.0.0.1");
     emu->cfg.data_dir = cfg->data_dir ? xstrdup(cfg->data_dir) : NULL;
+    emu->cfg.identities_path = cfg->identities_path
+        ? xstrdup(cfg->identities_path) : NULL;
     emu->region = copy_or(cfg->region, "us-east-1");
     emu->account = copy_or(cfg->account, "000000000000");
     emu->cfg.region = emu->region;
@@ -46,6 +70,10 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     clock_init(&emu->clock);
     emu->started_ms = clock_real_ms();
     emu->catalog = ddb_catalog_new();
+    if (load_identities(emu) < 0) {
+        emulator_stop(emu);
+        return NULL;
+    }
     emu->store = store_open(emu->cfg.data_dir);
     if (emu->store == NULL || ddb_table_load(emu) < 0) {
         emulator_stop(emu);
@@ -87,8 +115,11 @@ void emulator_stop(struct emulator *emu)
     server_stop(emu->server);
     store_close(emu->store);
     ddb_catalog_free(emu->catalog);
+    authn_free(emu->authn);
+    identities_free(emu->identities);
     free((char *)emu->cfg.host);
     free((char *)emu->cfg.data_dir);
+    free((char *)emu->cfg.identities_path);
     free(emu->region);
     free(emu->account);
     free(emu);

@@ -20,7 +20,8 @@ struct emulator_config {
     const char *region;    /* NULL means us-east-1 */
     const char *account;   /* NULL means 000000000000 */
     unsigned threads;      /* HTTP worker threads; 0 means one per core */
-    enum emulator_iam_mode iam_mode;
+    const char *identities_path; /* the identities file, or NULL */
+    enum emulator_iam_mode iam_mode; /* ENFORCE needs identities */
 };
 
 struct emulator;

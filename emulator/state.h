@@ -7,15 +7,19 @@
 #include "base/clock.h"
 #include "emulator.h"
 
+struct authn;
+struct ddb_catalog;
+struct identities;
 struct server;
 struct store;
-struct ddb_catalog;
 
 struct emulator {
     struct emulator_config cfg; /* strings owned (copied at start) */
     char *region;               /* owned; cfg.region resolved */
     char *account;              /* owned; cfg.account resolved */
     struct clock clock;
+    struct identities *identities; /* owned; NULL without a file */
+    struct authn *authn;          /* owned */
     struct store *store;          /* owned */
     struct ddb_catalog *catalog;  /* owned */
     struct server *server;        /* owned */

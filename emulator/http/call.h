@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 struct emulator;
+struct identity;
 struct op;
 
 enum service {
@@ -52,6 +53,7 @@ struct call {
     const struct op *op;   /* NULL until routed */
     cJSON *input;          /* owned; the parsed JSON body (JSON services) */
     char *principal_arn;   /* owned; who signed the request */
+    const struct identity *identity; /* borrowed; NULL for unknown keys */
 
     /* The response under construction. */
     unsigned status;

@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "http/authn.h"
 #include "http/call.h"
 #include "http/ops.h"
 #include "http/route.h"
@@ -32,9 +33,6 @@ static void make_request_id(struct call *c)
     c->request_id[n] = '\0';
 }
 
-/* Until SigV4 verification is wired in, the credential scope is required and
- * its access key names the caller; IAM mode "off" accepts it as AWS's
- * LocalStack-style emulators do. */
 static int authenticate(struct call *c)
 {
     if (c->service == SERVICE_ADMIN) {
@@ -43,19 +41,7 @@ static int authenticate(struct call *c)
                              "The admin API answers loopback clients only");
         return 0;
     }
-    const char *auth = call_header(c, "Authorization");
-    if (auth == NULL)
-        return call_fail(c, AWS_ERR_MISSING_AUTH_TOKEN,
-                         "Request is missing Authentication Token");
-    const char *cred = strstr(auth, "Credential=");
-    if (strncmp(auth, "AWS4-HMAC-SHA256 ", 17) != 0 || cred == NULL)
-        return call_fail(c, AWS_ERR_INCOMPLETE_SIGNATURE,
-                         "Authorization header requires 'Credential' "
-                         "parameter. Authorization=%s", auth);
-    char arn[128];
-    snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", c->emu->account);
-    c->principal_arn = xstrdup(arn);
-    return 0;
+    return authn_authenticate(c->emu->authn, c);
 }
 
 static int parse_input(struct call *c)

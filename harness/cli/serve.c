@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@ static const char usage_text[] =
     "  --region NAME      region in ARNs (default us-east-1)\n"
     "  --account ID       account in ARNs (default 000000000000)\n"
     "  --threads N        HTTP worker threads (default: one per core)\n"
+    "  --identities FILE  users, roles, keys and policies (JSON)\n"
+    "  --iam MODE         enforce, audit or off (default: enforce with\n"
+    "                     --identities, else off)\n"
     "  --log-level LEVEL  error, warn, info or debug (default warn)\n";
 
 static int parse_number(const char *text, long max, long *out)
@@ -32,6 +36,20 @@ static int parse_number(const char *text, long max, long *out)
     return 0;
 }
 
+static int parse_iam_mode(const char *name, struct emulator_config *cfg,
+                          bool *is_given)
+{
+    static const char *const names[] = { "off", "audit", "enforce" };
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            cfg->iam_mode = (enum emulator_iam_mode)i;
+            *is_given = true;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static int parse_options(int argc, char **argv, struct emulator_config *cfg)
 {
     static const struct option options[] = {
@@ -42,11 +60,14 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         { "account", required_argument, NULL, 'a' },
         { "threads", required_argument, NULL, 't' },
         { "log-level", required_argument, NULL, 'l' },
+        { "identities", required_argument, NULL, 'i' },
+        { "iam", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
     };
     int opt;
     long n;
+    bool is_iam_given = false;
     enum log_level level;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
@@ -54,6 +75,11 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         case 'd': cfg->data_dir = optarg; break;
         case 'r': cfg->region = optarg; break;
         case 'a': cfg->account = optarg; break;
+        case 'i': cfg->identities_path = optarg; break;
+        case 'm':
+            if (parse_iam_mode(optarg, cfg, &is_iam_given) < 0)
+                return -1;
+            break;
         case 'p':
             if (parse_number(optarg, 65535, &n) < 0)
                 return -1;
@@ -73,6 +99,8 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
             return -1;
         }
     }
+    if (!is_iam_given && cfg->identities_path)
+        cfg->iam_mode = EMULATOR_IAM_ENFORCE;
     return optind == argc ? 0 : -1;
 }
 

@@ -1,0 +1,198 @@
+/* SigV4 authentication for every service; see authn.h. The signature is
+ * checked whenever the caller's key is known; with IAM off, unknown keys are
+ * accepted without a check, as LocalStack and DynamoDB Local accept them. */
+#include "http/authn.h"
+
+#include "auth/identity.h"
+#include "auth/sigv4.h"
+#include "base/crypto.h"
+#include "base/mem.h"
+#include "http/call.h"
+#include "state.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Headers beyond this many are carried on the heap. */
+#define AUTHN_STACK_HEADERS 48
+
+struct verifier_node {
+    struct sigv4_verifier v;
+    struct verifier_node *next;
+};
+
+struct authn {
+    const struct identities *ids; /* borrowed; may be NULL */
+    bool is_enforcing;            /* unknown keys are refused */
+    pthread_mutex_t lock;
+    struct verifier_node *free_list;
+};
+
+struct authn *authn_new(const struct identities *ids, bool is_enforcing)
+{
+    struct authn *a = xcalloc(1, sizeof *a);
+    a->ids = ids;
+    a->is_enforcing = is_enforcing && ids != NULL;
+    pthread_mutex_init(&a->lock, NULL);
+    return a;
+}
+
+void authn_free(struct authn *a)
+{
+    if (a == NULL)
+        return;
+    while (a->free_list) {
+        struct verifier_node *next = a->free_list->next;
+        sigv4_verifier_clear(&a->free_list->v);
+        free(a->free_list);
+        a->free_list = next;
+    }
+    pthread_mutex_destroy(&a->lock);
+    free(a);
+}
+
+static struct verifier_node *acquire(struct authn *a)
+{
+    pthread_mutex_lock(&a->lock);
+    struct verifier_node *n = a->free_list;
+    if (n)
+        a->free_list = n->next;
+    pthread_mutex_unlock(&a->lock);
+    if (n == NULL) {
+        n = xcalloc(1, sizeof *n);
+        sigv4_verifier_init(&n->v);
+    }
+    return n;
+}
+
+static void release(struct authn *a, struct verifier_node *n)
+{
+    pthread_mutex_lock(&a->lock);
+    n->next = a->free_list;
+    a->free_list = n;
+    pthread_mutex_unlock(&a->lock);
+}
+
+static void set_principal(struct call *c, const struct identity_key *key)
+{
+    if (key) {
+        c->identity = key->owner;
+        c->principal_arn = xstrdup(key->owner->arn);
+        return;
+    }
+    char arn[128];
+    snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", c->emu->account);
+    c->principal_arn = xstrdup(arn);
+}
+
+static void format_amz_date(int64_t ms, char *out, size_t len)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(out, len, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+static int fail_time(struct call *c, const struct sigv4_auth *auth,
+                     int64_t now_ms)
+{
+    char date[32], now[32], edge[32];
+    snprintf(date, sizeof date, "%.*s", (int)auth->date.len, auth->date.ptr);
+    format_amz_date(now_ms, now, sizeof now);
+    bool is_late = auth->date_ms < now_ms;
+    format_amz_date(is_late ? now_ms - SIGV4_MAX_SKEW_MS
+                            : now_ms + SIGV4_MAX_SKEW_MS, edge, sizeof edge);
+    if (is_late)
+        return call_fail(c, AWS_ERR_INVALID_SIGNATURE, "Signature expired: "
+                         "%s is now earlier than %s (%s - 15 min.)", date,
+                         edge, now);
+    return call_fail(c, AWS_ERR_INVALID_SIGNATURE, "Signature not yet "
+                     "current: %s is still later than %s (%s + 15 min.)",
+                     date, edge, now);
+}
+
+static int verify(struct authn *a, struct call *c,
+                  const struct sigv4_request *req,
+                  const struct sigv4_auth *auth,
+                  const struct identity_key *key)
+{
+    struct verifier_node *n = acquire(a);
+    int64_t now = clock_now_ms(&c->emu->clock);
+    enum sigv4_status st = sigv4_verify(&n->v, auth, req,
+                                        str_from(key->secret), now);
+    release(a, n);
+    switch (st) {
+    case SIGV4_OK:
+        return 0;
+    case SIGV4_SKEWED:
+    case SIGV4_EXPIRED:
+        return fail_time(c, auth, now);
+    case SIGV4_SIGNATURE_MISMATCH:
+        break;
+    }
+    return call_fail(c, AWS_ERR_INVALID_SIGNATURE, "The request signature "
+                     "we calculated does not match the signature you "
+                     "provided. Check your AWS Secret Access Key and signing "
+                     "method. Consult the service documentation for "
+                     "details.");
+}
+
+static int check_parsed(struct authn *a, struct call *c,
+                        const struct sigv4_request *req,
+                        const struct sigv4_auth *auth)
+{
+    const struct identity_key *key =
+        a->ids ? identities_find_key(a->ids, auth->access_key_id) : NULL;
+    if (key == NULL && a->is_enforcing)
+        return call_fail(c, AWS_ERR_UNRECOGNIZED_CLIENT, "The security token "
+                         "included in the request is invalid.");
+    if (key && verify(a, c, req, auth, key) < 0)
+        return -1;
+    set_principal(c, key);
+    return 0;
+}
+
+int authn_authenticate(struct authn *a, struct call *c)
+{
+    struct sigv4_header stack[AUTHN_STACK_HEADERS];
+    struct sigv4_header *headers = c->n_headers <= AUTHN_STACK_HEADERS
+        ? stack : xcalloc(c->n_headers, sizeof *headers);
+    for (size_t i = 0; i < c->n_headers; i++)
+        headers[i] = (struct sigv4_header){ str_from(c->headers[i].name),
+                                            str_from(c->headers[i].value) };
+    uint8_t digest[CRYPTO_SHA256_LEN];
+    char payload_hash[2 * CRYPTO_SHA256_LEN + 1];
+    crypto_sha256(c->body, c->body_len, digest);
+    crypto_hex(digest, sizeof digest, payload_hash);
+    const char *q = strchr(c->path, '?');
+    struct sigv4_request req = {
+        .method = str_from(c->method),
+        .path = { c->path, q ? (size_t)(q - c->path) : strlen(c->path) },
+        .query = str_from(c->query),
+        .headers = headers,
+        .header_count = c->n_headers,
+        .payload_hash = str_from(payload_hash),
+        .is_s3 = c->service == SERVICE_S3,
+    };
+    struct sigv4_auth *auth = xmalloc(sizeof *auth);
+    int rc;
+    switch (sigv4_parse(&req, auth)) {
+    case SIGV4_PARSE_MISSING:
+        rc = call_fail(c, AWS_ERR_MISSING_AUTH_TOKEN, "Request is missing "
+                       "Authentication Token");
+        break;
+    case SIGV4_PARSE_MALFORMED:
+        rc = call_fail(c, AWS_ERR_INCOMPLETE_SIGNATURE, "%s", auth->message);
+        break;
+    default:
+        rc = check_parsed(a, c, &req, auth);
+        break;
+    }
+    free(auth);
+    if (headers != stack)
+        free(headers);
+    return rc;
+}

@@ -1,0 +1,23 @@
+/* The authenticate stage: finds the request's SigV4 signature, looks its
+ * access key up among the identities, and verifies it, answering each
+ * failure with the calling service's own error. Owns a pool of SigV4
+ * verifier workspaces so requests on any thread allocate nothing. */
+#ifndef DYNALAKE_AUTHN_H
+#define DYNALAKE_AUTHN_H
+
+#include <stdbool.h>
+
+struct authn;
+struct call;
+struct identities;
+
+/* ids may be NULL (no identities file): then no signature can be checked
+ * and every well-formed one is accepted as the account's root. */
+struct authn *authn_new(const struct identities *ids, bool is_enforcing);
+void authn_free(struct authn *a); /* NULL accepted */
+
+/* Sets c->principal_arn and c->identity, or records the AWS error and
+ * returns -1. */
+int authn_authenticate(struct authn *a, struct call *c);
+
+#endif
