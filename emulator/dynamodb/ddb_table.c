@@ -44,6 +44,21 @@ struct ddb_table_def *ddb_table_require(struct call *c)
     return def;
 }
 
+/* The table operations, unlike the item operations, name the table in
+ * their not-found message (DescribeTable, DeleteTable and UpdateTable all
+ * answer "Requested resource not found: Table: x not found"). */
+static struct ddb_table_def *require_named(struct call *c)
+{
+    const char *name;
+    if (read_table_name(c, &name) < 0)
+        return NULL;
+    struct ddb_table_def *def = ddb_catalog_find(c->emu->catalog, name);
+    if (def == NULL)
+        call_fail(c, AWS_ERR_RESOURCE_NOT_FOUND, "Requested resource not "
+                  "found: Table: %s not found", name);
+    return def;
+}
+
 struct table_stats {
     int64_t id;
     int64_t count;
@@ -139,15 +154,9 @@ int ddb_create_table(struct call *c)
 
 int ddb_describe_table(struct call *c)
 {
-    const char *name;
-    if (read_table_name(c, &name) < 0)
-        return -1;
-    struct ddb_table_def *def = ddb_catalog_find(c->emu->catalog, name);
-    /* DescribeTable, alone among the table operations, names the table in
-     * its not-found message. */
+    struct ddb_table_def *def = require_named(c);
     if (def == NULL)
-        return call_fail(c, AWS_ERR_RESOURCE_NOT_FOUND, "Requested resource "
-                         "not found: Table: %s not found", name);
+        return -1;
     int rc = reply_description(c, def, "Table", "ACTIVE");
     ddb_table_def_release(def);
     return rc;
@@ -224,7 +233,7 @@ static enum store_result delete_in_store(struct store_tx *tx, void *arg)
 
 int ddb_delete_table(struct call *c)
 {
-    struct ddb_table_def *def = ddb_table_require(c);
+    struct ddb_table_def *def = require_named(c);
     if (def == NULL)
         return -1;
     /* Describe first: afterwards the items, and so the counts, are gone. */
@@ -237,7 +246,8 @@ int ddb_delete_table(struct call *c)
         cJSON_Delete(desc);
         if (res == STORE_NOT_FOUND)
             return call_fail(c, AWS_ERR_RESOURCE_NOT_FOUND,
-                             "Requested resource not found");
+                             "Requested resource not found: Table: %s not "
+                             "found", json_get_string(c->input, "TableName"));
         return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
     }
     cJSON *out = cJSON_CreateObject();
@@ -278,7 +288,7 @@ static enum store_result update_in_store(struct store_tx *tx, void *arg)
 
 int ddb_update_table(struct call *c)
 {
-    struct ddb_table_def *def = ddb_table_require(c);
+    struct ddb_table_def *def = require_named(c);
     if (def == NULL)
         return -1;
     struct update_txn t = { .emu = c->emu, .old = def };

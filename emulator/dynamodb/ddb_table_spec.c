@@ -39,6 +39,22 @@ static int fail_invalid(struct call *c, const char *fmt, ...)
                      "were invalid: %s", detail);
 }
 
+/* A key schema as AWS shows it in constraint messages, in the service's
+ * own toString form: "[KeySchemaElement(attributeName=a, keyType=HASH)]". */
+static void write_key_schema(struct buf *b, const cJSON *schema)
+{
+    const cJSON *el;
+    buf_putc(b, '[');
+    cJSON_ArrayForEach(el, schema) {
+        const char *name = json_get_string(el, "AttributeName");
+        const char *type = json_get_string(el, "KeyType");
+        buf_printf(b, "%sKeySchemaElement(attributeName=%s, keyType=%s)",
+                   el == schema->child ? "" : ", ", name ? name : "null",
+                   type ? type : "null");
+    }
+    buf_putc(b, ']');
+}
+
 static void check_key_schema(struct ddb_errors *e, const cJSON *schema)
 {
     if (schema == NULL) {
@@ -46,10 +62,17 @@ static void check_key_schema(struct ddb_errors *e, const cJSON *schema)
         return;
     }
     int n = cJSON_GetArraySize(schema);
-    if (n < 1 || n > 2)
-        ddb_errors_add(e, n < 1 ? "[]" : "[...]", "keySchema", n < 1
-                       ? "Member must have length greater than or equal to 1"
-                       : "Member must have length less than or equal to 2");
+    if (n < 1)
+        ddb_errors_add(e, "[]", "keySchema", "Member must have length "
+                       "greater than or equal to 1");
+    if (n > 2) {
+        struct buf shown;
+        buf_init(&shown, 0);
+        write_key_schema(&shown, schema);
+        ddb_errors_add(e, buf_cstr(&shown), "keySchema", "Member must have "
+                       "length less than or equal to 2");
+        buf_clear(&shown);
+    }
     const cJSON *el;
     int i = 0;
     cJSON_ArrayForEach(el, schema) {
