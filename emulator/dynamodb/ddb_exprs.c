@@ -39,27 +39,52 @@ static struct ddb_expr **slot_of(struct ddb_exprs *x, enum ddb_exprs_allowed f)
     return NULL;
 }
 
-/* AWS refuses placeholder maps on a request that has no expression. */
-static int check_maps_need_expressions(struct call *c, bool any,
+/* Whether the request holds any expression member the operation allows. */
+static bool has_expression(const struct call *c, unsigned allowed)
+{
+    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
+        const cJSON *v = json_get(c->input, members[i].member);
+        if ((allowed & members[i].flag) && v && !cJSON_IsNull(v))
+            return true;
+    }
+    return false;
+}
+
+/* The expressions AWS names when it refuses value placeholders without
+ * any: PutItem and DeleteItem say "ConditionExpression is null", UpdateItem
+ * "UpdateExpression and ConditionExpression are null". */
+static const char *missing_expressions(unsigned allowed)
+{
+    if (allowed & DDB_EXPRS_UPDATE)
+        return ": UpdateExpression and ConditionExpression are null";
+    if (allowed & DDB_EXPRS_CONDITION)
+        return ": ConditionExpression is null";
+    return "";
+}
+
+/* AWS refuses placeholder maps on a request that has no expression, before
+ * it looks inside them (an empty map gets this message, not "must not be
+ * empty"); names are checked first. */
+static int check_maps_need_expressions(struct call *c, unsigned allowed,
                                        const cJSON *names,
                                        const cJSON *values)
 {
-    if (any)
+    if (has_expression(c, allowed))
         return 0;
     if (names)
         return call_fail(c, AWS_ERR_VALIDATION, "ExpressionAttributeNames "
                          "can only be specified when using expressions");
     if (values)
         return call_fail(c, AWS_ERR_VALIDATION, "ExpressionAttributeValues "
-                         "can only be specified when using expressions");
+                         "can only be specified when using expressions%s",
+                         missing_expressions(allowed));
     return 0;
 }
 
 static int compile_members(struct call *c, unsigned allowed,
-                           struct ddb_exprs *x, bool *any)
+                           struct ddb_exprs *x)
 {
     char err[1024];
-    *any = false;
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         const char *text;
         if (!(allowed & members[i].flag))
@@ -68,7 +93,6 @@ static int compile_members(struct call *c, unsigned allowed,
             return -1;
         if (text == NULL)
             continue;
-        *any = true;
         if (ddb_expr_compile(members[i].kind, text, &x->env,
                              slot_of(x, members[i].flag), err,
                              sizeof err) < 0)
@@ -87,14 +111,14 @@ int ddb_exprs_compile(struct call *c, unsigned allowed, struct ddb_exprs *x)
         ddb_input_object(c, c->input, "ExpressionAttributeValues", &values) <
             0)
         return -1;
+    if (check_maps_need_expressions(c, allowed, names, values) < 0)
+        return -1;
     /* Values are normalized in place; the request body is the call's. */
     cJSON *mutable_values = (cJSON *)values;
     if (ddb_expr_env_init(&x->env, names, mutable_values, err, sizeof err) <
         0)
         return call_fail(c, AWS_ERR_VALIDATION, "%s", err);
-    bool any;
-    if (compile_members(c, allowed, x, &any) < 0 ||
-        check_maps_need_expressions(c, any, names, values) < 0)
+    if (compile_members(c, allowed, x) < 0)
         return -1;
     if (ddb_expr_env_check_unused(&x->env, err, sizeof err) < 0)
         return call_fail(c, AWS_ERR_VALIDATION, "%s", err);

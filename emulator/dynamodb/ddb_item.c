@@ -18,10 +18,11 @@
 
 #include <string.h>
 
-static const char *const put_return_values[] = { "NONE", "ALL_OLD", NULL };
+/* Enum lists in the order AWS prints them in constraint messages. */
+static const char *const put_return_values[] = { "ALL_OLD", "NONE", NULL };
 static const char *const update_return_values[] = {
-    "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW", NULL };
-static const char *const on_failure_values[] = { "NONE", "ALL_OLD", NULL };
+    "ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW", NULL };
+static const char *const on_failure_values[] = { "ALL_OLD", "NONE", NULL };
 
 /* The members every single-item request shares. */
 struct item_request {
