@@ -419,6 +419,37 @@ static int apply_stream_update(struct call *c, cJSON *desc,
     return 0;
 }
 
+static bool is_provisioned(const cJSON *desc)
+{
+    const char *mode = json_get_string(json_get(desc, "BillingModeSummary"),
+                                       "BillingMode");
+    return mode == NULL || strcmp(mode, "PROVISIONED") == 0;
+}
+
+/* AWS refuses an UpdateTable that asks a provisioned table for the
+ * throughput it already has (callers that scale tables rely on this). */
+static int check_throughput_changes(struct call *c, const cJSON *old,
+                                    const cJSON *updated)
+{
+    const cJSON *was = json_get(old, "ProvisionedThroughput");
+    const cJSON *now = json_get(updated, "ProvisionedThroughput");
+    double read = cJSON_GetNumberValue(json_get(was, "ReadCapacityUnits"));
+    double write = cJSON_GetNumberValue(json_get(was, "WriteCapacityUnits"));
+    if (!is_provisioned(old) || !is_provisioned(updated) ||
+        read != cJSON_GetNumberValue(json_get(now, "ReadCapacityUnits")) ||
+        write != cJSON_GetNumberValue(json_get(now, "WriteCapacityUnits")))
+        return 0;
+    return call_fail(c, AWS_ERR_VALIDATION, "The provisioned throughput for "
+                     "the table will not change. The requested value equals "
+                     "the current value. Current ReadCapacityUnits "
+                     "provisioned for the table: %.0f. Requested "
+                     "ReadCapacityUnits: %.0f. Current WriteCapacityUnits "
+                     "provisioned for the table: %.0f. Requested "
+                     "WriteCapacityUnits: %.0f. Refer to the Amazon DynamoDB "
+                     "Developer Guide for current limits and how to request "
+                     "higher limits.", read, read, write, write);
+}
+
 cJSON *ddb_table_spec_update(struct call *c, const struct ddb_table_def *def)
 {
     const char *mode;
@@ -445,6 +476,7 @@ cJSON *ddb_table_spec_update(struct call *c, const struct ddb_table_def *def)
         mode = json_get_string(json_get(desc, "BillingModeSummary"),
                                "BillingMode");
     if (((mode || pt) && apply_billing(c, desc, mode, pt) < 0) ||
+        (pt && check_throughput_changes(c, def->desc, desc) < 0) ||
         (stream && apply_stream_update(c, desc, stream) < 0)) {
         cJSON_Delete(desc);
         return NULL;

@@ -440,6 +440,21 @@ static void update_table_should_switch_billing_and_throughput(void **state)
                       at(d, "ProvisionedThroughput"));
     response_free(&r);
 
+    static const struct error_row unchanged[] = {
+        { "same throughput", "UpdateTable",
+          "{\"TableName\":\"billed\",\"ProvisionedThroughput\":"
+          "{\"ReadCapacityUnits\":10,\"WriteCapacityUnits\":20}}",
+          "ValidationException",
+          "The provisioned throughput for the table will not change. The "
+          "requested value equals the current value. Current "
+          "ReadCapacityUnits provisioned for the table: 10. Requested "
+          "ReadCapacityUnits: 10. Current WriteCapacityUnits provisioned "
+          "for the table: 20. Requested WriteCapacityUnits: 20. Refer to "
+          "the Amazon DynamoDB Developer Guide for current limits and how "
+          "to request higher limits." },
+    };
+    check_error_rows(unchanged, 1);
+
     r = ok("UpdateTable",
            "{\"TableName\":\"billed\",\"BillingMode\":\"PAY_PER_REQUEST\"}");
     response_free(&r);
