@@ -1,8 +1,9 @@
 /* Expression checks: the third stage of ddb_expr, and the public compile
- * entry. Prepares a request's placeholder maps, drives lex and parse, then
- * resolves #names and :values and applies DynamoDB's semantic rules, one
- * pass per rule in the order AWS reports them (a request with two mistakes
- * gets the message AWS would give). Evaluation is ddb_expr_eval's. */
+ * entry. Drives lex and parse, then resolves #names and :values through the
+ * request's maps (ddb_expr_env) and applies DynamoDB's semantic rules, one
+ * pass per rule in the order AWS reports them, so that a request with two
+ * mistakes gets the message AWS would give. Key condition shapes are
+ * ddb_expr_key's; evaluation is ddb_expr_eval's. */
 #include "dynamodb/ddb_expr_internal.h"
 
 #include "base/json.h"
@@ -25,151 +26,6 @@ struct checker {
     char *err;
     size_t errlen;
 };
-
-/* ---- placeholder maps ---- */
-
-static bool is_placeholder(const char *key, char sigil)
-{
-    if (key[0] != sigil || key[1] == '\0')
-        return false;
-    for (const char *s = key + 1; *s != '\0'; s++) {
-        bool ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                  (*s >= '0' && *s <= '9') || *s == '_';
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-static int env_check_names(struct ddb_expr_env *env, char *err,
-                           size_t errlen)
-{
-    const cJSON *m;
-    int n = cJSON_GetArraySize(env->names);
-
-    if (!cJSON_IsObject(env->names) || n == 0) {
-        snprintf(err, errlen, "ExpressionAttributeNames must not be empty");
-        return -1;
-    }
-    env->names_used = xcalloc((size_t)n, 1);
-    cJSON_ArrayForEach(m, env->names) {
-        if (!is_placeholder(m->string, '#')) {
-            snprintf(err, errlen, "ExpressionAttributeNames contains "
-                     "invalid key: Syntax error; key: \"%s\"", m->string);
-            return -1;
-        }
-        if (!cJSON_IsString(m) || m->valuestring[0] == '\0') {
-            snprintf(err, errlen, "ExpressionAttributeNames contains "
-                     "invalid value: Empty attribute name for key %s",
-                     m->string);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int env_check_values(struct ddb_expr_env *env, cJSON *values,
-                            char *err, size_t errlen)
-{
-    cJSON *m;
-    int n = cJSON_GetArraySize(values);
-    char msg[512];
-
-    if (!cJSON_IsObject(values) || n == 0) {
-        snprintf(err, errlen, "ExpressionAttributeValues must not be empty");
-        return -1;
-    }
-    env->values_used = xcalloc((size_t)n, 1);
-    cJSON_ArrayForEach(m, values) {
-        if (!is_placeholder(m->string, ':')) {
-            snprintf(err, errlen, "ExpressionAttributeValues contains "
-                     "invalid key: Syntax error; key: \"%s\"", m->string);
-            return -1;
-        }
-    }
-    cJSON_ArrayForEach(m, values) {
-        if (ddb_value_normalize(m, 0, msg, sizeof(msg)) < 0) {
-            snprintf(err, errlen, "ExpressionAttributeValues contains "
-                     "invalid value: %s for key %s", msg, m->string);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int ddb_expr_env_init(struct ddb_expr_env *env, const cJSON *names,
-                      cJSON *values, char *err, size_t errlen)
-{
-    memset(env, 0, sizeof(*env));
-    env->names = names;
-    env->values = values;
-    if (names != NULL && env_check_names(env, err, errlen) < 0)
-        return -1;
-    if (values != NULL && env_check_values(env, values, err, errlen) < 0)
-        return -1;
-    return 0;
-}
-
-void ddb_expr_env_clear(struct ddb_expr_env *env)
-{
-    free(env->names_used);
-    free(env->values_used);
-    memset(env, 0, sizeof(*env));
-}
-
-/* The index of member key in map, or -1. */
-static int member_index(const cJSON *map, const char *key, size_t len)
-{
-    const cJSON *m;
-    int i = 0;
-
-    cJSON_ArrayForEach(m, map) {
-        if (strlen(m->string) == len && memcmp(m->string, key, len) == 0)
-            return i;
-        i++;
-    }
-    return -1;
-}
-
-/* Appends "{#a, #b}" of the unused members of map to out; false if none. */
-static bool list_unused(const cJSON *map, const unsigned char *used,
-                        char *out, size_t outlen)
-{
-    const cJSON *m;
-    size_t len = 0;
-    int i = 0;
-
-    out[0] = '\0';
-    cJSON_ArrayForEach(m, map) {
-        if (!used[i++] && len < outlen) {
-            int n = snprintf(out + len, outlen - len, "%s%s",
-                             len ? ", " : "", m->string);
-            len += n > 0 ? (size_t)n : 0;
-        }
-    }
-    return len > 0;
-}
-
-int ddb_expr_env_check_unused(const struct ddb_expr_env *env, char *err,
-                              size_t errlen)
-{
-    char keys[1024];
-
-    if (env->names != NULL &&
-        list_unused(env->names, env->names_used, keys, sizeof(keys))) {
-        snprintf(err, errlen, "Value provided in ExpressionAttributeNames "
-                 "unused in expressions: keys: {%s}", keys);
-        return -1;
-    }
-    if (env->values != NULL &&
-        list_unused(env->values, env->values_used, keys, sizeof(keys))) {
-        snprintf(err, errlen, "Value provided in ExpressionAttributeValues "
-                 "unused in expressions: keys: {%s}", keys);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- walking the AST ---- */
 
 static int walk(struct checker *c, struct ddb_node *n,
@@ -360,7 +216,8 @@ static int resolve_path(struct checker *c, struct ddb_path *p)
             el->name = xstrndup(c->e->lex.text + t->pos, t->len);
             continue;
         }
-        ix = names ? member_index(names, tok_text(c, el->tok), t->len) : -1;
+        ix = names ? ddb_expr_env_find(names, tok_text(c, el->tok), t->len)
+                   : -1;
         if (ix < 0)
             return fail(c, "An expression attribute name used in the "
                         "document path is not defined; attribute name: %.*s",
@@ -382,7 +239,7 @@ static int resolve_node(struct checker *c, struct ddb_node *n,
         return resolve_path(c, &n->path);
     if (n->kind != DDB_NODE_VALUE)
         return 0;
-    ix = values ? member_index(values, tok_text(c, n->tok),
+    ix = values ? ddb_expr_env_find(values, tok_text(c, n->tok),
                                (size_t)tok_len(c, n->tok)) : -1;
     if (ix < 0)
         return fail(c, "An expression attribute value used in expression is "
@@ -768,116 +625,6 @@ static void collect_targets(struct ddb_expr *e)
     }
 }
 
-/* ---- key conditions ---- */
-
-/* AWS words key condition shape errors without the "Invalid
- * KeyConditionExpression:" prefix. */
-static int fail_key(struct checker *c, const char *msg, const char *what)
-{
-    snprintf(c->err, c->errlen, "%s%s", msg, what ? what : "");
-    return -1;
-}
-
-static int key_operator(struct checker *c, const struct ddb_node *n)
-{
-    static const char *const bad = "Invalid operator used in "
-                                   "KeyConditionExpression: ";
-    char name[64];
-
-    if (n->kind == DDB_NODE_OR)
-        return fail_key(c, bad, "OR");
-    if (n->kind == DDB_NODE_NOT)
-        return fail_key(c, bad, "NOT");
-    if (n->kind == DDB_NODE_IN)
-        return fail_key(c, bad, "IN");
-    if (n->kind == DDB_NODE_CMP && n->op == DDB_CMP_NE)
-        return fail_key(c, bad, "<>");
-    if (is_func(n, DDB_FUNC_SIZE))
-        return fail_key(c, "KeyConditionExpressions cannot contain nested "
-                        "operations", NULL);
-    if (n->kind == DDB_NODE_FUNC && !is_func(n, DDB_FUNC_BEGINS_WITH)) {
-        op_name(c, n, name, sizeof(name));
-        return fail_key(c, bad, name);
-    }
-    if ((n->kind == DDB_NODE_BETWEEN || n->kind == DDB_NODE_FUNC) &&
-        n->kids[0]->kind != DDB_NODE_PATH)
-        return fail_key(c, "Invalid condition in KeyConditionExpression: ",
-                        n->kind == DDB_NODE_BETWEEN
-                            ? "BETWEEN operator must have the key attribute "
-                              "as its first operand"
-                            : "begins_with operator must have the key "
-                              "attribute as its first operand");
-    return 0;
-}
-
-/* The one path among n's operands, in *at; size() is a nested operation. */
-static int key_attribute(struct checker *c, const struct ddb_node *n,
-                         size_t *at)
-{
-    size_t found = 0;
-
-    for (size_t i = 0; i < n->nkids; i++) {
-        const struct ddb_node *k = n->kids[i];
-        if (k->kind == DDB_NODE_FUNC)
-            return fail_key(c, "KeyConditionExpressions cannot contain "
-                            "nested operations", NULL);
-        if (k->kind != DDB_NODE_PATH)
-            continue;
-        if (found++ > 0)
-            return fail_key(c, "Invalid condition in KeyConditionExpression:"
-                            " Multiple attribute names used in one "
-                            "condition", NULL);
-        if (k->path.n > 1)
-            return fail_key(c, "KeyConditionExpressions cannot have "
-                            "conditions on nested attributes", NULL);
-        *at = i;
-    }
-    if (found == 0)
-        return fail_key(c, "Invalid condition in KeyConditionExpression: No "
-                        "key attribute specified", NULL);
-    return 0;
-}
-
-static enum ddb_key_op key_op(const struct ddb_node *n, bool flipped)
-{
-    static const enum ddb_key_op ops[] = { DDB_KEY_EQ, DDB_KEY_NONE,
-                                           DDB_KEY_LT, DDB_KEY_LE,
-                                           DDB_KEY_GT, DDB_KEY_GE };
-    static const enum ddb_key_op flip[] = { DDB_KEY_EQ, DDB_KEY_NONE,
-                                            DDB_KEY_GT, DDB_KEY_GE,
-                                            DDB_KEY_LT, DDB_KEY_LE };
-
-    if (n->kind == DDB_NODE_BETWEEN)
-        return DDB_KEY_BETWEEN;
-    if (n->kind == DDB_NODE_FUNC)
-        return DDB_KEY_BEGINS_WITH;
-    return flipped ? flip[n->op] : ops[n->op];
-}
-
-static int key_part(struct checker *c, const struct ddb_node *n)
-{
-    struct ddb_expr *e = c->e;
-    struct ddb_key_part *part;
-    size_t at = 0;
-
-    if (n->kind == DDB_NODE_AND)
-        return key_part(c, n->kids[0]) < 0 ? -1 : key_part(c, n->kids[1]);
-    if (key_operator(c, n) < 0 || key_attribute(c, n, &at) < 0)
-        return -1;
-    for (size_t i = 0; i < e->nkeys; i++)
-        if (strcmp(e->keys[i].name, n->kids[at]->path.elems[0].name) == 0)
-            return fail_key(c, "KeyConditionExpressions must only contain "
-                            "one condition per key", NULL);
-    if (e->nkeys == sizeof(e->keys) / sizeof(e->keys[0]))
-        return 0; /* more names than a key has: split reports it */
-    part = &e->keys[e->nkeys++];
-    part->name = n->kids[at]->path.elems[0].name;
-    part->op = key_op(n, at == 1);
-    part->lo = n->kids[at == 0 ? 1 : 0]->value;
-    part->hi = n->nkids > 2 ? n->kids[2]->value : NULL;
-    return 0;
-}
-
 /* ---- the driver ---- */
 
 static int check_front(struct checker *c)
@@ -909,7 +656,8 @@ int ddb_expr_check(struct ddb_expr *e, struct ddb_expr_env *env, char *err,
         walk_all(&c, operand_types) < 0 || action_types(&c) < 0 ||
         walk_all(&c, between_bounds) < 0)
         return -1;
-    if (e->kind == DDB_EXPR_KEY_CONDITION && key_part(&c, e->root) < 0)
+    if (e->kind == DDB_EXPR_KEY_CONDITION &&
+        ddb_expr_key_check(e, err, errlen) < 0)
         return -1;
     if (e->kind == DDB_EXPR_UPDATE)
         collect_targets(e);

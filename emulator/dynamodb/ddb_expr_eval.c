@@ -1,8 +1,8 @@
 /* Expression evaluation: the last stage of ddb_expr. Tests conditions and
- * filters on an item, projects items, and splits key conditions for Query.
+ * filters on an item and projects items.
  * Comparisons follow DynamoDB: values of different types, or a missing
  * attribute, make a comparison false rather than an error. Applying update
- * expressions is ddb_expr_update's. */
+ * expressions is ddb_expr_update's, key conditions ddb_expr_key's. */
 #include "dynamodb/ddb_expr_internal.h"
 
 #include "base/buf.h"
@@ -12,6 +12,7 @@
 #include "dynamodb/ddb_number.h"
 #include "dynamodb/ddb_value.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,7 @@ int ddb_expr_test(const struct ddb_expr *e, const cJSON *item, bool *result,
 {
     (void)err;
     (void)errlen;
+    assert(e->root != NULL); /* a condition, filter or key condition */
     *result = eval_cond(e->root, item);
     return 0;
 }
@@ -378,52 +380,4 @@ cJSON *ddb_expr_project(const struct ddb_expr *e, const cJSON *item)
     free(m.av);
     free(m.whole);
     return out;
-}
-
-/* ---- key conditions ---- */
-
-static const struct ddb_key_part *key_find(const struct ddb_expr *e,
-                                           const char *name)
-{
-    for (size_t i = 0; i < e->nkeys; i++)
-        if (strcmp(e->keys[i].name, name) == 0)
-            return &e->keys[i];
-    return NULL;
-}
-
-/* As AWS checks: the hash key first, which only takes equality; then any
- * other attribute must be the range key. */
-int ddb_expr_key_condition(const struct ddb_expr *e, const char *hash_key,
-                           const char *range_key, struct ddb_key_condition *out,
-                           char *err, size_t errlen)
-{
-    const struct ddb_key_part *hash = key_find(e, hash_key);
-
-    memset(out, 0, sizeof(*out));
-    if (hash == NULL) {
-        snprintf(err, errlen, "Query condition missed key schema element: %s",
-                 hash_key);
-        return -1;
-    }
-    if (hash->op != DDB_KEY_EQ || (range_key == NULL && e->nkeys > 1)) {
-        snprintf(err, errlen, "Query key condition not supported");
-        return -1;
-    }
-    out->hash_name = hash->name;
-    out->hash_value = hash->lo;
-    for (size_t i = 0; i < e->nkeys; i++) {
-        const struct ddb_key_part *k = &e->keys[i];
-        if (k == hash)
-            continue;
-        if (strcmp(k->name, range_key) != 0) {
-            snprintf(err, errlen, "Query condition missed key schema "
-                     "element: %s", range_key);
-            return -1;
-        }
-        out->range_name = k->name;
-        out->op = k->op;
-        out->range_lo = k->lo;
-        out->range_hi = k->hi;
-    }
-    return 0;
 }

@@ -188,12 +188,20 @@ int ddb_expr_parse(struct ddb_expr *e, char *err, size_t errlen);
 void ddb_expr_node_free(struct ddb_node *n);
 void ddb_expr_path_clear(struct ddb_path *p);
 
-/* ---- checks (ddb_expr_check.c) ---- */
+/* ---- placeholders (ddb_expr_env.c) ---- */
+
+/* The index of the member of map named key (length len), or -1. */
+int ddb_expr_env_find(const cJSON *map, const char *key, size_t len);
+
+/* ---- checks (ddb_expr_check.c, ddb_expr_key.c) ---- */
 
 /* Resolves placeholders through env and applies AWS's semantic rules in
  * the order AWS reports them. -1 with the message in err. */
 int ddb_expr_check(struct ddb_expr *e, struct ddb_expr_env *env, char *err,
                    size_t errlen);
+/* A key condition's shape (ANDed comparisons on top-level names), with the
+ * parts recorded in e->keys. -1 with AWS's message in err. */
+int ddb_expr_key_check(struct ddb_expr *e, char *err, size_t errlen);
 /* Writes a path as AWS prints it in messages: "[a, b, [0]]". */
 void ddb_expr_path_format(const struct ddb_path *p, char *out, size_t outlen);
 
