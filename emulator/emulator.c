@@ -2,6 +2,7 @@
 #include "emulator.h"
 
 #include "auth/identity.h"
+#include "auth/session.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
@@ -49,7 +50,8 @@ static int load_identities(struct emulator *emu)
         emu->account = xstrdup(emu->identities->account);
         emu->cfg.account = emu->account;
     }
-    emu->authn = authn_new(emu->identities,
+    emu->sessions = sessions_new();
+    emu->authn = authn_new(emu->identities, emu->sessions,
                            emu->cfg.iam_mode != EMULATOR_IAM_OFF);
     return 0;
 }
@@ -116,6 +118,7 @@ void emulator_stop(struct emulator *emu)
     store_close(emu->store);
     ddb_catalog_free(emu->catalog);
     authn_free(emu->authn);
+    sessions_free(emu->sessions);
     identities_free(emu->identities);
     free((char *)emu->cfg.host);
     free((char *)emu->cfg.data_dir);

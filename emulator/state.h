@@ -10,6 +10,7 @@
 struct authn;
 struct ddb_catalog;
 struct identities;
+struct sessions;
 struct server;
 struct store;
 
@@ -19,6 +20,7 @@ struct emulator {
     char *account;              /* owned; cfg.account resolved */
     struct clock clock;
     struct identities *identities; /* owned; NULL without a file */
+    struct sessions *sessions;    /* owned; STS credentials issued */
     struct authn *authn;          /* owned */
     struct store *store;          /* owned */
     struct ddb_catalog *catalog;  /* owned */

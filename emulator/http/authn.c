@@ -4,6 +4,7 @@
 #include "http/authn.h"
 
 #include "auth/identity.h"
+#include "auth/session.h"
 #include "auth/sigv4.h"
 #include "base/crypto.h"
 #include "base/mem.h"
@@ -26,15 +27,18 @@ struct verifier_node {
 
 struct authn {
     const struct identities *ids; /* borrowed; may be NULL */
+    struct sessions *sessions;    /* borrowed */
     bool is_enforcing;            /* unknown keys are refused */
     pthread_mutex_t lock;
     struct verifier_node *free_list;
 };
 
-struct authn *authn_new(const struct identities *ids, bool is_enforcing)
+struct authn *authn_new(const struct identities *ids,
+                        struct sessions *sessions, bool is_enforcing)
 {
     struct authn *a = xcalloc(1, sizeof *a);
     a->ids = ids;
+    a->sessions = sessions;
     a->is_enforcing = is_enforcing && ids != NULL;
     pthread_mutex_init(&a->lock, NULL);
     return a;
@@ -140,10 +144,37 @@ static int verify(struct authn *a, struct call *c,
                      "details.");
 }
 
+/* Temporary credentials: the token must be the one issued with the key,
+ * and the session must not have expired on the emulator's clock. */
+static int check_session(struct authn *a, struct call *c,
+                         const struct sigv4_request *req,
+                         const struct sigv4_auth *auth,
+                         const struct session *ses)
+{
+    if (!str_eq_cstr(auth->security_token, ses->token))
+        return call_fail(c, AWS_ERR_UNRECOGNIZED_CLIENT, "The security token "
+                         "included in the request is invalid.");
+    if (clock_now_ms(&c->emu->clock) >= ses->expires_ms)
+        return call_fail(c, AWS_ERR_EXPIRED_TOKEN, "The security token "
+                         "included in the request is expired");
+    struct identity_key key = { .secret = (char *)ses->secret,
+                                .owner = ses->role };
+    if (verify(a, c, req, auth, &key) < 0)
+        return -1;
+    c->session = ses;
+    c->identity = ses->role;
+    c->principal_arn = xstrdup(ses->arn);
+    return 0;
+}
+
 static int check_parsed(struct authn *a, struct call *c,
                         const struct sigv4_request *req,
                         const struct sigv4_auth *auth)
 {
+    const struct session *ses = sessions_find(a->sessions,
+                                              auth->access_key_id);
+    if (ses)
+        return check_session(a, c, req, auth, ses);
     const struct identity_key *key =
         a->ids ? identities_find_key(a->ids, auth->access_key_id) : NULL;
     if (key == NULL && a->is_enforcing)

@@ -10,14 +10,16 @@
 struct authn;
 struct call;
 struct identities;
+struct sessions;
 
 /* ids may be NULL (no identities file): then no signature can be checked
  * and every well-formed one is accepted as the account's root. */
-struct authn *authn_new(const struct identities *ids, bool is_enforcing);
+struct authn *authn_new(const struct identities *ids,
+                        struct sessions *sessions, bool is_enforcing);
 void authn_free(struct authn *a); /* NULL accepted */
 
-/* Sets c->principal_arn and c->identity, or records the AWS error and
- * returns -1. */
+/* Sets c->principal_arn, c->identity and (for STS credentials) c->session,
+ * or records the AWS error and returns -1. */
 int authn_authenticate(struct authn *a, struct call *c);
 
 #endif

@@ -34,11 +34,20 @@ enum aws_err {
     /* DynamoDB Streams. */
     AWS_ERR_EXPIRED_ITERATOR,
     AWS_ERR_TRIMMED_DATA_ACCESS,
+    /* STS. */
+    AWS_ERR_EXPIRED_TOKEN,
+    AWS_ERR_MALFORMED_POLICY,
+    AWS_ERR_MISSING_ACTION,
     AWS_ERR_COUNT
 };
 
 /* The code as AWS spells it, e.g. "ValidationException". */
 const char *aws_error_code(enum aws_err err);
+/* The code the XML services use for the same condition: STS says
+ * InvalidClientTokenId where DynamoDB says UnrecognizedClientException. */
+const char *aws_error_sts_code(enum aws_err err);
+/* The HTTP status STS answers with (403 for authentication failures). */
+unsigned aws_error_sts_status(enum aws_err err);
 /* The HTTP status AWS answers with. */
 unsigned aws_error_status(enum aws_err err);
 /* The JSON __type, e.g. "com.amazon.coral.validate#ValidationException". */

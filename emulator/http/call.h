@@ -16,6 +16,7 @@
 
 struct emulator;
 struct identity;
+struct session;
 struct op;
 
 enum service {
@@ -54,6 +55,7 @@ struct call {
     cJSON *input;          /* owned; the parsed JSON body (JSON services) */
     char *principal_arn;   /* owned; who signed the request */
     const struct identity *identity; /* borrowed; NULL for unknown keys */
+    const struct session *session;   /* borrowed; STS credentials, or NULL */
 
     /* The response under construction. */
     unsigned status;

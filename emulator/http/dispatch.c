@@ -12,6 +12,7 @@
 #include "http/ops.h"
 #include "http/route.h"
 #include "state.h"
+#include "sts/sts.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -96,7 +97,10 @@ static void finish(struct call *c)
     if (c->err != AWS_ERR_NONE) {
         log_info("%s %s: %s %s", c->request_id, c->op ? c->op->name : "?",
                  aws_error_code(c->err), c->err_message);
-        render_json_error(c);
+        if (c->service == SERVICE_STS)
+            sts_write_error(c);
+        else
+            render_json_error(c);
     }
     call_add_header(c, "x-amzn-RequestId", c->request_id);
     if (c->service == SERVICE_DYNAMODB || c->service == SERVICE_STREAMS) {

@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_table.h"
 #include "http/admin.h"
 #include "state.h"
+#include "sts/sts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,9 @@ static int resource_table(struct call *c, struct op_resources *out)
 #define DDB(op_name, fn, res)                                               \
     { .service = SERVICE_DYNAMODB, .name = #op_name, .handler = fn,        \
       .action = "dynamodb:" #op_name, .resources = res, .is_json = 1 }
+#define STS(op_name, fn, res)                                               \
+    { .service = SERVICE_STS, .name = #op_name, .handler = fn,             \
+      .action = "sts:" #op_name, .resources = res }
 #define ADMIN(path, fn)                                                    \
     { .service = SERVICE_ADMIN, .name = path, .handler = fn }
 
@@ -58,6 +62,7 @@ static const struct op table[] = {
     DDB(GetItem, ddb_get_item, resource_table),
     DDB(UpdateItem, ddb_update_item, resource_table),
     DDB(DeleteItem, ddb_delete_item, resource_table),
+    STS(GetCallerIdentity, sts_get_caller_identity, resource_any),
     ADMIN("health", admin_health),
     ADMIN("reset", admin_reset),
     ADMIN("clock", admin_clock),

@@ -1,10 +1,13 @@
 /* Request routing; see route.h. */
 #include "http/route.h"
 
+#include "base/json.h"
 #include "base/str.h"
 #include "http/call.h"
+#include "http/form.h"
 #include "http/ops.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define ADMIN_PREFIX "/_dynalake/"
@@ -32,6 +35,42 @@ static int route_target(struct call *c, const char *target)
     return 0;
 }
 
+/* STS speaks the Query protocol: its SigV4 scope names "sts", or, for an
+ * unsigned call, a form body or query string carries Action=. */
+static bool is_sts(const struct call *c)
+{
+    const char *auth = call_header(c, "Authorization");
+    if (auth)
+        return strstr(auth, "/sts/aws4_request") != NULL;
+    if (strstr(c->query, "sts%2Faws4_request"))
+        return true;
+    const char *type = call_header(c, "Content-Type");
+    return strcmp(c->path, "/") == 0 &&
+           ((type && strncmp(type, "application/x-www-form-urlencoded",
+                             33) == 0) ||
+            strncmp(c->query, "Action=", 7) == 0);
+}
+
+/* Decodes the query string and the form body into c->input, and finds the
+ * operation named by Action. */
+static int route_sts(struct call *c)
+{
+    c->service = SERVICE_STS;
+    c->input = cJSON_CreateObject();
+    if (form_decode(c->query, strlen(c->query), c->input) < 0 ||
+        form_decode(c->body, c->body_len, c->input) < 0)
+        return call_fail(c, AWS_ERR_VALIDATION, "Malformed form-encoded "
+                         "request");
+    const char *action = json_get_string(c->input, "Action");
+    if (action == NULL)
+        return call_fail(c, AWS_ERR_MISSING_ACTION, "Missing Action");
+    c->op = ops_find(SERVICE_STS, str_from(action));
+    if (c->op == NULL)
+        return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "Could not find "
+                         "operation %s for version 2011-06-15", action);
+    return 0;
+}
+
 int route(struct call *c)
 {
     if (strncmp(c->path, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0) {
@@ -46,6 +85,8 @@ int route(struct call *c)
     const char *target = call_header(c, "X-Amz-Target");
     if (target)
         return route_target(c, target);
+    if (is_sts(c))
+        return route_sts(c);
     /* S3 and STS arrive with their own issues; until then a request that
      * names no target is an unknown DynamoDB operation. */
     c->service = SERVICE_DYNAMODB;
