@@ -4,6 +4,12 @@
 
 #include "base/crypto.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,6 +164,49 @@ static void clock_should_advance_and_refuse_bad_input(void **state)
     }
 }
 
+/* Sends raw bytes on a fresh connection and returns what came back. */
+static void raw_exchange(const char *request, char *reply, size_t len)
+{
+    const char *url = client_start();
+    int port = atoi(strrchr(url, ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = { .sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port) };
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    struct timeval tv = { .tv_sec = 10 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    assert_true(write(fd, request, strlen(request)) > 0);
+    size_t got = 0;
+    ssize_t n;
+    while (got + 1 < len && (n = read(fd, reply + got, len - got - 1)) > 0)
+        got += (size_t)n;
+    reply[got] = '\0';
+    close(fd);
+}
+
+static void oversized_body_should_be_refused_before_it_is_read(void **state)
+{
+    (void)state;
+    char reply[4096];
+    raw_exchange("POST / HTTP/1.1\r\nHost: localhost\r\n"
+                 "X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                 "Content-Length: 999999999\r\nConnection: close\r\n\r\n"
+                 "{}", reply, sizeof reply);
+    assert_non_null(strstr(reply, "HTTP/1.1 413"));
+    assert_non_null(strstr(reply, "RequestEntityTooLarge"));
+}
+
+static void garbage_should_not_stop_the_server(void **state)
+{
+    (void)state;
+    char reply[4096];
+    raw_exchange("\x01\x02 nonsense\r\n\r\n", reply, sizeof reply);
+    raw_exchange("GET /_dynalake/health HTTP/1.1\r\nHost: x\r\n"
+                 "Connection: close\r\n\r\n", reply, sizeof reply);
+    assert_non_null(strstr(reply, "HTTP/1.1 200"));
+}
+
 int main(void)
 {
     client_start();
@@ -179,6 +228,9 @@ int main(void)
             admin_should_refuse_wrong_method_and_unknown_path, reset),
         cmocka_unit_test_setup(clock_should_advance_and_refuse_bad_input,
                                reset),
+        cmocka_unit_test_setup(
+            oversized_body_should_be_refused_before_it_is_read, reset),
+        cmocka_unit_test_setup(garbage_should_not_stop_the_server, reset),
     };
     return cmocka_run_group_tests_name("server", tests, NULL, NULL);
 }
