@@ -899,12 +899,17 @@ class ExpressionTests(DynamoTestCase):
             ReturnValues="ALL_NEW")
         self.assertEqual(resp["Attributes"],
                          {"pk": {"S": "upsert"}, "a": {"S": "x"}})
-        # REMOVE on a missing item does not create it.
+        self.assertEqual(self.get("upsert"), {"pk": "upsert", "a": "x"})
+
+    def test_update_that_only_removes_does_not_create_item(self):
+        CLIENT.update_item(TableName=self.table, Key={"pk": {"S": "ghost"}},
+                           UpdateExpression="REMOVE a")
+        self.assertIsNone(self.get("ghost"))
         resp = CLIENT.update_item(
-            TableName=self.table, Key={"pk": {"S": "ghost"}},
+            TableName=self.table, Key={"pk": {"S": "ghost2"}},
             UpdateExpression="REMOVE a", ReturnValues="ALL_NEW")
         self.assertNotIn("Attributes", resp)
-        self.assertIsNone(self.get("ghost"))
+        self.assertIsNone(self.get("ghost2"))
 
     def test_delete_item_with_condition(self):
         self.res.put_item(Item={"pk": "d", "state": "open"})
@@ -1232,6 +1237,60 @@ class BadInputTests(DynamoTestCase):
                           "is invalid for update",
                           UpdateExpression="SET nomap.child = :v",
                           ExpressionAttributeValues={":v": {"S": "x"}})
+
+    def test_malformed_attribute_values(self):
+        with self.assertRaises(ClientError) as ctx:
+            RAW_CLIENT.put_item(TableName=self.table,
+                                Item={"pk": {"S": "k"}, "a": {}})
+        self.assert_error(ctx, "ValidationException",
+                          "Supplied AttributeValue is empty, must contain "
+                          "exactly one of the supported datatypes")
+        with self.assertRaises(ClientError) as ctx:
+            RAW_CLIENT.put_item(TableName=self.table,
+                                Item={"pk": {"S": "k"},
+                                      "a": {"S": "x", "N": "1"}})
+        self.assert_error(ctx, "ValidationException",
+                          "Supplied AttributeValue has more than one datatypes "
+                          "set, must contain exactly one of the supported "
+                          "datatypes")
+        self.put_error({"pk": {"S": "k"}, "a": {"NULL": False}},
+                       "ValidationException",
+                       message_re="Null attribute value types must have the "
+                                  "value of true$")
+
+    def test_invalid_expression_attribute_value(self):
+        self.update_error("ValidationException",
+                          "ExpressionAttributeValues contains invalid value: "
+                          "One or more parameter values were invalid: An "
+                          "string set  may not be empty for key :v",
+                          UpdateExpression="SET a = :v",
+                          ExpressionAttributeValues={":v": {"SS": []}})
+
+    def test_hash_key_over_2048_bytes(self):
+        self.put_error({"pk": {"S": "k" * 2049}}, "ValidationException",
+                       "One or more parameter values were invalid: Size of "
+                       "hashkey has exceeded the maximum size limit of2048 "
+                       "bytes")  # sic: AWS has no space in "of2048"
+        # 2048 bytes exactly is fine.
+        CLIENT.put_item(TableName=self.table, Item={"pk": {"S": "k" * 2048}})
+
+    def test_nesting_deeper_than_32_levels(self):
+        # The top-level value is level 1: 31 map wrappers put the leaf at
+        # level 32 (allowed), 32 wrappers put it at 33 (rejected).
+        def nest(levels):
+            v = {"S": "leaf"}
+            for i in range(levels):
+                v = {"M": {"m": v}} if i % 2 else {"L": [v]}
+            return v
+        CLIENT.put_item(TableName=self.table,
+                        Item={"pk": {"S": "deep"}, "d": nest(31)})
+        # AWS captures disagree on a "1 validation error detected: " prefix.
+        self.put_error({"pk": {"S": "deep"}, "d": nest(32)},
+                       "ValidationException",
+                       message_re=r"^(1 validation error detected: )?Nesting "
+                                  r"Levels have exceeded supported limits: "
+                                  r"Attributes in the item have nested levels "
+                                  r"beyond supported limit$")
 
     def test_table_not_found_for_item_operations(self):
         missing = self.unique_name("-missing")
