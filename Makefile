@@ -73,8 +73,23 @@ integration: $(INTEG_BINS)
 e2e: $(OUT)/dynalake
 	DYNALAKE=$(abspath $(OUT)/dynalake) tests/e2e/run
 
-bench: $(OUT)/dynalake
-	scripts/bench
+# Benchmark tools (tests/bench/); scripts/bench builds them, installs the
+# peers and runs everything. Benchmarks live here, never in the tests.
+BENCH := $(OUT)/tests/bench
+BENCH_TOOLS := $(BENCH)/loadgen $(BENCH)/coldstart $(BENCH)/floor_mhd \
+               $(BENCH)/floor_sqlite
+
+$(BENCH)/loadgen: $(addprefix $(BENCH)/,loadgen.o sign.o stats.o workload.o)
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BENCH)/coldstart: $(BENCH)/coldstart.o $(BENCH)/sign.o
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BENCH)/floor_mhd $(BENCH)/floor_sqlite: %: %.o
+	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: $(OUT)/dynalake $(BENCH_TOOLS)
+	OUT=$(OUT) scripts/bench
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

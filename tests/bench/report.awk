@@ -1,0 +1,128 @@
+# The summary scripts/bench prints from build/bench/results.jsonl: each
+# target side by side with ratios, the floors, start-up and memory, and the
+# DESIGN.md targets met or missed. Lines are flat JSON written by loadgen and
+# scripts/bench, so a field is found by its key. Set -v cores=N.
+
+function field(line, key,    m) {
+    if (!match(line, "\"" key "\":(\"[^\"]*\"|[-0-9.eE+]+)"))
+        return ""
+    m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+    gsub(/"/, "", m)
+    return m
+}
+
+function ratio(a, b) {
+    return (a > 0 && b > 0) ? sprintf("%.2fx", a / b) : "-"
+}
+
+function verdict(ok) {
+    return ok ? "met" : "MISSED"
+}
+
+# Requests/s the server could take if the load generator cost nothing:
+# cores divided by its CPU time per request.
+function capacity(srv) {
+    return srv > 0 ? sprintf("%.0f", cores * 1e6 / srv) : "-"
+}
+
+{
+    t = field($0, "target")
+    if ($0 ~ /"metric":/) {
+        val[t, field($0, "metric")] = field($0, "value") + 0
+        next
+    }
+    k = t SUBSEP field($0, "workload") SUBSEP field($0, "concurrency")
+    rps[k] = field($0, "rps") + 0
+    p99[k] = field($0, "p99_us") + 0
+    srv[k] = field($0, "server_cpu_us_per_req") + 0
+    err[k] = field($0, "errors") + 0
+    w = field($0, "workload")
+    c = field($0, "concurrency")
+    if (!(w in seen_w)) { seen_w[w] = 1; ws[++nw] = w }
+    if (!(c in seen_c)) { seen_c[c] = 1; cs[++nc] = c }
+}
+
+function row(w, c,    a, b) {
+    a = "dynalake" SUBSEP w SUBSEP c
+    b = "dynalite" SUBSEP w SUBSEP c
+    if (!(a in rps))
+        return
+    printf "%-8s %5s %9.0f %7s %7.1f %8s %9.0f %7s %7.1f %7s\n", w, c,
+        rps[a], p99[a], srv[a], capacity(srv[a]), rps[b], p99[b], srv[b],
+        ratio(rps[a], rps[b])
+}
+
+function target_line(what, got, ok) {
+    printf "%-40s %14s  %s\n", what, got, verdict(ok)
+}
+
+function rps_target(w, need, peer_factor,    a, b) {
+    a = "dynalake" SUBSEP w SUBSEP 16
+    b = "dynalite" SUBSEP w SUBSEP 16
+    if (!(a in rps))
+        return
+    target_line(sprintf("%s >= %dk/s at 16 conns", w, need / 1000),
+        sprintf("%.0f/s", rps[a]), rps[a] >= need)
+    target_line(sprintf("%s p99 < 2 ms at 16 conns", w),
+        sprintf("%d us", p99[a]), p99[a] < 2000)
+    if (b in rps)
+        target_line(sprintf("%s >= %dx dynalite at 16 conns", w,
+            peer_factor), ratio(rps[a], rps[b]),
+            rps[a] >= peer_factor * rps[b])
+}
+
+END {
+    print ""
+    print "== DynamoDB: dynalake (SigV4 verified) vs dynalite (no signature checks)"
+    printf "%-8s %5s %9s %7s %7s %8s %9s %7s %7s %7s\n", "workload",
+        "conns", "dynalake", "p99_us", "srv_us", "cap/s", "dynalite",
+        "p99_us", "srv_us", "ratio"
+    for (i = 1; i <= nw; i++)
+        for (j = 1; j <= nc; j++)
+            row(ws[i], cs[j])
+    print "(srv_us: server CPU per request; cap/s: " cores \
+        " cores / srv_us, the rate with a free client)"
+
+    print ""
+    print "== floors"
+    for (j = 1; j <= nc; j++) {
+        k = "floor_mhd" SUBSEP "put" SUBSEP cs[j]
+        if (k in rps)
+            printf "bare libmicrohttpd, %2s conns: %9.0f req/s, p99 %s us," \
+                " %.1f us server CPU/req (cap %s/s)\n", cs[j], rps[k], p99[k],
+                srv[k], capacity(srv[k])
+    }
+    printf "bare SQLite txn per write:   %9.0f /s (one thread)\n",
+        val["sqlite", "txn_write_per_s"]
+    printf "bare SQLite txn per read:    %9.0f /s (one thread)\n",
+        val["sqlite", "txn_read_per_s"]
+
+    print ""
+    print "== start-up and memory"
+    printf "%-34s %10s %10s\n", "", "dynalake", "dynalite"
+    split("cold_start_ms cold_start_median_ms idle_rss_mb " \
+        "rss_after_100k_puts_mb", ms, " ")
+    for (i = 1; i <= 4; i++)
+        printf "%-34s %10s %10s\n", ms[i], val["dynalake", ms[i]],
+            val["dynalite", ms[i]]
+
+    print ""
+    printf "load average (1 min) before/after the run: %.2f / %.2f " \
+        "(the bench itself adds about 2)\n", val["host", "loadavg_1m_before"],
+        val["host", "loadavg_1m_after"]
+
+    print ""
+    print "== DESIGN.md targets (2 cores shared by server and load generator)"
+    rps_target("put", 50000, 4)
+    rps_target("get", 80000, 4)
+    target_line("cold start < 20 ms", val["dynalake", "cold_start_ms"] " ms",
+        val["dynalake", "cold_start_ms"] < 20)
+    target_line("idle RSS < 10 MB", val["dynalake", "idle_rss_mb"] " MB",
+        val["dynalake", "idle_rss_mb"] < 10)
+    printf "%-40s %14s  %s\n", "RSS flat under load (after 100k puts)",
+        sprintf("+%.1f MB", val["dynalake", "rss_after_100k_puts_mb"] - \
+            val["dynalake", "idle_rss_mb"]), "see BENCHMARKS.md"
+    for (k in err)
+        if (err[k] > 0)
+            print "warning: errors in run " k ": " err[k]
+}
