@@ -106,4 +106,9 @@ int ddb_expr_key_condition(const struct ddb_expr *e, const char *hash_key,
                            const char *range_key, struct ddb_key_condition *out,
                            char *err, size_t errlen);
 
+/* Whether any document path of a condition or filter starts at the
+ * top-level attribute name (for Query's rule that a FilterExpression names
+ * no key attribute). */
+bool ddb_expr_uses_attribute(const struct ddb_expr *e, const char *name);
+
 #endif

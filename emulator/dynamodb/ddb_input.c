@@ -35,6 +35,13 @@ void ddb_errors_add(struct ddb_errors *e, const char *value, const char *path,
                    "constraint: %s", path, rule);
 }
 
+void ddb_errors_add_message(struct ddb_errors *e, const char *message)
+{
+    if (e->n++)
+        buf_puts(&e->text, "; ");
+    buf_puts(&e->text, message);
+}
+
 int ddb_errors_report(struct call *c, struct ddb_errors *e)
 {
     int rc = 0;
@@ -173,4 +180,15 @@ void ddb_input_check_enum(struct ddb_errors *e, const char *value,
     buf_putc(&rule, ']');
     ddb_errors_add(e, value, path, buf_cstr(&rule));
     buf_clear(&rule);
+}
+
+int ddb_input_refuse_legacy(struct call *c, const char *const *members)
+{
+    for (size_t i = 0; members[i]; i++) {
+        if (json_get(c->input, members[i]))
+            return call_fail(c, AWS_ERR_VALIDATION, "The legacy parameter "
+                             "%s is not supported by this endpoint; use "
+                             "expressions", members[i]);
+    }
+    return 0;
 }

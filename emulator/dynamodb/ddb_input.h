@@ -25,6 +25,9 @@ void ddb_errors_clear(struct ddb_errors *e);
  * value is shown quoted, or as null when NULL. */
 void ddb_errors_add(struct ddb_errors *e, const char *value, const char *path,
                     const char *rule);
+/* Adds a constraint message as it is, for the rules AWS reports in the
+ * same list without the "Value ... at ..." frame. */
+void ddb_errors_add_message(struct ddb_errors *e, const char *message);
 /* With errors collected: records the ValidationException and returns -1;
  * otherwise 0. Clears e in both cases. */
 int ddb_errors_report(struct call *c, struct ddb_errors *e);
@@ -52,5 +55,12 @@ void ddb_input_check_name(struct ddb_errors *e, const char *name,
  * "Member must satisfy enum value set: [A, B]" for path otherwise. */
 void ddb_input_check_enum(struct ddb_errors *e, const char *value,
                           const char *path, const char *const *allowed);
+
+/* Refuses a request that uses any of the NULL-terminated legacy members
+ * (KeyConditions, QueryFilter, AttributesToGet, ...): -1 with a
+ * ValidationException naming the first one found, else 0. Legacy parameters
+ * arrive with their own issue; until then a request using them is refused
+ * rather than run without them. */
+int ddb_input_refuse_legacy(struct call *c, const char *const *members);
 
 #endif

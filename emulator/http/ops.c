@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "dynamodb/ddb_item.h"
+#include "dynamodb/ddb_query.h"
 #include "dynamodb/ddb_table.h"
 #include "http/admin.h"
 #include "state.h"
@@ -62,6 +63,8 @@ static const struct op table[] = {
     DDB(GetItem, ddb_get_item, resource_table),
     DDB(UpdateItem, ddb_update_item, resource_table),
     DDB(DeleteItem, ddb_delete_item, resource_table),
+    DDB(Query, ddb_query, resource_table),
+    DDB(Scan, ddb_scan, resource_table),
     STS(GetCallerIdentity, sts_get_caller_identity, resource_any),
     ADMIN("health", admin_health),
     ADMIN("reset", admin_reset),
