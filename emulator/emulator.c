@@ -7,7 +7,9 @@
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_table.h"
+#include "base/crypto.h"
 #include "http/authn.h"
+#include "http/fault.h"
 #include "http/server.h"
 #include "state.h"
 #include "store/store.h"
@@ -72,6 +74,8 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     clock_init(&emu->clock);
     emu->started_ms = clock_real_ms();
     emu->catalog = ddb_catalog_new();
+    emu->faults = faults_new();
+    crypto_random(emu->streams_key, sizeof emu->streams_key);
     if (load_identities(emu) < 0) {
         emulator_stop(emu);
         return NULL;
@@ -107,6 +111,7 @@ static enum store_result wipe(struct store_tx *tx, void *arg)
 
 int emulator_reset(struct emulator *emu)
 {
+    faults_clear(emu->faults);
     return store_write(emu->store, wipe, emu) == STORE_OK ? 0 : -1;
 }
 
@@ -117,6 +122,7 @@ void emulator_stop(struct emulator *emu)
     server_stop(emu->server);
     store_close(emu->store);
     ddb_catalog_free(emu->catalog);
+    faults_free(emu->faults);
     authn_free(emu->authn);
     sessions_free(emu->sessions);
     identities_free(emu->identities);

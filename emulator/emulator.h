@@ -22,6 +22,11 @@ struct emulator_config {
     unsigned threads;      /* HTTP worker threads; 0 means one per core */
     const char *identities_path; /* the identities file, or NULL */
     enum emulator_iam_mode iam_mode; /* ENFORCE needs identities */
+    int64_t shard_rollover_records; /* records per stream shard before it
+                                       closes; 0: no count limit */
+    int64_t shard_rollover_ms;   /* stream shard age before it closes on
+                                    the virtual clock; 0 means AWS's four
+                                    hours, negative means never */
 };
 
 struct emulator;

@@ -7,12 +7,18 @@
 #include "base/clock.h"
 #include "emulator.h"
 
+#include "streams/streams.h"
+
+#include <stdint.h>
+
 struct authn;
 struct ddb_catalog;
 struct identities;
 struct sessions;
 struct server;
 struct store;
+
+struct faults;
 
 struct emulator {
     struct emulator_config cfg; /* strings owned (copied at start) */
@@ -25,6 +31,8 @@ struct emulator {
     struct store *store;          /* owned */
     struct ddb_catalog *catalog;  /* owned */
     struct server *server;        /* owned */
+    struct faults *faults;        /* owned; injected errors */
+    uint8_t streams_key[STREAMS_KEY_LEN]; /* random; signs shard iterators */
     uint64_t request_seq;         /* atomic; request id counter */
     int64_t started_ms;           /* wall clock at start */
 };

@@ -3,6 +3,7 @@
  * through ddb_write (or one read) and shapes the reply. */
 #include "dynamodb/ddb_item.h"
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_expr.h"
@@ -175,6 +176,8 @@ int ddb_put_item(struct call *c)
     if (rc == 0) {
         w.def = r.def;
         w.key = &r.key;
+        w.emu = c->emu;
+        w.now_ms = clock_now_ms(&c->emu->clock);
         w.item = item;
         w.condition = r.exprs.condition;
         w.want_old = r.return_values || r.want_old_on_failure;
@@ -342,6 +345,8 @@ int ddb_update_item(struct call *c)
     if (rc == 0) {
         w.def = r.def;
         w.key = &r.key;
+        w.emu = c->emu;
+        w.now_ms = clock_now_ms(&c->emu->clock);
         w.key_map = json_get(c->input, "Key");
         w.condition = r.exprs.condition;
         w.update = r.exprs.update;
@@ -371,6 +376,8 @@ int ddb_delete_item(struct call *c)
     if (rc == 0) {
         w.def = r.def;
         w.key = &r.key;
+        w.emu = c->emu;
+        w.now_ms = clock_now_ms(&c->emu->clock);
         w.condition = r.exprs.condition;
         w.want_old = r.return_values || r.want_old_on_failure;
         enum store_result res = store_write(c->emu->store, run_write, &w);

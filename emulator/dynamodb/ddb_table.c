@@ -4,6 +4,7 @@
 #include "dynamodb/ddb_table.h"
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/mem.h"
@@ -13,6 +14,7 @@
 #include "http/call.h"
 #include "state.h"
 #include "store/store_ddb.h"
+#include "streams/streams_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,9 @@ static enum store_result create_in_store(struct store_tx *tx, void *arg)
     char *text = cJSON_PrintUnformatted(t->desc);
     res = store_ddb_table_insert(tx, id + 1, name, text);
     free(text);
+    if (res == STORE_OK)
+        res = streams_log_table_changed(tx, t->emu, id + 1, NULL, t->desc,
+                                        clock_now_ms(&t->emu->clock));
     if (res != STORE_OK)
         return res;
     t->def = ddb_table_def_new(id + 1, t->desc);
@@ -221,6 +226,9 @@ static enum store_result delete_in_store(struct store_tx *tx, void *arg)
     if (def == NULL)
         return STORE_NOT_FOUND;
     enum store_result res = store_ddb_table_delete(tx, def->id);
+    if (res == STORE_OK)
+        res = streams_log_table_changed(tx, t->emu, def->id, def->desc, NULL,
+                                        clock_now_ms(&t->emu->clock));
     if (res == STORE_OK) {
         /* Writers check this under the write lock, so no item lands in a
          * table once its deletion committed. */
@@ -275,6 +283,10 @@ static enum store_result update_in_store(struct store_tx *tx, void *arg)
     char *text = cJSON_PrintUnformatted(t->desc);
     enum store_result res = store_ddb_table_update(tx, t->old->id, text);
     free(text);
+    if (res == STORE_OK)
+        res = streams_log_table_changed(tx, t->emu, t->old->id, t->old->desc,
+                                        t->desc,
+                                        clock_now_ms(&t->emu->clock));
     if (res != STORE_OK)
         return res;
     t->def = ddb_table_def_new(t->old->id, t->desc);

@@ -9,7 +9,9 @@
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_expr.h"
 #include "dynamodb/ddb_value.h"
+#include "state.h"
 #include "store/store_ddb.h"
+#include "streams/streams_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,31 +92,66 @@ static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
     return res;
 }
 
+/* Whether the table has an enabled stream now. Asked of the catalog's
+ * current definition, under the write lock: the request's may predate an
+ * UpdateTable that enabled or disabled the stream. */
+static bool has_stream(const struct ddb_write *w)
+{
+    if (w->emu == NULL)
+        return false;
+    struct ddb_table_def *cur = ddb_catalog_find(w->emu->catalog,
+                                                 w->def->name);
+    bool is_on = cur && cur->id == w->def->id &&
+                 streams_log_is_enabled(cur->desc);
+    ddb_table_def_release(cur);
+    return is_on;
+}
+
+/* Stores the outcome; *after is the item as it now is (NULL: deleted). */
+static enum store_result apply_kind(struct store_tx *tx, struct ddb_write *w,
+                                    const cJSON **after)
+{
+    enum store_result res;
+    switch (w->kind) {
+    case DDB_WRITE_PUT:
+        *after = w->item;
+        return store_item(tx, w, w->item);
+    case DDB_WRITE_UPDATE:
+        res = compute_update(w);
+        *after = w->new_item;
+        return res == STORE_OK ? store_item(tx, w, w->new_item) : res;
+    case DDB_WRITE_DELETE: {
+        struct store_ddb_key key = ddb_key_store(w->key);
+        *after = NULL;
+        return store_ddb_item_delete(tx, w->def->id, &key);
+    }
+    }
+    return STORE_ERROR;
+}
+
 enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
 {
     /* The runner may retry a transaction: start from a clean slate. */
     ddb_write_clear(w);
     if (w->def->is_deleted)
         return STORE_NOT_FOUND;
+    bool is_streamed = has_stream(w);
     enum store_result res = STORE_OK;
-    if (needs_old(w))
+    if (needs_old(w) || is_streamed)
         res = read_old(tx, w);
     if (res == STORE_OK)
         res = test_condition(w);
     if (res != STORE_OK)
         return res;
-    switch (w->kind) {
-    case DDB_WRITE_PUT:
-        return store_item(tx, w, w->item);
-    case DDB_WRITE_UPDATE:
-        res = compute_update(w);
-        return res == STORE_OK ? store_item(tx, w, w->new_item) : res;
-    case DDB_WRITE_DELETE: {
-        struct store_ddb_key key = ddb_key_store(w->key);
-        return store_ddb_item_delete(tx, w->def->id, &key);
-    }
-    }
-    return STORE_ERROR;
+    const cJSON *after = NULL;
+    res = apply_kind(tx, w, &after);
+    if (res != STORE_OK || !is_streamed)
+        return res;
+    /* The stream record commits with the change, or neither does. */
+    struct streams_log_change ch = { .def = w->def, .old_item = w->old,
+                                     .new_item = after, .is_ttl = w->is_ttl,
+                                     .now_ms = w->now_ms };
+    return streams_log_append(tx, w->emu, &ch);
 }
 
 void ddb_write_clear(struct ddb_write *w)

@@ -13,9 +13,11 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct ddb_expr;
 struct ddb_table_def;
+struct emulator;
 
 enum ddb_write_kind { DDB_WRITE_PUT, DDB_WRITE_UPDATE, DDB_WRITE_DELETE };
 
@@ -29,6 +31,9 @@ struct ddb_write {
     const struct ddb_expr *condition; /* may be NULL */
     const struct ddb_expr *update;    /* UPDATE: may be NULL */
     bool want_old;                    /* keep the old item for the reply */
+    struct emulator *emu;             /* for the table's stream; NULL: none */
+    int64_t now_ms;                   /* when the write happens (clock) */
+    bool is_ttl;                      /* a deletion by Time to Live */
 
     /* What happened; owned, freed by ddb_write_clear. */
     cJSON *old;          /* the item before, when read and present */

@@ -4,9 +4,12 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "http/call.h"
+#include "http/fault.h"
+#include "streams/streams_log.h"
 #include "state.h"
 #include "version.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int require_method(struct call *c, const char *method)
@@ -74,5 +77,91 @@ int admin_clock(struct call *c)
                             (double)clock_now_ms(&c->emu->clock));
     cJSON_AddNumberToObject(out, "offset_ms",
                             (double)c->emu->clock.offset_ms);
+    return reply(c, out);
+}
+
+/* Reads a fault rule from the request body; -1 with the error recorded. */
+static int read_rule(struct call *c, const cJSON *in, struct fault_rule *r)
+{
+    const char *op = json_get_string(in, "operation");
+    const char *table = json_get_string(in, "table");
+    const cJSON *count = json_get(in, "count");
+    const cJSON *fraction = json_get(in, "fraction");
+    r->err = fault_error_parse(json_get_string(in, "error"));
+    r->fraction = cJSON_IsNumber(fraction) ? fraction->valuedouble : 1.0;
+    r->count = cJSON_IsNumber(count) ? (int64_t)count->valuedouble
+                                     : (fraction ? -1 : 1);
+    if (!cJSON_IsObject(in) || r->err == AWS_ERR_NONE ||
+        (op && strlen(op) >= sizeof r->operation) ||
+        (table && strlen(table) >= sizeof r->table) ||
+        !(r->fraction > 0 && r->fraction <= 1) || r->count == 0 ||
+        (count && !cJSON_IsNumber(count)) ||
+        (fraction && !cJSON_IsNumber(fraction)))
+        return call_fail(c, AWS_ERR_VALIDATION, "Expected a JSON body "
+                         "{\"error\": \"<AWS error code>\", \"operation\": "
+                         "\"Op\", \"table\": \"T\", \"count\": N, "
+                         "\"fraction\": F} with count != 0 and "
+                         "0 < fraction <= 1");
+    snprintf(r->operation, sizeof r->operation, "%s", op ? op : "");
+    snprintf(r->table, sizeof r->table, "%s", table ? table : "");
+    return 0;
+}
+
+static int add_fault(struct call *c)
+{
+    struct fault_rule r;
+    cJSON *in = json_parse(c->body, c->body_len);
+    int rc = read_rule(c, in, &r);
+    cJSON_Delete(in);
+    if (rc == 0 && faults_add(c->emu->faults, &r) < 0)
+        rc = call_fail(c, AWS_ERR_LIMIT_EXCEEDED, "At most %d fault rules",
+                       FAULT_MAX_RULES);
+    return rc;
+}
+
+int admin_faults(struct call *c)
+{
+    if (strcmp(c->method, "DELETE") == 0)
+        faults_clear(c->emu->faults);
+    else if (strcmp(c->method, "POST") == 0 && add_fault(c) < 0)
+        return -1;
+    else if (strcmp(c->method, "POST") != 0 && require_method(c, "GET") < 0)
+        return -1;
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "faults", faults_list(c->emu->faults));
+    return reply(c, out);
+}
+
+struct rollover_txn {
+    struct emulator *emu;
+    const char *table;
+    int rolled;
+};
+
+static enum store_result rollover_in_store(struct store_tx *tx, void *arg)
+{
+    struct rollover_txn *t = arg;
+    return streams_log_rollover(tx, t->emu, t->table,
+                                clock_now_ms(&t->emu->clock), &t->rolled);
+}
+
+int admin_streams_rollover(struct call *c)
+{
+    if (require_method(c, "POST") < 0)
+        return -1;
+    cJSON *in = c->body_len ? json_parse(c->body, c->body_len) : NULL;
+    struct rollover_txn t = { .emu = c->emu,
+                              .table = json_get_string(in, "table") };
+    int rc = 0;
+    if (c->body_len && !cJSON_IsObject(in))
+        rc = call_fail(c, AWS_ERR_VALIDATION, "Expected a JSON body {} or "
+                       "{\"table\": \"T\"}");
+    else if (store_write(c->emu->store, rollover_in_store, &t) != STORE_OK)
+        rc = call_fail(c, AWS_ERR_INTERNAL, "Rollover failed");
+    cJSON_Delete(in);
+    if (rc < 0)
+        return -1;
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(out, "rolled", t.rolled);
     return reply(c, out);
 }

@@ -1,6 +1,7 @@
 /* The admin API under /_dynalake/, answered to loopback clients only:
  * health (GET), reset (POST) and the virtual clock (GET to read, POST
- * {"advance_ms": N} to move it forward). Not AWS: plain JSON in and out. */
+ * {"advance_ms": N} to move it forward), fault rules, and forced stream
+ * shard rollover. Not AWS: plain JSON in and out. */
 #ifndef DYNALAKE_ADMIN_H
 #define DYNALAKE_ADMIN_H
 
@@ -9,5 +10,14 @@ struct call;
 int admin_health(struct call *c);
 int admin_reset(struct call *c);
 int admin_clock(struct call *c);
+/* Fault rules: GET lists them, DELETE clears them, POST adds one:
+ * {"operation": "GetRecords", "table": "T", "error":
+ * "LimitExceededException", "count": N, "fraction": F}; every member but
+ * error is optional (any operation, any table, count 1 -- or no limit
+ * when a fraction is given -- and fraction 1). */
+int admin_faults(struct call *c);
+/* POST, body {} or {"table": "T"}: closes the open shard of every enabled
+ * stream (or of T's) now, opening a child; answers {"rolled": N}. */
+int admin_streams_rollover(struct call *c);
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "http/authn.h"
 #include "http/call.h"
+#include "http/fault.h"
 #include "http/ops.h"
 #include "http/route.h"
 #include "state.h"
@@ -111,11 +112,43 @@ static void finish(struct call *c)
     }
 }
 
+/* The table a request names: TableName, or the table/NAME/stream part of
+ * a stream ARN or of a shard iterator (which starts with one). */
+static const char *table_of(const struct call *c, char *out, size_t len)
+{
+    const char *name = json_get_string(c->input, "TableName");
+    if (name)
+        return name;
+    const char *arn = json_get_string(c->input, "StreamArn");
+    if (arn == NULL)
+        arn = json_get_string(c->input, "ShardIterator");
+    const char *start = arn ? strstr(arn, ":table/") : NULL;
+    const char *end = start ? strstr(start, "/stream/") : NULL;
+    if (end == NULL)
+        return NULL;
+    start += strlen(":table/");
+    snprintf(out, len, "%.*s", (int)(end - start), start);
+    return out;
+}
+
+/* Fails the call with an injected error when a fault rule says so. */
+static int inject_fault(struct call *c)
+{
+    if (c->service == SERVICE_ADMIN)
+        return 0;
+    char table[256];
+    enum aws_err err = faults_check(c->emu->faults, c->op->name,
+                                    table_of(c, table, sizeof table));
+    if (err == AWS_ERR_NONE)
+        return 0;
+    return call_fail(c, err, "%s", fault_message(err));
+}
+
 void dispatch(struct call *c)
 {
     make_request_id(c);
     if (route(c) == 0 && authenticate(c) == 0 && parse_input(c) == 0 &&
-        authorize(c) == 0)
+        authorize(c) == 0 && inject_fault(c) == 0)
         c->op->handler(c);
     finish(c);
 }

@@ -11,10 +11,12 @@
 #include "dynamodb/ddb_table.h"
 #include "http/admin.h"
 #include "state.h"
+#include "streams/streams_api.h"
 #include "sts/sts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void add_arn(struct op_resources *out, char *arn)
 {
@@ -44,8 +46,33 @@ static int resource_table(struct call *c, struct op_resources *out)
     return 0;
 }
 
+/* The stream named by StreamArn, as given; the handler validates it. */
+static int resource_stream(struct call *c, struct op_resources *out)
+{
+    const char *arn = json_get_string(c->input, "StreamArn");
+    add_arn(out, xstrdup(arn ? arn : ""));
+    return 0;
+}
+
+/* GetRecords acts on the stream whose ARN heads the shard iterator. */
+static int resource_iterator(struct call *c, struct op_resources *out)
+{
+    const char *it = json_get_string(c->input, "ShardIterator");
+    const char *bar = it ? strchr(it, '|') : NULL;
+    char arn[1100];
+    snprintf(arn, sizeof arn, "%.*s", bar ? (int)(bar - it) : 0,
+             bar ? it : "");
+    add_arn(out, xstrdup(arn));
+    return 0;
+}
+
 #define DDB(op_name, fn, res)                                               \
     { .service = SERVICE_DYNAMODB, .name = #op_name, .handler = fn,        \
+      .action = "dynamodb:" #op_name, .resources = res, .is_json = 1 }
+/* Streams operations are authorized as dynamodb: actions (Service
+ * Authorization Reference, "Amazon DynamoDB"). */
+#define STREAMS(op_name, fn, res)                                           \
+    { .service = SERVICE_STREAMS, .name = #op_name, .handler = fn,         \
       .action = "dynamodb:" #op_name, .resources = res, .is_json = 1 }
 #define STS(op_name, fn, res)                                               \
     { .service = SERVICE_STS, .name = #op_name, .handler = fn,             \
@@ -65,10 +92,16 @@ static const struct op table[] = {
     DDB(DeleteItem, ddb_delete_item, resource_table),
     DDB(Query, ddb_query, resource_table),
     DDB(Scan, ddb_scan, resource_table),
+    STREAMS(ListStreams, streams_list_streams, resource_any),
+    STREAMS(DescribeStream, streams_describe_stream, resource_stream),
+    STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),
+    STREAMS(GetRecords, streams_get_records, resource_iterator),
     STS(GetCallerIdentity, sts_get_caller_identity, resource_any),
     ADMIN("health", admin_health),
     ADMIN("reset", admin_reset),
     ADMIN("clock", admin_clock),
+    ADMIN("faults", admin_faults),
+    ADMIN("streams/rollover", admin_streams_rollover),
 };
 
 const struct op *ops_find(enum service service, struct str name)

@@ -51,7 +51,23 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS ddb_items("
     " tbl INTEGER NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL,"
     " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
-    " PRIMARY KEY(tbl, hash, pk, sk)) WITHOUT ROWID;";
+    " PRIMARY KEY(tbl, hash, pk, sk)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS streams("
+    " id INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, table_name TEXT NOT NULL,"
+    " arn TEXT NOT NULL UNIQUE, label TEXT NOT NULL, view TEXT NOT NULL,"
+    " key_schema TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    " disabled_ms INTEGER, next_seq INTEGER NOT NULL,"
+    " last_ms INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS streams_tbl ON streams(tbl);"
+    "CREATE TABLE IF NOT EXISTS stream_shards("
+    " stream INTEGER NOT NULL, idx INTEGER NOT NULL, shard_id TEXT NOT NULL,"
+    " parent_id TEXT, start_seq INTEGER NOT NULL, end_seq INTEGER,"
+    " created_ms INTEGER NOT NULL, closed_ms INTEGER,"
+    " n_records INTEGER NOT NULL, PRIMARY KEY(stream, idx)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS stream_records("
+    " stream INTEGER NOT NULL, seq INTEGER NOT NULL, shard INTEGER NOT NULL,"
+    " created_ms INTEGER NOT NULL, record TEXT NOT NULL,"
+    " PRIMARY KEY(stream, seq)) WITHOUT ROWID;";
 
 sqlite3 *store_db(struct store_tx *tx)
 {
@@ -313,7 +329,9 @@ enum store_result store_write(struct store *s, store_fn fn, void *arg)
 enum store_result store_wipe_in(struct store_tx *tx)
 {
     char *err = NULL;
-    if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_tables;",
+    if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_tables;"
+                     "DELETE FROM stream_records; DELETE FROM stream_shards;"
+                     "DELETE FROM streams;",
                      NULL, NULL, &err) != SQLITE_OK) {
         log_error("sqlite: wipe: %s", err);
         sqlite3_free(err);

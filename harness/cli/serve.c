@@ -24,7 +24,11 @@ static const char usage_text[] =
     "  --identities FILE  users, roles, keys and policies (JSON)\n"
     "  --iam MODE         enforce, audit or off (default: enforce with\n"
     "                     --identities, else off)\n"
-    "  --log-level LEVEL  error, warn, info or debug (default warn)\n";
+    "  --log-level LEVEL  error, warn, info or debug (default warn)\n"
+    "  --shard-rollover N stream shards close after N records (default: no\n"
+    "                     count limit)\n"
+    "  --shard-age MS     stream shards close after MS milliseconds on the\n"
+    "                     virtual clock (default 14400000, AWS's ~4 h; 0 never)\n";
 
 static int parse_number(const char *text, long max, long *out)
 {
@@ -62,6 +66,8 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         { "log-level", required_argument, NULL, 'l' },
         { "identities", required_argument, NULL, 'i' },
         { "iam", required_argument, NULL, 'm' },
+        { "shard-rollover", required_argument, NULL, 'R' },
+        { "shard-age", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
     };
@@ -89,6 +95,16 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
             if (parse_number(optarg, 256, &n) < 0)
                 return -1;
             cfg->threads = (unsigned)n;
+            break;
+        case 'R':
+            if (parse_number(optarg, 1000000000L, &n) < 0)
+                return -1;
+            cfg->shard_rollover_records = n;
+            break;
+        case 'A':
+            if (parse_number(optarg, 1000000000000L, &n) < 0)
+                return -1;
+            cfg->shard_rollover_ms = n ? n : -1;
             break;
         case 'l':
             if (log_level_parse(optarg, &level) < 0)

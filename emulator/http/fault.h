@@ -1,0 +1,52 @@
+/* Fault injection: rules that make matching requests fail with a chosen AWS
+ * error, so that clients' retry, backoff and recovery paths can be tested
+ * (throttled GetRecords, expired iterators, throttled writes, 5xx). A rule
+ * names an operation and a table (either may be left open), how often it
+ * fires (the next N matching calls, or a fraction of them) and the error.
+ * dispatch consults the rules after authorization, before the handler; the
+ * admin API adds, lists and clears them. */
+#ifndef DYNALAKE_FAULT_H
+#define DYNALAKE_FAULT_H
+
+#include "http/aws_error.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+/* Rules held at once; more is a test's mistake, refused by the admin API. */
+#define FAULT_MAX_RULES 64
+
+struct fault_rule {
+    char operation[64]; /* e.g. "GetRecords"; "" matches any */
+    char table[256];    /* "" matches any table, and calls naming none */
+    enum aws_err err;
+    int64_t count;      /* calls left to fail; -1: no limit */
+    double fraction;    /* chance that a matching call fails, in (0, 1] */
+};
+
+struct faults;
+
+struct faults *faults_new(void);
+void faults_free(struct faults *f); /* NULL accepted */
+void faults_clear(struct faults *f);
+
+/* Adds a copy of r; -1 when FAULT_MAX_RULES are held. */
+int faults_add(struct faults *f, const struct fault_rule *r);
+
+/* The error to inject into a call of operation on table (NULL when the
+ * call names none), using up one count of the first matching rule that
+ * fires; AWS_ERR_NONE when none does. Rules whose count reaches 0 go. */
+enum aws_err faults_check(struct faults *f, const char *operation,
+                          const char *table);
+
+/* The rules as a JSON array, for the admin API. Caller frees. */
+cJSON *faults_list(struct faults *f);
+
+/* The error whose code is code (e.g. "LimitExceededException"), or
+ * AWS_ERR_NONE when none is. */
+enum aws_err fault_error_parse(const char *code);
+
+/* The message AWS sends with an error of this kind. */
+const char *fault_message(enum aws_err err);
+
+#endif

@@ -1,0 +1,422 @@
+/* DynamoDB Streams rows; see store_streams.h. Statements are cached per
+ * connection and reset after use, like store_ddb's. */
+#include "store/store_streams.h"
+
+#include "store/store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define STREAM_COLUMNS                                                    \
+    "id, tbl, table_name, arn, label, view, key_schema, created_ms, "     \
+    "coalesce(disabled_ms, 0), next_seq, last_ms"
+#define SHARD_COLUMNS                                                     \
+    "stream, idx, shard_id, coalesce(parent_id, ''), start_seq, "         \
+    "coalesce(end_seq, -1), created_ms, coalesce(closed_ms, 0), n_records"
+
+static const char sql_stream_insert[] =
+    "INSERT INTO streams(id, tbl, table_name, arn, label, view, key_schema,"
+    " created_ms, disabled_ms, next_seq, last_ms)"
+    " SELECT coalesce(max(id), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8,"
+    " ?9 FROM streams RETURNING id";
+static const char sql_stream_update[] =
+    "UPDATE streams SET disabled_ms = nullif(?2, 0), next_seq = ?3,"
+    " last_ms = ?4 WHERE id = ?1";
+static const char sql_stream_find[] =
+    "SELECT " STREAM_COLUMNS " FROM streams WHERE id = ?1";
+static const char sql_stream_find_arn[] =
+    "SELECT " STREAM_COLUMNS " FROM streams WHERE arn = ?1";
+static const char sql_stream_find_enabled[] =
+    "SELECT " STREAM_COLUMNS " FROM streams WHERE tbl = ?1"
+    " AND disabled_ms IS NULL";
+static const char sql_stream_each[] =
+    "SELECT " STREAM_COLUMNS " FROM streams"
+    " WHERE (?1 IS NULL OR table_name = ?1) AND (?2 IS NULL OR arn > ?2)"
+    " AND (disabled_ms IS NULL OR (?4 = 0 AND disabled_ms >= ?3))"
+    " ORDER BY arn LIMIT ?5";
+static const char sql_shard_insert[] =
+    "INSERT INTO stream_shards(stream, idx, shard_id, parent_id, start_seq,"
+    " end_seq, created_ms, closed_ms, n_records)"
+    " VALUES(?1, ?2, ?3, nullif(?4, ''), ?5, NULL, ?6, NULL, 0)";
+static const char sql_shard_update[] =
+    "UPDATE stream_shards SET end_seq = nullif(?3, -1),"
+    " closed_ms = nullif(?4, 0), n_records = ?5 WHERE stream = ?1"
+    " AND idx = ?2";
+static const char sql_shard_open[] =
+    "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
+    " AND end_seq IS NULL";
+static const char sql_shard_find_id[] =
+    "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
+    " AND shard_id = ?2";
+static const char sql_shard_find_idx[] =
+    "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
+    " AND idx = ?2";
+static const char sql_shards[] =
+    "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
+    " AND (?2 IS NULL OR shard_id > ?2)"
+    " AND (closed_ms IS NULL OR closed_ms >= ?3) ORDER BY shard_id";
+static const char sql_record_insert[] =
+    "INSERT INTO stream_records(stream, seq, shard, created_ms, record)"
+    " VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char sql_records[] =
+    "SELECT seq, created_ms, record FROM stream_records WHERE stream = ?1"
+    " AND seq >= ?2 AND seq <= ?3 ORDER BY seq";
+static const char sql_first_record[] =
+    "SELECT seq, created_ms FROM stream_records WHERE stream = ?1"
+    " AND seq >= ?2 AND seq <= ?3 ORDER BY seq LIMIT 1";
+static const char sql_first_live[] =
+    "SELECT seq FROM stream_records WHERE stream = ?1 AND seq >= ?2"
+    " AND seq <= ?3 AND created_ms >= ?4 ORDER BY seq LIMIT 1";
+
+static enum store_result step_done(struct store_tx *tx, sqlite3_stmt *st,
+                                   const char *what)
+{
+    int rc = sqlite3_step(st);
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, what);
+    sqlite3_reset(st);
+    return res;
+}
+
+static void copy_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+static void read_stream(sqlite3_stmt *st, struct store_stream *s)
+{
+    s->id = sqlite3_column_int64(st, 0);
+    s->tbl = sqlite3_column_int64(st, 1);
+    copy_text(st, 2, s->table_name, sizeof s->table_name);
+    copy_text(st, 3, s->arn, sizeof s->arn);
+    copy_text(st, 4, s->label, sizeof s->label);
+    copy_text(st, 5, s->view, sizeof s->view);
+    copy_text(st, 6, s->key_schema, sizeof s->key_schema);
+    s->created_ms = sqlite3_column_int64(st, 7);
+    s->disabled_ms = sqlite3_column_int64(st, 8);
+    s->next_seq = sqlite3_column_int64(st, 9);
+    s->last_ms = sqlite3_column_int64(st, 10);
+}
+
+static void read_shard(sqlite3_stmt *st, struct store_shard *sh)
+{
+    sh->stream = sqlite3_column_int64(st, 0);
+    sh->idx = sqlite3_column_int64(st, 1);
+    copy_text(st, 2, sh->shard_id, sizeof sh->shard_id);
+    copy_text(st, 3, sh->parent_id, sizeof sh->parent_id);
+    sh->start_seq = sqlite3_column_int64(st, 4);
+    sh->end_seq = sqlite3_column_int64(st, 5);
+    sh->created_ms = sqlite3_column_int64(st, 6);
+    sh->closed_ms = sqlite3_column_int64(st, 7);
+    sh->n_records = sqlite3_column_int64(st, 8);
+}
+
+/* Steps a bound statement that yields at most one stream row. */
+static enum store_result one_stream(struct store_tx *tx, sqlite3_stmt *st,
+                                    struct store_stream *out)
+{
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        read_stream(st, out);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "find stream");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+static enum store_result one_shard(struct store_tx *tx, sqlite3_stmt *st,
+                                   struct store_shard *out)
+{
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        read_shard(st, out);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "find shard");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_streams_insert(struct store_tx *tx,
+                                       struct store_stream *s)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, s->tbl);
+    sqlite3_bind_text(st, 2, s->table_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->arn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, s->label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, s->view, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, s->key_schema, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, s->created_ms);
+    sqlite3_bind_int64(st, 8, s->next_seq);
+    sqlite3_bind_int64(st, 9, s->last_ms);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return store_fail(tx, "insert stream");
+    s->id = sqlite3_column_int64(st, 0);
+    return step_done(tx, st, "insert stream");
+}
+
+enum store_result store_streams_update(struct store_tx *tx,
+                                       const struct store_stream *s)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_update);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, s->id);
+    sqlite3_bind_int64(st, 2, s->disabled_ms);
+    sqlite3_bind_int64(st, 3, s->next_seq);
+    sqlite3_bind_int64(st, 4, s->last_ms);
+    return step_done(tx, st, "update stream");
+}
+
+enum store_result store_streams_find(struct store_tx *tx, int64_t id,
+                                     struct store_stream *out)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_find);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    return one_stream(tx, st, out);
+}
+
+enum store_result store_streams_find_by_arn(struct store_tx *tx,
+                                            const char *arn,
+                                            struct store_stream *out)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_find_arn);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, arn, -1, SQLITE_STATIC);
+    return one_stream(tx, st, out);
+}
+
+enum store_result store_streams_find_enabled(struct store_tx *tx,
+                                             int64_t tbl,
+                                             struct store_stream *out)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_find_enabled);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tbl);
+    return one_stream(tx, st, out);
+}
+
+enum store_result store_streams_each(struct store_tx *tx,
+                                     const struct store_streams_query *q,
+                                     store_stream_fn fn, void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_each);
+    if (st == NULL)
+        return STORE_ERROR;
+    if (q->table_name)
+        sqlite3_bind_text(st, 1, q->table_name, -1, SQLITE_STATIC);
+    if (q->after_arn)
+        sqlite3_bind_text(st, 2, q->after_arn, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, q->min_disabled_ms);
+    sqlite3_bind_int(st, 4, q->is_enabled_only);
+    sqlite3_bind_int64(st, 5, (int64_t)q->limit);
+    int rc;
+    struct store_stream s;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_stream(st, &s);
+        if (!fn(&s, arg)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, "list streams");
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_streams_shard_insert(struct store_tx *tx,
+                                             const struct store_shard *sh)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_shard_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sh->stream);
+    sqlite3_bind_int64(st, 2, sh->idx);
+    sqlite3_bind_text(st, 3, sh->shard_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, sh->parent_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, sh->start_seq);
+    sqlite3_bind_int64(st, 6, sh->created_ms);
+    return step_done(tx, st, "insert shard");
+}
+
+enum store_result store_streams_shard_update(struct store_tx *tx,
+                                             const struct store_shard *sh)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_shard_update);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sh->stream);
+    sqlite3_bind_int64(st, 2, sh->idx);
+    sqlite3_bind_int64(st, 3, sh->end_seq);
+    sqlite3_bind_int64(st, 4, sh->closed_ms);
+    sqlite3_bind_int64(st, 5, sh->n_records);
+    return step_done(tx, st, "update shard");
+}
+
+enum store_result store_streams_shard_open(struct store_tx *tx,
+                                           int64_t stream,
+                                           struct store_shard *out)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_shard_open);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    return one_shard(tx, st, out);
+}
+
+enum store_result store_streams_shard_find_id(struct store_tx *tx,
+                                              int64_t stream,
+                                              const char *shard_id,
+                                              struct store_shard *out)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_shard_find_id);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    sqlite3_bind_text(st, 2, shard_id, -1, SQLITE_STATIC);
+    return one_shard(tx, st, out);
+}
+
+enum store_result store_streams_shard_find_idx(struct store_tx *tx,
+                                               int64_t stream, int64_t idx,
+                                               struct store_shard *out)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_shard_find_idx);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    sqlite3_bind_int64(st, 2, idx);
+    return one_shard(tx, st, out);
+}
+
+enum store_result store_streams_shards(struct store_tx *tx, int64_t stream,
+                                       const char *after_id,
+                                       int64_t min_closed_ms,
+                                       store_shard_fn fn, void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_shards);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    if (after_id)
+        sqlite3_bind_text(st, 2, after_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, min_closed_ms);
+    int rc;
+    struct store_shard sh;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_shard(st, &sh);
+        if (!fn(&sh, arg)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, "list shards");
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_streams_record_insert(struct store_tx *tx,
+                                              int64_t stream, int64_t seq,
+                                              int64_t shard,
+                                              int64_t created_ms,
+                                              const char *text, size_t len)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_record_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_int64(st, 3, shard);
+    sqlite3_bind_int64(st, 4, created_ms);
+    sqlite3_bind_text(st, 5, text, (int)len, SQLITE_STATIC);
+    return step_done(tx, st, "insert record");
+}
+
+enum store_result store_streams_records(struct store_tx *tx, int64_t stream,
+                                        int64_t first, int64_t last,
+                                        store_record_fn fn, void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_records);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    sqlite3_bind_int64(st, 2, first);
+    sqlite3_bind_int64(st, 3, last);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                (const char *)sqlite3_column_text(st, 2),
+                (size_t)sqlite3_column_bytes(st, 2), arg)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, "records");
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_streams_first_record(struct store_tx *tx,
+                                             int64_t stream, int64_t first,
+                                             int64_t last, int64_t *seq,
+                                             int64_t *created_ms)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_first_record);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    sqlite3_bind_int64(st, 2, first);
+    sqlite3_bind_int64(st, 3, last);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        *created_ms = sqlite3_column_int64(st, 1);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "first record");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_streams_first_live(struct store_tx *tx,
+                                           int64_t stream, int64_t first,
+                                           int64_t last,
+                                           int64_t min_created_ms,
+                                           int64_t *seq)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_first_live);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, stream);
+    sqlite3_bind_int64(st, 2, first);
+    sqlite3_bind_int64(st, 3, last);
+    sqlite3_bind_int64(st, 4, min_created_ms);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "first live record");
+    }
+    sqlite3_reset(st);
+    return res;
+}

@@ -1,0 +1,265 @@
+/* Stream records, sequence numbers, shard ids and shard iterators; see
+ * streams.h. Uses base and the AttributeValue model (for equality and
+ * sizes) only. */
+#include "streams/streams.h"
+
+#include "base/buf.h"
+#include "base/crypto.h"
+#include "base/json.h"
+#include "dynamodb/ddb_value.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The iterator's binary fields: version, stream id, shard, position and
+ * issue time, then a truncated HMAC-SHA256 over the ARN and those fields. */
+#define ITER_VERSION 1
+#define ITER_FIELDS_LEN (1 + 8 + 8 + 8 + 8)
+#define ITER_MAC_LEN 16
+#define ITER_MARK "|1|"
+/* The largest counter a parsed sequence number may grow from without
+ * overflowing int64_t on its next digit. */
+#define SEQ_MAX ((INT64_MAX - 9) / 10)
+
+static const char *const view_names[] = {
+    [STREAMS_VIEW_KEYS_ONLY] = "KEYS_ONLY",
+    [STREAMS_VIEW_NEW_IMAGE] = "NEW_IMAGE",
+    [STREAMS_VIEW_OLD_IMAGE] = "OLD_IMAGE",
+    [STREAMS_VIEW_NEW_AND_OLD_IMAGES] = "NEW_AND_OLD_IMAGES",
+};
+
+enum streams_view streams_view_parse(const char *name)
+{
+    for (int i = 0; name && i < STREAMS_VIEW_INVALID; i++) {
+        if (strcmp(name, view_names[i]) == 0)
+            return (enum streams_view)i;
+    }
+    return STREAMS_VIEW_INVALID;
+}
+
+const char *streams_view_name(enum streams_view view)
+{
+    return view < STREAMS_VIEW_INVALID ? view_names[view] : "";
+}
+
+/* Compares two items as DynamoDB does, by wrapping each as an M value. */
+static bool items_equal(const cJSON *a, const cJSON *b)
+{
+    cJSON *ma = cJSON_CreateObject();
+    cJSON *mb = cJSON_CreateObject();
+    cJSON_AddItemReferenceToObject(ma, "M", (cJSON *)a);
+    cJSON_AddItemReferenceToObject(mb, "M", (cJSON *)b);
+    bool eq = ddb_value_equal(ma, mb);
+    cJSON_Delete(ma);
+    cJSON_Delete(mb);
+    return eq;
+}
+
+bool streams_is_change(const cJSON *old_item, const cJSON *new_item)
+{
+    if (old_item == NULL || new_item == NULL)
+        return old_item != new_item;
+    return !items_equal(old_item, new_item);
+}
+
+static void add_ref(cJSON *obj, const char *name, const cJSON *v)
+{
+    cJSON_AddItemReferenceToObject(obj, name, (cJSON *)v);
+}
+
+/* The key attributes of whichever image exists, borrowed. */
+static cJSON *keys_of(const struct streams_change *ch, size_t *size)
+{
+    const cJSON *item = ch->new_item ? ch->new_item : ch->old_item;
+    cJSON *keys = cJSON_CreateObject();
+    const cJSON *h = json_get(item, ch->hash_name);
+    if (h)
+        add_ref(keys, ch->hash_name, h);
+    const cJSON *r = ch->range_name ? json_get(item, ch->range_name) : NULL;
+    if (r)
+        add_ref(keys, ch->range_name, r);
+    *size = ddb_item_size(keys);
+    return keys;
+}
+
+static const char *event_name(const struct streams_change *ch)
+{
+    if (ch->old_item == NULL)
+        return "INSERT";
+    return ch->new_item ? "MODIFY" : "REMOVE";
+}
+
+static cJSON *dynamodb_member(const struct streams_change *ch)
+{
+    cJSON *d = cJSON_CreateObject();
+    size_t size;
+    cJSON_AddNumberToObject(d, "ApproximateCreationDateTime",
+                            (double)(ch->now_ms / 1000));
+    cJSON_AddItemToObject(d, "Keys", keys_of(ch, &size));
+    bool is_new = ch->view == STREAMS_VIEW_NEW_IMAGE ||
+                  ch->view == STREAMS_VIEW_NEW_AND_OLD_IMAGES;
+    bool is_old = ch->view == STREAMS_VIEW_OLD_IMAGE ||
+                  ch->view == STREAMS_VIEW_NEW_AND_OLD_IMAGES;
+    if (is_new && ch->new_item) {
+        add_ref(d, "NewImage", ch->new_item);
+        size += ddb_item_size(ch->new_item);
+    }
+    if (is_old && ch->old_item) {
+        add_ref(d, "OldImage", ch->old_item);
+        size += ddb_item_size(ch->old_item);
+    }
+    char seq[STREAMS_SEQ_LEN + 1];
+    streams_seq_format(ch->seq, seq);
+    cJSON_AddStringToObject(d, "SequenceNumber", seq);
+    cJSON_AddNumberToObject(d, "SizeBytes", (double)size);
+    cJSON_AddStringToObject(d, "StreamViewType", streams_view_name(ch->view));
+    return d;
+}
+
+void streams_record_write(const struct streams_change *ch, struct buf *out)
+{
+    cJSON *rec = cJSON_CreateObject();
+    cJSON_AddStringToObject(rec, "eventID", ch->event_id);
+    cJSON_AddStringToObject(rec, "eventName", event_name(ch));
+    cJSON_AddStringToObject(rec, "eventVersion", "1.1");
+    cJSON_AddStringToObject(rec, "eventSource", "aws:dynamodb");
+    cJSON_AddStringToObject(rec, "awsRegion", ch->region);
+    cJSON_AddItemToObject(rec, "dynamodb", dynamodb_member(ch));
+    if (ch->is_ttl) {
+        /* How AWS marks deletions made by Time to Live (DynamoDB developer
+         * guide, "Working with expired items and time to live"). */
+        cJSON *who = cJSON_AddObjectToObject(rec, "userIdentity");
+        cJSON_AddStringToObject(who, "type", "Service");
+        cJSON_AddStringToObject(who, "principalId", "dynamodb.amazonaws.com");
+    }
+    json_write(out, rec);
+    cJSON_Delete(rec);
+}
+
+void streams_seq_format(int64_t seq, char *out)
+{
+    snprintf(out, STREAMS_SEQ_LEN + 1, "1%020" PRId64, seq);
+}
+
+int streams_seq_parse(const char *text, int64_t *seq)
+{
+    if (text == NULL || strlen(text) != STREAMS_SEQ_LEN || text[0] != '1')
+        return -1;
+    int64_t v = 0;
+    for (size_t i = 1; i < STREAMS_SEQ_LEN; i++) {
+        if (text[i] < '0' || text[i] > '9' || v > SEQ_MAX)
+            return -1;
+        v = v * 10 + (text[i] - '0');
+    }
+    *seq = v;
+    return 0;
+}
+
+void streams_shard_id(int64_t stamp, uint32_t suffix, char *out)
+{
+    snprintf(out, STREAMS_SHARD_ID_LEN + 1, "shardId-%020" PRId64 "-%08" PRIx32,
+             stamp, suffix);
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (uint8_t)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+void streams_event_id(const uint8_t *key, int64_t stream_id, int64_t seq,
+                      char *out)
+{
+    uint8_t msg[17] = { 'e' };
+    uint8_t mac[CRYPTO_SHA256_LEN];
+    put_u64(msg + 1, (uint64_t)stream_id);
+    put_u64(msg + 9, (uint64_t)seq);
+    crypto_hmac_sha256(key, STREAMS_KEY_LEN, msg, sizeof msg, mac);
+    crypto_hex(mac, 16, out);
+}
+
+bool streams_should_roll(int64_t n_records, int64_t shard_created_ms,
+                         int64_t now_ms, int64_t max_records,
+                         int64_t max_age_ms)
+{
+    if (max_records > 0 && n_records >= max_records)
+        return true;
+    return max_age_ms > 0 && now_ms - shard_created_ms >= max_age_ms;
+}
+
+/* The MAC of the ARN and the binary fields. */
+static void iterator_mac(const uint8_t *key, const char *arn, size_t arn_len,
+                         const uint8_t *fields, uint8_t *mac)
+{
+    struct buf msg;
+    buf_init(&msg, 0);
+    buf_append(&msg, arn, arn_len);
+    buf_putc(&msg, '|');
+    buf_append(&msg, fields, ITER_FIELDS_LEN);
+    uint8_t full[CRYPTO_SHA256_LEN];
+    crypto_hmac_sha256(key, STREAMS_KEY_LEN, msg.data, msg.len, full);
+    memcpy(mac, full, ITER_MAC_LEN);
+    buf_clear(&msg);
+}
+
+void streams_iterator_write(const uint8_t *key, const char *stream_arn,
+                            const struct streams_iterator *it,
+                            struct buf *out)
+{
+    uint8_t raw[ITER_FIELDS_LEN + ITER_MAC_LEN];
+    raw[0] = ITER_VERSION;
+    put_u64(raw + 1, (uint64_t)it->stream_id);
+    put_u64(raw + 9, (uint64_t)it->shard_idx);
+    put_u64(raw + 17, (uint64_t)it->pos);
+    put_u64(raw + 25, (uint64_t)it->issued_ms);
+    iterator_mac(key, stream_arn, strlen(stream_arn), raw,
+                 raw + ITER_FIELDS_LEN);
+    buf_puts(out, stream_arn);
+    buf_puts(out, ITER_MARK);
+    crypto_base64_encode(raw, sizeof raw, out);
+}
+
+int streams_iterator_parse(const uint8_t *key, const char *text,
+                           struct streams_iterator *it)
+{
+    const char *mark = text ? strstr(text, ITER_MARK) : NULL;
+    if (mark == NULL)
+        return -1;
+    const char *b64 = mark + strlen(ITER_MARK);
+    struct buf raw;
+    buf_init(&raw, 256);
+    int rc = -1;
+    if (crypto_base64_decode(b64, strlen(b64), &raw) == 0 &&
+        raw.len == ITER_FIELDS_LEN + ITER_MAC_LEN &&
+        (uint8_t)raw.data[0] == ITER_VERSION) {
+        const uint8_t *p = (const uint8_t *)raw.data;
+        uint8_t mac[ITER_MAC_LEN];
+        iterator_mac(key, text, (size_t)(mark - text), p, mac);
+        if (crypto_equal(mac, p + ITER_FIELDS_LEN, ITER_MAC_LEN)) {
+            it->stream_id = (int64_t)get_u64(p + 1);
+            it->shard_idx = (int64_t)get_u64(p + 9);
+            it->pos = (int64_t)get_u64(p + 17);
+            it->issued_ms = (int64_t)get_u64(p + 25);
+            rc = 0;
+        }
+    }
+    buf_clear(&raw);
+    return rc;
+}
+
+bool streams_iterator_is_expired(const struct streams_iterator *it,
+                                 int64_t now_ms)
+{
+    return now_ms - it->issued_ms > STREAMS_ITERATOR_TTL_MS;
+}
