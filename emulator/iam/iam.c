@@ -293,8 +293,15 @@ static const char *combine(const struct subject *s,
             out, "the account root user is not limited by identity policies");
     if (is_trust && res->allow < 0)
         return "the role's trust policy does not allow the principal";
-    bool is_alone =
-        !is_aws || s->req->is_same_account; /* one policy can grant */
+    /* The root user is bound by no identity policy, in any account. */
+    if (s->is_root && !is_trust && res->allow >= 0) {
+        out->cause = out->resource_cause;
+        out->resource_cause = (struct iam_cause){ .statement = -1 };
+        return allow(out, "allowed by the resource policy");
+    }
+    /* Within one account, and for principals without identity policies,
+     * either kind of policy can grant alone. */
+    bool is_alone = !is_aws || s->req->is_same_account;
     if (id_allow >= 0 && (is_alone || res->allow >= 0)) {
         out->cause = cause_of(id_ref, id_allow);
         if (is_alone && !is_trust)

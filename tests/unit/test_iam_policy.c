@@ -38,7 +38,8 @@ static const struct row rows[] = {
       DOC("{" ALLOW_ALL "}"), NULL },
     { "identity policy with a statement list is accepted", ID,
       DOC("[{" ALLOW_ALL "},{\"Effect\":\"Deny\",\"Action\":[\"s3:Get*\","
-          "\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::b\",\"arn:aws:s3:::b/*\"]}]"),
+          "\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::b\",\"arn:aws:s3:::b/"
+          "*\"]}]"),
       NULL },
     { "version 2008-10-17 is accepted", ID,
       "{\"Version\":\"2008-10-17\",\"Statement\":{" ALLOW_ALL "}}", NULL },
@@ -54,7 +55,8 @@ static const struct row rows[] = {
     { "an alphanumeric Sid is accepted", ID,
       DOC("{\"Sid\":\"Read1\"," ALLOW_ALL "}"), NULL },
     { "an empty Sid is accepted and not checked for uniqueness", ID,
-      DOC("[{\"Sid\":\"\"," ALLOW_ALL "},{\"Sid\":\"\"," ALLOW_ALL "}]"), NULL },
+      DOC("[{\"Sid\":\"\"," ALLOW_ALL "},{\"Sid\":\"\"," ALLOW_ALL "}]"),
+      NULL },
     { "a bucket policy Sid may contain spaces", RES,
       DOC("{\"Sid\":\"Public read\",\"Effect\":\"Allow\",\"Principal\":\"*\","
           "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}"),
@@ -62,14 +64,16 @@ static const struct row rows[] = {
     { "a bucket policy may repeat a Sid", RES,
       DOC("[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Principal\":\"*\","
           "\"Action\":\"s3:*\",\"Resource\":\"*\"},{\"Sid\":\"A\",\"Effect\":"
-          "\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]"),
+          "\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}"
+          "]"),
       NULL },
     { "a trust policy with a service principal is accepted", TRUST,
       DOC("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
           "\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}"),
       NULL },
     { "a trust policy with account, root, role and session principals is "
-      "accepted", TRUST,
+      "accepted",
+      TRUST,
       DOC("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"123456789012\","
           "\"arn:aws:iam::210987654321:root\",\"arn:aws:iam::123456789012:"
           "role/path/app\",\"arn:aws:sts::123456789012:assumed-role/app/s1\","
@@ -78,7 +82,8 @@ static const struct row rows[] = {
       NULL },
     { "a trust policy with a federated principal is accepted", TRUST,
       DOC("{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":"
-          "\"accounts.google.com\"},\"Action\":\"sts:AssumeRoleWithWebIdentity\"}"),
+          "\"accounts.google.com\"},\"Action\":\"sts:"
+          "AssumeRoleWithWebIdentity\"}"),
       NULL },
     { "a resource policy with AWS star principal is accepted", RES,
       DOC("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":"
@@ -90,11 +95,14 @@ static const struct row rows[] = {
       NULL },
     { "every condition operator is accepted", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":{"
-          "\"StringEquals\":{\"aws:a\":\"x\"},\"StringNotEquals\":{\"aws:a\":\"x\"},"
+          "\"StringEquals\":{\"aws:a\":\"x\"},\"StringNotEquals\":{\"aws:a\":"
+          "\"x\"},"
           "\"StringEqualsIgnoreCase\":{\"aws:a\":\"x\"},"
           "\"StringNotEqualsIgnoreCase\":{\"aws:a\":\"x\"},"
-          "\"StringLike\":{\"aws:a\":\"x*\"},\"StringNotLike\":{\"aws:a\":\"x*\"},"
-          "\"NumericEquals\":{\"aws:n\":\"1\"},\"NumericNotEquals\":{\"aws:n\":\"1\"},"
+          "\"StringLike\":{\"aws:a\":\"x*\"},\"StringNotLike\":{\"aws:a\":\"x*"
+          "\"},"
+          "\"NumericEquals\":{\"aws:n\":\"1\"},\"NumericNotEquals\":{\"aws:n\":"
+          "\"1\"},"
           "\"NumericLessThan\":{\"aws:n\":\"1\"},"
           "\"NumericLessThanEquals\":{\"aws:n\":\"1\"},"
           "\"NumericGreaterThan\":{\"aws:n\":\"1\"},"
@@ -122,11 +130,13 @@ static const struct row rows[] = {
           "\"ForAnyValue:NumericLessThanIfExists\":{\"aws:n\":\"3\"}}}"),
       NULL },
     { "boolean and number condition values are accepted", ID,
-      DOC("{" ALLOW_ALL ",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":true},"
+      DOC("{" ALLOW_ALL
+          ",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":true},"
           "\"NumericEquals\":{\"s3:max-keys\":10}}}"),
       NULL },
     { "a wildcard action and partial service wildcard are accepted", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":[\"*\",\"s3:*Object*\",\"dynamodb:?etItem\"],"
+      DOC("{\"Effect\":\"Allow\",\"Action\":[\"*\",\"s3:*Object*\",\"dynamodb:?"
+          "etItem\"],"
           "\"Resource\":\"*\"}"),
       NULL },
     { "resources with wildcards in segments are accepted", ID,
@@ -140,17 +150,22 @@ static const struct row rows[] = {
       NULL },
 
     /* --- document level ----------------------------------------------- */
-    { "text that is not JSON is a syntax error", ID, "This is not a json document",
+    { "text that is not JSON is a syntax error", ID,
+      "This is not a json document",
       "Syntax errors in policy. (document: not valid JSON)" },
     { "a JSON array document is a syntax error", ID, "[]",
-      "Syntax errors in policy. (Statement: the document must be a JSON object)" },
+      "Syntax errors in policy. (Statement: the document must be a JSON "
+      "object)" },
     { "an unknown version is a syntax error", ID,
       "{\"Version\":\"2013-10-17\",\"Statement\":{" ALLOW_ALL "}}",
-      "Syntax errors in policy. (Version: must be \"2012-10-17\" or \"2008-10-17\")" },
+      "Syntax errors in policy. (Version: must be \"2012-10-17\" or "
+      "\"2008-10-17\")" },
     { "a numeric version is a syntax error", ID,
       "{\"Version\":2012,\"Statement\":{" ALLOW_ALL "}}",
-      "Syntax errors in policy. (Version: must be \"2012-10-17\" or \"2008-10-17\")" },
-    { "a missing Statement is a syntax error", ID, "{\"Version\":\"2012-10-17\"}",
+      "Syntax errors in policy. (Version: must be \"2012-10-17\" or "
+      "\"2008-10-17\")" },
+    { "a missing Statement is a syntax error", ID,
+      "{\"Version\":\"2012-10-17\"}",
       "Syntax errors in policy. (Statement: must be a statement or a non-empty "
       "list of statements)" },
     { "an empty Statement list is a syntax error", ID, DOC("[]"),
@@ -159,14 +174,18 @@ static const struct row rows[] = {
     { "a string Statement is a syntax error", ID, DOC("\"afd\""),
       "Syntax errors in policy. (Statement: must be a statement or a non-empty "
       "list of statements)" },
-    { "a string inside the Statement list is a syntax error", ID, DOC("[\"afd\"]"),
-      "Syntax errors in policy. (Statement[0], Statement: a statement must be an "
+    { "a string inside the Statement list is a syntax error", ID,
+      DOC("[\"afd\"]"),
+      "Syntax errors in policy. (Statement[0], Statement: a statement must be "
+      "an "
       "object)" },
     { "an unknown top-level field is a syntax error", ID,
-      "{\"Version\":\"2012-10-17\",\"Statement\":{" ALLOW_ALL "},\"Extra field\":1}",
+      "{\"Version\":\"2012-10-17\",\"Statement\":{" ALLOW_ALL
+      "},\"Extra field\":1}",
       "Syntax errors in policy. (Extra field: unknown field)" },
     { "a list Id is a syntax error", ID,
-      "{\"Version\":\"2012-10-17\",\"Id\":[\"x\"],\"Statement\":{" ALLOW_ALL "}}",
+      "{\"Version\":\"2012-10-17\",\"Id\":[\"x\"],\"Statement\":{" ALLOW_ALL
+      "}}",
       "Syntax errors in policy. (Id: must be a string)" },
 
     /* --- statement shape ----------------------------------------------- */
@@ -174,20 +193,25 @@ static const struct row rows[] = {
       DOC("{" ALLOW_ALL ",\"Extra field\":\"value\"}"),
       "Syntax errors in policy. (Statement[0], Extra field: unknown field)" },
     { "the failing statement is named by index and Sid", ID,
-      DOC("[{" ALLOW_ALL "},{\"Sid\":\"Second\",\"Effect\":\"Allow\",\"Action\":"
+      DOC("[{" ALLOW_ALL
+          "},{\"Sid\":\"Second\",\"Effect\":\"Allow\",\"Action\":"
           "\"s3:ListBucket\"}]"),
       "Policy statement must contain resources. (Statement[1] Sid \"Second\", "
       "Resource)" },
     { "a missing Effect is a syntax error", ID,
       DOC("{\"Action\":\"s3:ListBucket\",\"Resource\":\"*\"}"),
-      "Syntax errors in policy. (Statement[0], Effect: missing, or not a string)" },
+      "Syntax errors in policy. (Statement[0], Effect: missing, or not a "
+      "string)" },
     { "an invalid Effect is a syntax error", ID,
-      DOC("{\"Effect\":\"Permit\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*\"}"),
+      DOC("{\"Effect\":\"Permit\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*"
+          "\"}"),
       "Syntax errors in policy. (Statement[0], Effect: must be \"Allow\" or "
       "\"Deny\", not \"Permit\")" },
     { "a lower-case Effect fails legacy parsing", ID,
-      DOC("{\"Effect\":\"allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*\"}"),
-      "The policy failed legacy parsing (Statement[0], Effect: \"allow\" must be "
+      DOC("{\"Effect\":\"allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*"
+          "\"}"),
+      "The policy failed legacy parsing (Statement[0], Effect: \"allow\" must "
+      "be "
       "spelt \"Allow\" or \"Deny\")" },
     { "a missing Action is reported", ID,
       DOC("{\"Effect\":\"Allow\",\"Resource\":\"*\"}"),
@@ -213,21 +237,26 @@ static const struct row rows[] = {
       "list of strings)" },
     { "an action without a vendor is rejected", ID,
       DOC("{\"Effect\":\"Allow\",\"Action\":\"invalid\",\"Resource\":\"*\"}"),
-      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc. "
+      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, "
+      "etc. "
       "(Statement[0], Action: \"invalid\")" },
     { "an empty NotAction string is rejected for lacking a vendor", ID,
       DOC("{\"Effect\":\"Allow\",\"NotAction\":\"\",\"Resource\":\"*\"}"),
-      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc. "
+      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, "
+      "etc. "
       "(Statement[0], NotAction: \"\")" },
     { "an action with two colons is rejected", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:List:Bucket\",\"Resource\":\"*\"}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:List:Bucket\",\"Resource\":\"*"
+          "\"}"),
       "Actions/Condition can contain only one colon. (Statement[0], Action: "
       "\"s3:List:Bucket\")" },
     { "a vendor with a space is rejected", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"a a:ListBucket\",\"Resource\":\"*\"}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"a "
+          "a:ListBucket\",\"Resource\":\"*\"}"),
       "Vendor a a is not valid (Statement[0], Action)" },
     { "a vendor with a wildcard is rejected", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s*:GetObject\",\"Resource\":\"*\"}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s*:GetObject\",\"Resource\":\"*"
+          "\"}"),
       "Vendor s* is not valid (Statement[0], Action)" },
 
     /* --- resources ----------------------------------------------------- */
@@ -235,38 +264,47 @@ static const struct row rows[] = {
       DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\"}"),
       "Policy statement must contain resources. (Statement[0], Resource)" },
     { "an empty Resource list is reported", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[]}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[]"
+          "}"),
       "Policy statement must contain resources. (Statement[0], Resource)" },
     { "Resource and NotResource together are a syntax error", ID,
       DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"*\","
           "\"NotResource\":[]}"),
-      "Syntax errors in policy. (Statement[0], Resource: Resource and NotResource "
+      "Syntax errors in policy. (Statement[0], Resource: Resource and "
+      "NotResource "
       "cannot both be present)" },
     { "an object Resource is a syntax error", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":{\"a\":\"b\"}}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":{\"a\":\"b\"}"
+          "}"),
       "Syntax errors in policy. (Statement[0], Resource: must be a string or a "
       "list of strings)" },
     { "a resource that is not an ARN is rejected", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"invalid resource\"}"),
-      "Resource invalid resource must be in ARN format or \"*\". (Statement[0], "
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"invalid "
+          "resource\"}"),
+      "Resource invalid resource must be in ARN format or \"*\". "
+      "(Statement[0], "
       "Resource)" },
     { "an empty resource is rejected", ID,
       DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"\"}"),
       "Resource  must be in ARN format or \"*\". (Statement[0], Resource)" },
     { "a NotResource that is not an ARN is rejected against NotResource", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"NotResource\":[\"adf\"]}"),
-      "Resource adf must be in ARN format or \"*\". (Statement[0], NotResource)" },
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"NotResource\":[\"adf\"]"
+          "}"),
+      "Resource adf must be in ARN format or \"*\". (Statement[0], "
+      "NotResource)" },
     { "an unknown partition is rejected", ID,
       DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":"
           "\"arn:error:s3:::example_bucket\"}"),
       "Partition \"error\" is not valid for resource "
       "\"arn:error:s3:::example_bucket\". (Statement[0], Resource)" },
     { "an ARN without a service is rejected", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"arn:aws\"}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"arn:"
+          "aws\"}"),
       "Resource vendor must be fully qualified and cannot contain regexes. "
       "(Statement[0], Resource: \"arn:aws\")" },
     { "a wildcard service is rejected", ID,
-      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"arn:aws:*:::b\"}"),
+      DOC("{\"Effect\":\"Allow\",\"Action\":\"s3:A\",\"Resource\":\"arn:aws:*::"
+          ":b\"}"),
       "Resource vendor must be fully qualified and cannot contain regexes. "
       "(Statement[0], Resource: \"arn:aws:*:::b\")" },
     { "an ARN with too few segments fails legacy parsing", ID,
@@ -292,15 +330,19 @@ static const struct row rows[] = {
       "satisfies the regular expression [0-9A-Za-z]* (Statement[0] Sid \"Read "
       "all\", Sid)" },
     { "a Sid with a dash is rejected in trust policies", TRUST,
-      DOC("{\"Sid\":\"a-b\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":"
+      DOC("{\"Sid\":\"a-b\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+          "\"Action\":"
           "\"sts:AssumeRole\"}"),
       "Statement IDs (SID) must be alpha-numeric. Check that your input "
-      "satisfies the regular expression [0-9A-Za-z]* (Statement[0] Sid \"a-b\", "
+      "satisfies the regular expression [0-9A-Za-z]* (Statement[0] Sid "
+      "\"a-b\", "
       "Sid)" },
     { "a duplicate Sid is rejected naming the second statement", ID,
-      DOC("[{\"Sid\":\"A\"," ALLOW_ALL "},{\"Sid\":\"B\"," ALLOW_ALL "},{\"Sid\":"
+      DOC("[{\"Sid\":\"A\"," ALLOW_ALL "},{\"Sid\":\"B\"," ALLOW_ALL
+          "},{\"Sid\":"
           "\"A\"," ALLOW_ALL "}]"),
-      "Statement IDs (SID) in a single policy must be unique. (Statement[2] Sid "
+      "Statement IDs (SID) in a single policy must be unique. (Statement[2] "
+      "Sid "
       "\"A\", Sid)" },
     { "a numeric Sid is a syntax error", ID, DOC("{\"Sid\":1," ALLOW_ALL "}"),
       "Syntax errors in policy. (Statement[0], Sid: must be a string)" },
@@ -308,7 +350,8 @@ static const struct row rows[] = {
     /* --- principals ---------------------------------------------------- */
     { "an identity policy must not specify a principal", ID,
       DOC("{" ALLOW_ALL ",\"Principal\":\"*\"}"),
-      "Policy document should not specify a principal. (Statement[0], Principal)" },
+      "Policy document should not specify a principal. (Statement[0], "
+      "Principal)" },
     { "an identity policy must not specify NotPrincipal", ID,
       DOC("{" ALLOW_ALL ",\"NotPrincipal\":{\"AWS\":\"123456789012\"}}"),
       "Policy document should not specify a principal. (Statement[0], "
@@ -316,15 +359,16 @@ static const struct row rows[] = {
     { "a trust policy needs a principal", TRUST,
       DOC("{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}"),
       "Missing required field Principal (Statement[0], Principal)" },
-    { "a bucket policy needs a principal", RES,
-      DOC("{" ALLOW_ALL "}"),
+    { "a bucket policy needs a principal", RES, DOC("{" ALLOW_ALL "}"),
       "Missing required field Principal (Statement[0], Principal)" },
     { "a trust policy must not have a Resource", TRUST,
-      DOC("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\","
+      DOC("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:"
+          "AssumeRole\","
           "\"Resource\":\"*\"}"),
       "Has prohibited field Resource (Statement[0], Resource)" },
     { "a trust policy must not have a NotResource", TRUST,
-      DOC("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\","
+      DOC("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:"
+          "AssumeRole\","
           "\"NotResource\":\"*\"}"),
       "Has prohibited field NotResource (Statement[0], NotResource)" },
     { "a trust policy must not use NotPrincipal", TRUST,
@@ -332,7 +376,8 @@ static const struct row rows[] = {
           "\"Action\":\"sts:AssumeRole\"}"),
       "Has prohibited field NotPrincipal (Statement[0], NotPrincipal)" },
     { "a bucket policy needs a resource", RES,
-      DOC("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\"}"),
+      DOC("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:"
+          "GetObject\"}"),
       "Policy statement must contain resources. (Statement[0], Resource)" },
     { "Principal and NotPrincipal together are a syntax error", RES,
       DOC("{" ALLOW_ALL ",\"Principal\":\"*\",\"NotPrincipal\":\"*\"}"),
@@ -344,20 +389,25 @@ static const struct row rows[] = {
       "must be \"*\")" },
     { "an unknown principal type is a syntax error", RES,
       DOC("{" ALLOW_ALL ",\"Principal\":{\"User\":\"bob\"}}"),
-      "Syntax errors in policy. (Statement[0], Principal: unknown principal type)" },
+      "Syntax errors in policy. (Statement[0], Principal: unknown principal "
+      "type)" },
     { "an empty principal object is a syntax error", RES,
       DOC("{" ALLOW_ALL ",\"Principal\":{}}"),
-      "Syntax errors in policy. (Statement[0], Principal: no principal given)" },
+      "Syntax errors in policy. (Statement[0], Principal: no principal "
+      "given)" },
     { "an empty AWS principal list is a syntax error", RES,
       DOC("{" ALLOW_ALL ",\"Principal\":{\"AWS\":[]}}"),
-      "Syntax errors in policy. (Statement[0], Principal: empty principal list)" },
+      "Syntax errors in policy. (Statement[0], Principal: empty principal "
+      "list)" },
     { "a short account id is an invalid principal", TRUST,
       DOC("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"12345\"},\"Action\":"
           "\"sts:AssumeRole\"}"),
-      "Invalid principal in policy (Statement[0], Principal: \"AWS\":\"12345\")" },
+      "Invalid principal in policy (Statement[0], Principal: "
+      "\"AWS\":\"12345\")" },
     { "a partial wildcard in a principal ARN is invalid", TRUST,
       DOC("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-          "\"arn:aws:iam::123456789012:role/*\"},\"Action\":\"sts:AssumeRole\"}"),
+          "\"arn:aws:iam::123456789012:role/"
+          "*\"},\"Action\":\"sts:AssumeRole\"}"),
       "Invalid principal in policy (Statement[0], Principal: "
       "\"AWS\":\"arn:aws:iam::123456789012:role/*\")" },
     { "a group ARN is an invalid principal", RES,
@@ -366,32 +416,39 @@ static const struct row rows[] = {
       "Invalid principal in policy (Statement[0], Principal: "
       "\"AWS\":\"arn:aws:iam::123456789012:group/admins\")" },
     { "a wildcard service principal is invalid", TRUST,
-      DOC("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"*.amazonaws.com\"},"
+      DOC("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"*.amazonaws."
+          "com\"},"
           "\"Action\":\"sts:AssumeRole\"}"),
       "Invalid principal in policy (Statement[0], Principal: "
       "\"Service\":\"*.amazonaws.com\")" },
     { "a numeric principal value is a syntax error", RES,
       DOC("{" ALLOW_ALL ",\"Principal\":{\"AWS\":123456789012}}"),
-      "Syntax errors in policy. (Statement[0], Principal: principal values must "
+      "Syntax errors in policy. (Statement[0], Principal: principal values "
+      "must "
       "be strings)" },
 
     /* --- conditions ---------------------------------------------------- */
     { "an unknown condition operator is rejected", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":{\"StringEqualz\":{\"aws:a\":\"b\"}}}"),
-      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition type "
+      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition "
+      "type "
       ": StringEqualz)" },
     { "an unknown set prefix is rejected", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":{\"ForSomeValues:StringEquals\":"
           "{\"aws:a\":\"b\"}}}"),
-      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition type "
+      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition "
+      "type "
       ": ForSomeValues:StringEquals)" },
     { "Null with IfExists is rejected", ID,
-      DOC("{" ALLOW_ALL ",\"Condition\":{\"NullIfExists\":{\"aws:a\":\"true\"}}}"),
-      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition type "
+      DOC("{" ALLOW_ALL
+          ",\"Condition\":{\"NullIfExists\":{\"aws:a\":\"true\"}}}"),
+      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition "
+      "type "
       ": NullIfExists)" },
     { "operator names are case-sensitive", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":{\"stringequals\":{\"aws:a\":\"b\"}}}"),
-      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition type "
+      "Syntax errors in policy. (Statement[0], Condition: Invalid Condition "
+      "type "
       ": stringequals)" },
     { "a list Condition is a syntax error", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":[]}"),
@@ -403,16 +460,22 @@ static const struct row rows[] = {
       "map condition keys to values)" },
     { "an object condition value is a syntax error", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":{\"StringEquals\":{\"aws:a\":{}}}}"),
-      "Syntax errors in policy. (Statement[0], Condition: values of condition key "
+      "Syntax errors in policy. (Statement[0], Condition: values of condition "
+      "key "
       "aws:a must be strings)" },
     { "a condition key without a vendor is rejected", ID,
-      DOC("{" ALLOW_ALL ",\"Condition\":{\"StringEquals\":{\"username\":\"b\"}}}"),
-      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc. "
-      "(Statement[0], Condition: condition key username has no vendor prefix)" },
+      DOC("{" ALLOW_ALL
+          ",\"Condition\":{\"StringEquals\":{\"username\":\"b\"}}}"),
+      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, "
+      "etc. "
+      "(Statement[0], Condition: condition key username has no vendor "
+      "prefix)" },
     { "an unreadable date fails legacy parsing", ID,
-      DOC("{" ALLOW_ALL ",\"Condition\":{\"DateGreaterThan\":{\"aws:CurrentTime\":"
+      DOC("{" ALLOW_ALL
+          ",\"Condition\":{\"DateGreaterThan\":{\"aws:CurrentTime\":"
           "\"yesterday\"}}}"),
-      "The policy failed legacy parsing (Statement[0], Condition: yesterday is not "
+      "The policy failed legacy parsing (Statement[0], Condition: yesterday is "
+      "not "
       "a valid date)" },
     { "an impossible date fails legacy parsing", ID,
       DOC("{" ALLOW_ALL ",\"Condition\":{\"DateLessThan\":{\"aws:CurrentTime\":"
@@ -450,7 +513,8 @@ static bool check_row(const struct row *r)
     size_t len = r->json ? strlen(r->json) : 0;
     char *big = r->json ? NULL : oversized(&len);
     buf_init(&err, 0);
-    struct policy *p = policy_parse(r->json ? r->json : big, len, r->kind, &err);
+    struct policy *p =
+        policy_parse(r->json ? r->json : big, len, r->kind, &err);
     if (r->error == NULL && p == NULL)
         print_error("%s: rejected: %s\n", r->name, buf_cstr(&err));
     else if (r->error != NULL && p != NULL)
@@ -478,8 +542,9 @@ static void policy_rows_should_parse_or_fail_as_iam_does(void **state)
 static void statement_accessors_should_report_sid_and_effect(void **state)
 {
     (void)state;
-    static const char doc[] = DOC("[{\"Sid\":\"A\"," ALLOW_ALL "},{\"Effect\":"
-                                  "\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]");
+    static const char doc[] =
+        DOC("[{\"Sid\":\"A\"," ALLOW_ALL "},{\"Effect\":"
+            "\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]");
     struct buf err;
     buf_init(&err, 0);
     struct policy *p = policy_parse(doc, strlen(doc), ID, &err);
