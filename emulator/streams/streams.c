@@ -230,6 +230,22 @@ void streams_iterator_write(const uint8_t *key, const char *stream_arn,
     crypto_base64_encode(raw, sizeof raw, out);
 }
 
+/* Decodes base64 that is exactly what encoding its bytes gives: base64
+ * leaves spare bits in its last character, which would otherwise let
+ * altered text through. */
+static int decode_exactly(const char *b64, struct buf *raw)
+{
+    struct buf again;
+    buf_init(&again, 256);
+    int rc = crypto_base64_decode(b64, strlen(b64), raw);
+    if (rc == 0) {
+        crypto_base64_encode(raw->data, raw->len, &again);
+        rc = strcmp(buf_cstr(&again), b64) == 0 ? 0 : -1;
+    }
+    buf_clear(&again);
+    return rc;
+}
+
 int streams_iterator_parse(const uint8_t *key, const char *text,
                            struct streams_iterator *it)
 {
@@ -240,7 +256,7 @@ int streams_iterator_parse(const uint8_t *key, const char *text,
     struct buf raw;
     buf_init(&raw, 256);
     int rc = -1;
-    if (crypto_base64_decode(b64, strlen(b64), &raw) == 0 &&
+    if (decode_exactly(b64, &raw) == 0 &&
         raw.len == ITER_FIELDS_LEN + ITER_MAC_LEN &&
         (uint8_t)raw.data[0] == ITER_VERSION) {
         const uint8_t *p = (const uint8_t *)raw.data;

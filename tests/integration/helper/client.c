@@ -116,6 +116,17 @@ struct response client_ddb(const char *op, const char *body)
     return client_raw("POST", "/", headers, body, strlen(body), 1);
 }
 
+struct response client_streams(const char *op, const char *body)
+{
+    char target[128];
+    snprintf(target, sizeof target,
+             "X-Amz-Target: DynamoDBStreams_20120810.%s", op);
+    const char *headers[] = { target,
+                              "Content-Type: application/x-amz-json-1.0",
+                              NULL };
+    return client_raw("POST", "/", headers, body, strlen(body), 1);
+}
+
 void response_header(const struct response *r, const char *name, char *out,
                      size_t outlen)
 {

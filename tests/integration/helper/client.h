@@ -25,6 +25,10 @@ void client_reset(void);
  * signed. body is the JSON request. */
 struct response client_ddb(const char *op, const char *body);
 
+/* A DynamoDB Streams call: like client_ddb, with X-Amz-Target
+ * DynamoDBStreams_20120810.op. */
+struct response client_streams(const char *op, const char *body);
+
 /* A raw request: method, path (with query), extra header lines ("Name:
  * value", NULL-terminated array, may be NULL), body (may be NULL), and
  * whether to SigV4-sign it. */
