@@ -67,7 +67,10 @@ static void derive_role(struct subject *s, const struct iam_arn *arn)
         s->role = (struct str){ s->role_buf, (size_t)n };
 }
 
-static void prepare(struct subject *s, const struct iam_request *req)
+/* needs_role: only principal elements (resource and trust policies) look
+ * at the session's role, and deriving it costs a formatted print. */
+static void prepare(struct subject *s, const struct iam_request *req,
+                    bool needs_role)
 {
     memset(s, 0, offsetof(struct subject, role_buf));
     s->req = req;
@@ -83,7 +86,8 @@ static void prepare(struct subject *s, const struct iam_request *req)
     s->account = arn.seg[4];
     s->is_root =
         str_eq_cstr(arn.seg[2], "iam") && str_eq_cstr(arn.seg[5], "root");
-    derive_role(s, &arn);
+    if (needs_role)
+        derive_role(s, &arn);
 }
 
 /* --- Matching one statement ---------------------------------------------- */
@@ -338,7 +342,7 @@ void iam_evaluate(const struct iam_request *req,
     int id_allow = -1;
     *out = (struct iam_result){ .cause.statement = -1,
                                 .resource_cause.statement = -1 };
-    prepare(&s, req);
+    prepare(&s, req, resource_policy != NULL);
     for (size_t i = 0; i < n_identity; i++) {
         scan_policy(identity[i].policy, &s, &scan);
         if (scan.deny >= 0) {
@@ -367,7 +371,7 @@ size_t iam_allowing_statements(const struct policy *p,
 {
     struct subject s;
     size_t n = 0;
-    prepare(&s, req);
+    prepare(&s, req, p->kind != POLICY_IDENTITY);
     for (size_t i = 0; i < p->n_stmts; i++) {
         const struct policy_statement *st = &p->stmts[i];
         if (!st->is_allow ||
