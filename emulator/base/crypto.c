@@ -15,13 +15,15 @@
  * process. These handles are immutable and shared by all threads. */
 static EVP_MD *sha256_md;
 static EVP_MD *md5_md;
+static EVP_MD *sha1_md;
 static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
 
 static void fetch_digests(void)
 {
     sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
     md5_md = EVP_MD_fetch(NULL, "MD5", NULL);
-    if (sha256_md == NULL || md5_md == NULL)
+    sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+    if (sha256_md == NULL || md5_md == NULL || sha1_md == NULL)
         abort();
 }
 
@@ -75,6 +77,54 @@ void crypto_md5(const void *data, size_t len, uint8_t out[CRYPTO_MD5_LEN])
     unsigned int n = CRYPTO_MD5_LEN;
     pthread_once(&fetch_once, fetch_digests);
     EVP_Digest(data, len, out, &n, md5_md, NULL);
+}
+
+void crypto_sha1(const void *data, size_t len, uint8_t out[CRYPTO_SHA1_LEN])
+{
+    unsigned int n = CRYPTO_SHA1_LEN;
+    pthread_once(&fetch_once, fetch_digests);
+    EVP_Digest(data, len, out, &n, sha1_md, NULL);
+}
+
+/* The CRC-32C and CRC-64/NVME tables, built once per process; immutable
+ * afterwards. */
+static uint32_t crc32c_table[256];
+static pthread_once_t crc32c_once = PTHREAD_ONCE_INIT;
+
+static uint64_t crc64nvme_table[256];
+
+static void build_crc32c_table(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t v = i;
+        uint64_t w = i;
+        for (int k = 0; k < 8; k++) {
+            v = v & 1 ? (v >> 1) ^ 0x82F63B78u : v >> 1;
+            w = w & 1 ? (w >> 1) ^ 0x9A6C9329AC4BC9B5ull : w >> 1;
+        }
+        crc32c_table[i] = v;
+        crc64nvme_table[i] = w;
+    }
+}
+
+uint64_t crypto_crc64nvme(const void *data, size_t len)
+{
+    pthread_once(&crc32c_once, build_crc32c_table);
+    const unsigned char *p = data;
+    uint64_t crc = ~0ull;
+    for (size_t i = 0; i < len; i++)
+        crc = crc64nvme_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+uint32_t crypto_crc32c(const void *data, size_t len)
+{
+    pthread_once(&crc32c_once, build_crc32c_table);
+    const unsigned char *p = data;
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++)
+        crc = crc32c_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
 }
 
 uint32_t crypto_crc32(const void *data, size_t len)

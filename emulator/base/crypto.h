@@ -9,6 +9,7 @@
 
 #define CRYPTO_SHA256_LEN 32
 #define CRYPTO_MD5_LEN 16
+#define CRYPTO_SHA1_LEN 20
 
 struct buf;
 
@@ -16,7 +17,14 @@ void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
                         size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN]);
 void crypto_md5(const void *data, size_t len, uint8_t out[CRYPTO_MD5_LEN]);
+void crypto_sha1(const void *data, size_t len, uint8_t out[CRYPTO_SHA1_LEN]);
 uint32_t crypto_crc32(const void *data, size_t len);
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as S3's
+ * x-amz-checksum-crc32c computes it. */
+uint32_t crypto_crc32c(const void *data, size_t len);
+/* CRC-64/NVME (reflected polynomial 0x9A6C9329AC4BC9B5), S3's default
+ * full-object checksum since 2025. */
+uint64_t crypto_crc64nvme(const void *data, size_t len);
 
 /* Lower-case hex of len bytes into out, which must hold 2 * len + 1. */
 void crypto_hex(const uint8_t *bytes, size_t len, char *out);

@@ -8,6 +8,7 @@
 #include "auth/sigv4.h"
 #include "base/crypto.h"
 #include "base/mem.h"
+#include "http/authn_s3.h"
 #include "http/call.h"
 #include "state.h"
 
@@ -118,6 +119,36 @@ static int fail_time(struct call *c, const struct sigv4_auth *auth,
                      date, edge, now);
 }
 
+/* S3 words time failures its own way: RequestTimeTooSkewed for a header
+ * signature, AccessDenied "Request has expired" for a presigned URL. */
+static int fail_time_s3(struct call *c, const struct sigv4_auth *auth,
+                        int64_t now_ms, enum sigv4_status st)
+{
+    char date[32], now[32];
+    snprintf(date, sizeof date, "%.*s", (int)auth->date.len, auth->date.ptr);
+    format_amz_date(now_ms, now, sizeof now);
+    cJSON *d = cJSON_CreateObject();
+    if (st == SIGV4_EXPIRED) {
+        char expires[32];
+        format_amz_date(auth->date_ms + auth->expires_s * 1000, expires,
+                        sizeof expires);
+        cJSON_AddNumberToObject(d, "X-Amz-Expires", (double)auth->expires_s);
+        cJSON_AddStringToObject(d, "Expires", expires);
+        cJSON_AddStringToObject(d, "ServerTime", now);
+        call_fail(c, AWS_ERR_ACCESS_DENIED, "Request has expired");
+    } else {
+        cJSON_AddStringToObject(d, "RequestTime", date);
+        cJSON_AddStringToObject(d, "ServerTime", now);
+        cJSON_AddNumberToObject(d, "MaxAllowedSkewMilliseconds",
+                                SIGV4_MAX_SKEW_MS);
+        call_fail(c, AWS_ERR_S3_TIME_TOO_SKEWED, "The difference between the "
+                  "request time and the current time is too large.");
+    }
+    cJSON_Delete(c->err_detail);
+    c->err_detail = d;
+    return -1;
+}
+
 static int verify(struct authn *a, struct call *c,
                   const struct sigv4_request *req,
                   const struct sigv4_auth *auth,
@@ -127,16 +158,25 @@ static int verify(struct authn *a, struct call *c,
     int64_t now = clock_now_ms(&c->emu->clock);
     enum sigv4_status st = sigv4_verify(&n->v, auth, req,
                                         str_from(key->secret), now);
+    if (st == SIGV4_SIGNATURE_MISMATCH && c->service == SERVICE_S3)
+        authn_s3_mismatch_detail(c, auth, &n->v);
     release(a, n);
     switch (st) {
     case SIGV4_OK:
         return 0;
     case SIGV4_SKEWED:
     case SIGV4_EXPIRED:
+        if (c->service == SERVICE_S3)
+            return fail_time_s3(c, auth, now, st);
         return fail_time(c, auth, now);
     case SIGV4_SIGNATURE_MISMATCH:
         break;
     }
+    if (c->service == SERVICE_S3)
+        return call_fail(c, AWS_ERR_INVALID_SIGNATURE, "The request "
+                         "signature we calculated does not match the "
+                         "signature you provided. Check your key and signing "
+                         "method.");
     return call_fail(c, AWS_ERR_INVALID_SIGNATURE, "The request signature "
                      "we calculated does not match the signature you "
                      "provided. Check your AWS Secret Access Key and signing "
@@ -149,7 +189,7 @@ static int verify(struct authn *a, struct call *c,
 static int check_session(struct authn *a, struct call *c,
                          const struct sigv4_request *req,
                          const struct sigv4_auth *auth,
-                         const struct session *ses)
+                         const struct session *ses, const char **secret)
 {
     if (!str_eq_cstr(auth->security_token, ses->token))
         return call_fail(c, AWS_ERR_UNRECOGNIZED_CLIENT, "The security token "
@@ -161,29 +201,56 @@ static int check_session(struct authn *a, struct call *c,
                                 .owner = ses->role };
     if (verify(a, c, req, auth, &key) < 0)
         return -1;
+    *secret = ses->secret;
     c->session = ses;
     c->identity = ses->role;
     c->principal_arn = xstrdup(ses->arn);
     return 0;
 }
 
+/* Sets *secret to the secret the signature was verified with, or leaves
+ * it NULL when the key is unknown and nothing was verified. */
 static int check_parsed(struct authn *a, struct call *c,
                         const struct sigv4_request *req,
-                        const struct sigv4_auth *auth)
+                        const struct sigv4_auth *auth, const char **secret)
 {
     const struct session *ses = sessions_find(a->sessions,
                                               auth->access_key_id);
     if (ses)
-        return check_session(a, c, req, auth, ses);
+        return check_session(a, c, req, auth, ses, secret);
     const struct identity_key *key =
         a->ids ? identities_find_key(a->ids, auth->access_key_id) : NULL;
+    if (key == NULL && a->is_enforcing && c->service == SERVICE_S3)
+        return call_fail(c, AWS_ERR_UNRECOGNIZED_CLIENT, "The AWS Access Key "
+                         "Id you provided does not exist in our records.");
     if (key == NULL && a->is_enforcing)
         return call_fail(c, AWS_ERR_UNRECOGNIZED_CLIENT, "The security token "
                          "included in the request is invalid.");
     if (key && verify(a, c, req, auth, key) < 0)
         return -1;
+    if (key)
+        *secret = key->secret;
     set_principal(c, key);
     return 0;
+}
+
+/* S3: sign with the x-amz-content-sha256 value, then, once the seed
+ * signature holds, check or decode the body it describes. */
+static int check_s3(struct authn *a, struct call *c,
+                    struct sigv4_request *req, const struct sigv4_auth *auth)
+{
+    const char *hash = authn_s3_payload_hash(c, auth);
+    const char *secret = NULL;
+    if (hash == NULL)
+        return -1;
+    req->payload_hash = str_from(hash);
+    if (check_parsed(a, c, req, auth, &secret) < 0)
+        return -1;
+    uint8_t key[32];
+    if (secret)
+        sigv4_signing_key(str_from(secret), auth->scope_date, auth->region,
+                          auth->service, key);
+    return authn_s3_payload(c, auth, secret ? key : NULL);
 }
 
 int authn_authenticate(struct authn *a, struct call *c)
@@ -195,9 +262,12 @@ int authn_authenticate(struct authn *a, struct call *c)
         headers[i] = (struct sigv4_header){ str_from(c->headers[i].name),
                                             str_from(c->headers[i].value) };
     uint8_t digest[CRYPTO_SHA256_LEN];
-    char payload_hash[2 * CRYPTO_SHA256_LEN + 1];
-    crypto_sha256(c->body, c->body_len, digest);
-    crypto_hex(digest, sizeof digest, payload_hash);
+    char payload_hash[2 * CRYPTO_SHA256_LEN + 1] = "";
+    bool is_s3 = c->service == SERVICE_S3;
+    if (!is_s3) {
+        crypto_sha256(c->body, c->body_len, digest);
+        crypto_hex(digest, sizeof digest, payload_hash);
+    }
     const char *q = strchr(c->path, '?');
     struct sigv4_request req = {
         .method = str_from(c->method),
@@ -206,20 +276,26 @@ int authn_authenticate(struct authn *a, struct call *c)
         .headers = headers,
         .header_count = c->n_headers,
         .payload_hash = str_from(payload_hash),
-        .is_s3 = c->service == SERVICE_S3,
+        .is_s3 = is_s3,
     };
     struct sigv4_auth *auth = xmalloc(sizeof *auth);
     int rc;
     switch (sigv4_parse(&req, auth)) {
     case SIGV4_PARSE_MISSING:
-        rc = call_fail(c, AWS_ERR_MISSING_AUTH_TOKEN, "Request is missing "
-                       "Authentication Token");
+        rc = call_fail(c, AWS_ERR_MISSING_AUTH_TOKEN, "%s", is_s3
+                       ? "Access Denied"
+                       : "Request is missing Authentication Token");
         break;
     case SIGV4_PARSE_MALFORMED:
         rc = call_fail(c, AWS_ERR_INCOMPLETE_SIGNATURE, "%s", auth->message);
         break;
     default:
-        rc = check_parsed(a, c, &req, auth);
+        if (is_s3) {
+            rc = check_s3(a, c, &req, auth);
+        } else {
+            const char *secret = NULL;
+            rc = check_parsed(a, c, &req, auth, &secret);
+        }
         break;
     }
     free(auth);

@@ -90,6 +90,58 @@ static const struct aws_error_row rows[AWS_ERR_COUNT] = {
     [AWS_ERR_MALFORMED_POLICY] = { "ValidationException",
                                    CORAL_VALIDATE "ValidationException", 400,
                                    "MalformedPolicyDocument", 400 },
+#define S3ROW(code, status) { code, code, status }
+    [AWS_ERR_S3_NO_SUCH_BUCKET] = S3ROW("NoSuchBucket", 404),
+    [AWS_ERR_S3_NO_SUCH_KEY] = S3ROW("NoSuchKey", 404),
+    [AWS_ERR_S3_NO_SUCH_UPLOAD] = S3ROW("NoSuchUpload", 404),
+    [AWS_ERR_S3_NO_SUCH_BUCKET_POLICY] = S3ROW("NoSuchBucketPolicy", 404),
+    [AWS_ERR_S3_BUCKET_ALREADY_OWNED_BY_YOU] =
+        S3ROW("BucketAlreadyOwnedByYou", 409),
+    [AWS_ERR_S3_BUCKET_NOT_EMPTY] = S3ROW("BucketNotEmpty", 409),
+    [AWS_ERR_S3_INVALID_BUCKET_NAME] = S3ROW("InvalidBucketName", 400),
+    [AWS_ERR_S3_INVALID_LOCATION_CONSTRAINT] =
+        S3ROW("InvalidLocationConstraint", 400),
+    [AWS_ERR_S3_PRECONDITION_FAILED] = S3ROW("PreconditionFailed", 412),
+    [AWS_ERR_S3_NOT_MODIFIED] = S3ROW("NotModified", 304),
+    [AWS_ERR_S3_INVALID_RANGE] = S3ROW("InvalidRange", 416),
+    [AWS_ERR_S3_BAD_DIGEST] = S3ROW("BadDigest", 400),
+    [AWS_ERR_S3_INVALID_DIGEST] = S3ROW("InvalidDigest", 400),
+    [AWS_ERR_S3_INVALID_PART] = S3ROW("InvalidPart", 400),
+    [AWS_ERR_S3_INVALID_PART_ORDER] = S3ROW("InvalidPartOrder", 400),
+    [AWS_ERR_S3_ENTITY_TOO_SMALL] = S3ROW("EntityTooSmall", 400),
+    [AWS_ERR_S3_MALFORMED_XML] = S3ROW("MalformedXML", 400),
+    [AWS_ERR_S3_INVALID_ARGUMENT] = S3ROW("InvalidArgument", 400),
+    [AWS_ERR_S3_INVALID_REQUEST] = S3ROW("InvalidRequest", 400),
+    [AWS_ERR_S3_KEY_TOO_LONG] = S3ROW("KeyTooLongError", 400),
+    [AWS_ERR_S3_NOT_IMPLEMENTED] = S3ROW("NotImplemented", 501),
+    [AWS_ERR_S3_METHOD_NOT_ALLOWED] = S3ROW("MethodNotAllowed", 405),
+    [AWS_ERR_S3_CONTENT_SHA256_MISMATCH] =
+        S3ROW("XAmzContentSHA256Mismatch", 400),
+    [AWS_ERR_S3_INCOMPLETE_BODY] = S3ROW("IncompleteBody", 400),
+    [AWS_ERR_S3_TIME_TOO_SKEWED] = S3ROW("RequestTimeTooSkewed", 403),
+#undef S3ROW
+};
+
+/* S3's names and statuses for the conditions every service shares. */
+static const struct {
+    enum aws_err err;
+    const char *code;
+    unsigned status;
+} s3_overrides[] = {
+    { AWS_ERR_VALIDATION, "InvalidArgument", 400 },
+    { AWS_ERR_SERIALIZATION, "MalformedXML", 400 },
+    { AWS_ERR_UNKNOWN_OPERATION, "NotImplemented", 501 },
+    { AWS_ERR_INTERNAL, "InternalError", 500 },
+    { AWS_ERR_SERVICE_UNAVAILABLE, "ServiceUnavailable", 503 },
+    { AWS_ERR_THROTTLING, "SlowDown", 503 },
+    { AWS_ERR_REQUEST_TOO_LARGE, "EntityTooLarge", 400 },
+    { AWS_ERR_MISSING_AUTH_TOKEN, "AccessDenied", 403 },
+    { AWS_ERR_INCOMPLETE_SIGNATURE, "AuthorizationHeaderMalformed", 400 },
+    { AWS_ERR_INVALID_SIGNATURE, "SignatureDoesNotMatch", 403 },
+    { AWS_ERR_UNRECOGNIZED_CLIENT, "InvalidAccessKeyId", 403 },
+    { AWS_ERR_ACCESS_DENIED, "AccessDenied", 403 },
+    { AWS_ERR_EXPIRED_TOKEN, "ExpiredToken", 400 },
+    { AWS_ERR_MALFORMED_POLICY, "MalformedPolicy", 400 },
 };
 
 /* STS's names and statuses for the conditions every service shares. */
@@ -143,6 +195,28 @@ const char *aws_error_sts_code(enum aws_err err)
     if (i >= 0)
         return sts_overrides[i].code;
     return rows[err].sts_code ? rows[err].sts_code : rows[err].code;
+}
+
+static int s3_override(enum aws_err err)
+{
+    for (size_t i = 0; i < sizeof s3_overrides / sizeof s3_overrides[0];
+         i++) {
+        if (s3_overrides[i].err == err)
+            return (int)i;
+    }
+    return -1;
+}
+
+const char *aws_error_s3_code(enum aws_err err)
+{
+    int i = s3_override(err);
+    return i >= 0 ? s3_overrides[i].code : rows[err].code;
+}
+
+unsigned aws_error_s3_status(enum aws_err err)
+{
+    int i = s3_override(err);
+    return i >= 0 ? s3_overrides[i].status : rows[err].status;
 }
 
 unsigned aws_error_sts_status(enum aws_err err)

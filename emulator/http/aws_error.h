@@ -38,6 +38,32 @@ enum aws_err {
     AWS_ERR_EXPIRED_TOKEN,
     AWS_ERR_MALFORMED_POLICY,
     AWS_ERR_MISSING_ACTION,
+    /* S3 (codes and statuses from the S3 API Reference, "Error codes"). */
+    AWS_ERR_S3_NO_SUCH_BUCKET,
+    AWS_ERR_S3_NO_SUCH_KEY,
+    AWS_ERR_S3_NO_SUCH_UPLOAD,
+    AWS_ERR_S3_NO_SUCH_BUCKET_POLICY,
+    AWS_ERR_S3_BUCKET_ALREADY_OWNED_BY_YOU,
+    AWS_ERR_S3_BUCKET_NOT_EMPTY,
+    AWS_ERR_S3_INVALID_BUCKET_NAME,
+    AWS_ERR_S3_INVALID_LOCATION_CONSTRAINT,
+    AWS_ERR_S3_PRECONDITION_FAILED,
+    AWS_ERR_S3_NOT_MODIFIED,
+    AWS_ERR_S3_INVALID_RANGE,
+    AWS_ERR_S3_BAD_DIGEST,
+    AWS_ERR_S3_INVALID_DIGEST,
+    AWS_ERR_S3_INVALID_PART,
+    AWS_ERR_S3_INVALID_PART_ORDER,
+    AWS_ERR_S3_ENTITY_TOO_SMALL,
+    AWS_ERR_S3_MALFORMED_XML,
+    AWS_ERR_S3_INVALID_ARGUMENT,
+    AWS_ERR_S3_INVALID_REQUEST,
+    AWS_ERR_S3_KEY_TOO_LONG,
+    AWS_ERR_S3_NOT_IMPLEMENTED,
+    AWS_ERR_S3_METHOD_NOT_ALLOWED,
+    AWS_ERR_S3_CONTENT_SHA256_MISMATCH,
+    AWS_ERR_S3_INCOMPLETE_BODY,
+    AWS_ERR_S3_TIME_TOO_SKEWED,
     AWS_ERR_COUNT
 };
 
@@ -48,6 +74,10 @@ const char *aws_error_code(enum aws_err err);
 const char *aws_error_sts_code(enum aws_err err);
 /* The HTTP status STS answers with (403 for authentication failures). */
 unsigned aws_error_sts_status(enum aws_err err);
+/* S3's code and status for err: AccessDenied where DynamoDB says
+ * MissingAuthenticationTokenException, SignatureDoesNotMatch (403), ... */
+const char *aws_error_s3_code(enum aws_err err);
+unsigned aws_error_s3_status(enum aws_err err);
 /* The HTTP status AWS answers with. */
 unsigned aws_error_status(enum aws_err err);
 /* The JSON __type, e.g. "com.amazon.coral.validate#ValidationException". */

@@ -28,14 +28,20 @@ void call_clear(struct call *c)
 {
     cJSON_Delete(c->input);
     free(c->principal_arn);
+    free(c->decoded_body);
+    cJSON_Delete(c->trailers);
     free(c->err_message);
     cJSON_Delete(c->err_detail);
     free((char *)c->query);
-    for (size_t i = 0; i < c->n_response_headers; i++)
+    for (size_t i = 0; i < c->n_response_headers; i++) {
+        free((char *)c->response_headers[i].name);
         free((char *)c->response_headers[i].value);
+    }
     buf_clear(&c->out);
     c->input = NULL;
     c->principal_arn = NULL;
+    c->decoded_body = NULL;
+    c->trailers = NULL;
     c->err_message = NULL;
     c->err_detail = NULL;
     c->query = NULL;
@@ -79,7 +85,7 @@ void call_add_header(struct call *c, const char *name, const char *value)
 {
     if (c->n_response_headers == CALL_MAX_RESPONSE_HEADERS)
         return;
-    c->response_headers[c->n_response_headers].name = name;
+    c->response_headers[c->n_response_headers].name = xstrdup(name);
     c->response_headers[c->n_response_headers].value = xstrdup(value);
     c->n_response_headers++;
 }

@@ -33,7 +33,8 @@ struct call_header {
     const char *value; /* borrowed from the server */
 };
 
-#define CALL_MAX_RESPONSE_HEADERS 16
+/* S3's GetObject carries a dozen standard headers plus user metadata. */
+#define CALL_MAX_RESPONSE_HEADERS 64
 
 struct call {
     struct emulator *emu; /* borrowed */
@@ -44,8 +45,13 @@ struct call {
     const char *query;             /* owned; raw query string, "" if none */
     const struct call_header *headers; /* borrowed array */
     size_t n_headers;
-    const char *body;              /* borrowed; NUL-terminated */
+    const char *body;              /* borrowed; NUL-terminated; after an
+                                      aws-chunked body is decoded, points
+                                      into decoded_body */
     size_t body_len;
+    char *decoded_body;            /* owned; the aws-chunked payload */
+    cJSON *trailers;               /* owned; aws-chunked trailing headers,
+                                      lower-case name to value, or NULL */
     bool is_loopback;              /* the peer is 127.0.0.0/8 or ::1 */
     char request_id[53];       /* 52 characters, as DynamoDB issues */
 
@@ -61,8 +67,11 @@ struct call {
     unsigned status;
     const char *content_type;  /* static string */
     struct buf out;            /* response body */
+    bool has_head_length;      /* HEAD: announce head_length as the
+                                  Content-Length of the absent body */
+    unsigned long long head_length;
     struct call_header response_headers[CALL_MAX_RESPONSE_HEADERS];
-    size_t n_response_headers; /* names static, values owned */
+    size_t n_response_headers; /* names and values owned */
     enum aws_err err;          /* AWS_ERR_NONE unless call_fail ran */
     char *err_message;         /* owned */
     cJSON *err_detail;         /* owned; extra members of a JSON error body,
@@ -86,7 +95,8 @@ int call_fail(struct call *c, enum aws_err err, const char *fmt, ...)
 /* Sets a JSON response body from v, which the call takes and frees. */
 int call_reply_json(struct call *c, cJSON *v);
 
-/* Adds a response header; name must be a static string, value is copied. */
+/* Adds a response header; name and value are copied (S3 returns user
+ * metadata under names the client chose). */
 void call_add_header(struct call *c, const char *name, const char *value);
 
 #endif

@@ -12,6 +12,7 @@
 #include "http/fault.h"
 #include "http/ops.h"
 #include "http/route.h"
+#include "s3/s3.h"
 #include "state.h"
 #include "sts/sts.h"
 
@@ -100,10 +101,14 @@ static void finish(struct call *c)
                  aws_error_code(c->err), c->err_message);
         if (c->service == SERVICE_STS)
             sts_write_error(c);
+        else if (c->service == SERVICE_S3)
+            s3_write_error(c);
         else
             render_json_error(c);
     }
     call_add_header(c, "x-amzn-RequestId", c->request_id);
+    if (c->service == SERVICE_S3)
+        s3_add_request_headers(c);
     if (c->service == SERVICE_DYNAMODB || c->service == SERVICE_STREAMS) {
         char crc[16];
         snprintf(crc, sizeof crc, "%" PRIu32,

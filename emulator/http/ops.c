@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_query.h"
 #include "dynamodb/ddb_table.h"
 #include "http/admin.h"
+#include "s3/s3.h"
 #include "state.h"
 #include "streams/streams_api.h"
 #include "sts/sts.h"
@@ -25,6 +26,43 @@ static void add_arn(struct op_resources *out, char *arn)
         return;
     }
     out->arns[out->n++] = arn;
+}
+
+/* S3 resources (Service Authorization Reference, Amazon S3): buckets are
+ * arn:aws:s3:::bucket, objects arn:aws:s3:::bucket/key, no region or
+ * account. */
+static int resource_s3_bucket(struct call *c, struct op_resources *out)
+{
+    add_arn(out, s3_arn(json_get_string(c->input, "Bucket"), NULL));
+    return 0;
+}
+
+static int resource_s3_object(struct call *c, struct op_resources *out)
+{
+    add_arn(out, s3_arn(json_get_string(c->input, "Bucket"),
+                        json_get_string(c->input, "Key")));
+    return 0;
+}
+
+/* CopyObject and UploadPartCopy write the target and read the source. */
+static int resource_s3_copy(struct call *c, struct op_resources *out)
+{
+    resource_s3_object(c, out);
+    char *source = s3_copy_source_arn(c);
+    if (source == NULL)
+        return -1;
+    out->actions[out->n] = "s3:GetObject";
+    add_arn(out, source);
+    return 0;
+}
+
+/* DeleteObjects is authorized as s3:DeleteObject on every key it names; a
+ * malformed body names none and is refused by the handler. */
+static int resource_s3_delete_objects(struct call *c, struct op_resources *out)
+{
+    s3_delete_objects_arns(c, out->arns + out->n,
+                           OPS_MAX_RESOURCES - out->n, &out->n);
+    return 0;
 }
 
 static int resource_any(struct call *c, struct op_resources *out)
@@ -77,6 +115,11 @@ static int resource_iterator(struct call *c, struct op_resources *out)
 #define STS(op_name, fn, res)                                               \
     { .service = SERVICE_STS, .name = #op_name, .handler = fn,             \
       .action = "sts:" #op_name, .resources = res }
+/* S3 operations name their IAM action apart: ListObjectsV2 is
+ * s3:ListBucket, HeadObject is s3:GetObject. */
+#define S3(op_name, fn, iam_action, res)                                    \
+    { .service = SERVICE_S3, .name = #op_name, .handler = fn,              \
+      .action = "s3:" #iam_action, .resources = res }
 #define ADMIN(path, fn)                                                    \
     { .service = SERVICE_ADMIN, .name = path, .handler = fn }
 
@@ -97,6 +140,43 @@ static const struct op table[] = {
     STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),
     STREAMS(GetRecords, streams_get_records, resource_iterator),
     STS(GetCallerIdentity, sts_get_caller_identity, resource_any),
+    S3(ListBuckets, s3_list_buckets, ListAllMyBuckets, resource_any),
+    S3(CreateBucket, s3_create_bucket, CreateBucket, resource_s3_bucket),
+    S3(HeadBucket, s3_head_bucket, ListBucket, resource_s3_bucket),
+    S3(DeleteBucket, s3_delete_bucket, DeleteBucket, resource_s3_bucket),
+    S3(GetBucketLocation, s3_get_bucket_location, GetBucketLocation,
+       resource_s3_bucket),
+    S3(GetBucketVersioning, s3_get_bucket_versioning, GetBucketVersioning,
+       resource_s3_bucket),
+    S3(PutBucketPolicy, s3_put_bucket_policy, PutBucketPolicy,
+       resource_s3_bucket),
+    S3(GetBucketPolicy, s3_get_bucket_policy, GetBucketPolicy,
+       resource_s3_bucket),
+    S3(DeleteBucketPolicy, s3_delete_bucket_policy, DeleteBucketPolicy,
+       resource_s3_bucket),
+    S3(ListObjects, s3_list_objects, ListBucket, resource_s3_bucket),
+    S3(ListObjectsV2, s3_list_objects_v2, ListBucket, resource_s3_bucket),
+    S3(ListObjectVersions, s3_list_object_versions, ListBucketVersions,
+       resource_s3_bucket),
+    S3(PutObject, s3_put_object, PutObject, resource_s3_object),
+    S3(GetObject, s3_get_object, GetObject, resource_s3_object),
+    S3(HeadObject, s3_head_object, GetObject, resource_s3_object),
+    S3(DeleteObject, s3_delete_object, DeleteObject, resource_s3_object),
+    S3(DeleteObjects, s3_delete_objects, DeleteObject,
+       resource_s3_delete_objects),
+    S3(CopyObject, s3_copy_object, PutObject, resource_s3_copy),
+    S3(CreateMultipartUpload, s3_create_multipart_upload, PutObject,
+       resource_s3_object),
+    S3(UploadPart, s3_upload_part, PutObject, resource_s3_object),
+    S3(UploadPartCopy, s3_upload_part_copy, PutObject, resource_s3_copy),
+    S3(CompleteMultipartUpload, s3_complete_multipart_upload, PutObject,
+       resource_s3_object),
+    S3(AbortMultipartUpload, s3_abort_multipart_upload, AbortMultipartUpload,
+       resource_s3_object),
+    S3(ListMultipartUploads, s3_list_multipart_uploads,
+       ListBucketMultipartUploads, resource_s3_bucket),
+    S3(ListParts, s3_list_parts, ListMultipartUploadParts,
+       resource_s3_object),
     ADMIN("health", admin_health),
     ADMIN("reset", admin_reset),
     ADMIN("clock", admin_clock),
@@ -115,7 +195,9 @@ const struct op *ops_find(enum service service, struct str name)
 
 void op_resources_clear(struct op_resources *r)
 {
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         free(r->arns[i]);
+        r->actions[i] = NULL;
+    }
     r->n = 0;
 }

@@ -15,6 +15,9 @@
 
 struct op_resources {
     char *arns[OPS_MAX_RESOURCES]; /* owned */
+    /* The action for arns[i] when it is not the op's own (static; NULL
+     * otherwise): CopyObject reads its source as s3:GetObject. */
+    const char *actions[OPS_MAX_RESOURCES];
     size_t n;
 };
 

@@ -6,6 +6,7 @@
 #include "http/call.h"
 #include "http/form.h"
 #include "http/ops.h"
+#include "http/route_s3.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -87,8 +88,12 @@ int route(struct call *c)
         return route_target(c, target);
     if (is_sts(c))
         return route_sts(c);
-    /* S3 and STS arrive with their own issues; until then a request that
-     * names no target is an unknown DynamoDB operation. */
-    c->service = SERVICE_DYNAMODB;
-    return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "%s", "");
+    /* A request signed for DynamoDB without a target is an unknown
+     * DynamoDB operation; anything else that names no target is S3. */
+    const char *auth = call_header(c, "Authorization");
+    if (auth && strstr(auth, "/dynamodb/aws4_request")) {
+        c->service = SERVICE_DYNAMODB;
+        return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "%s", "");
+    }
+    return route_s3(c);
 }

@@ -98,16 +98,38 @@ static bool peer_is_loopback(struct MHD_Connection *conn)
     return false;
 }
 
-static enum MHD_Result send_call(struct MHD_Connection *conn, struct call *c)
+/* Never called: libmicrohttpd sends no body for HEAD. */
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
 {
+    (void)cls;
+    (void)pos;
+    (void)buf;
+    (void)max;
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/* The response: the call's body, or for a HEAD that announces a length
+ * (S3's HeadObject), a bodiless response of that size, so libmicrohttpd
+ * sends the object's Content-Length without the object. */
+static struct MHD_Response *make_response(struct call *c)
+{
+    if (c->has_head_length && strcmp(c->method, "HEAD") == 0)
+        return MHD_create_response_from_callback(c->head_length, 4096,
+                                                 no_body, NULL, NULL);
     size_t len = 0;
     char *body = buf_detach(&c->out, &len);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    if (resp == NULL) {
+    if (resp == NULL)
         free(body);
+    return resp;
+}
+
+static enum MHD_Result send_call(struct MHD_Connection *conn, struct call *c)
+{
+    struct MHD_Response *resp = make_response(c);
+    if (resp == NULL)
         return MHD_NO;
-    }
     if (c->content_type)
         MHD_add_response_header(resp, "Content-Type", c->content_type);
     for (size_t i = 0; i < c->n_response_headers; i++)

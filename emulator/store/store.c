@@ -69,6 +69,29 @@ static const char schema[] =
     " created_ms INTEGER NOT NULL, record TEXT NOT NULL,"
     " PRIMARY KEY(stream, seq)) WITHOUT ROWID;";
 
+/* S3: object keys are BLOBs so that they order as S3 lists them, by UTF-8
+ * bytes; bodies sit last in their rows, after the columns listings read. */
+static const char schema_s3[] =
+    "CREATE TABLE IF NOT EXISTS s3_buckets("
+    " name TEXT PRIMARY KEY, region TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL, policy TEXT) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS s3_objects("
+    " id INTEGER PRIMARY KEY, bucket TEXT NOT NULL, key BLOB NOT NULL,"
+    " size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,"
+    " content_type TEXT, meta TEXT, checksum_algo TEXT, checksum TEXT,"
+    " parts INTEGER NOT NULL, body BLOB NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS s3_objects_key ON s3_objects(bucket, key);"
+    "CREATE TABLE IF NOT EXISTS s3_uploads("
+    " id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key BLOB NOT NULL,"
+    " created_ms INTEGER NOT NULL, content_type TEXT, meta TEXT,"
+    " checksum_algo TEXT) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS s3_uploads_key ON s3_uploads(bucket, key, "
+    "created_ms);"
+    "CREATE TABLE IF NOT EXISTS s3_parts("
+    " upload TEXT NOT NULL, num INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " etag TEXT NOT NULL, modified_ms INTEGER NOT NULL, checksum TEXT,"
+    " body BLOB NOT NULL, PRIMARY KEY(upload, num));";
+
 sqlite3 *store_db(struct store_tx *tx)
 {
     return tx->db;
@@ -149,6 +172,8 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
     char *err = NULL;
     if (sqlite3_exec(tx->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
         (is_writer && sqlite3_exec(tx->db, schema, NULL, NULL, &err) !=
+                          SQLITE_OK) ||
+        (is_writer && sqlite3_exec(tx->db, schema_s3, NULL, NULL, &err) !=
                           SQLITE_OK)) {
         log_error("sqlite: cannot prepare %s: %s", s->path, err);
         sqlite3_free(err);
@@ -331,7 +356,9 @@ enum store_result store_wipe_in(struct store_tx *tx)
     char *err = NULL;
     if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_tables;"
                      "DELETE FROM stream_records; DELETE FROM stream_shards;"
-                     "DELETE FROM streams;",
+                     "DELETE FROM streams;"
+                     "DELETE FROM s3_parts; DELETE FROM s3_uploads;"
+                     "DELETE FROM s3_objects; DELETE FROM s3_buckets;",
                      NULL, NULL, &err) != SQLITE_OK) {
         log_error("sqlite: wipe: %s", err);
         sqlite3_free(err);

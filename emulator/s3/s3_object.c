@@ -1,0 +1,585 @@
+/* S3 object operations: PutObject (Content-MD5, checksums, If-None-Match:
+ * *), GetObject and HeadObject (Range, conditional headers, response-*
+ * overrides, ChecksumMode), DeleteObject, DeleteObjects and CopyObject
+ * (metadata directive, copy-source conditions). Each runs in one store
+ * transaction, so an object is seen whole or not at all. */
+#include "s3/s3.h"
+#include "s3/s3_internal.h"
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "base/xml.h"
+#include "http/call.h"
+#include "s3/s3_xml.h"
+#include "state.h"
+#include "store/store_s3.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_CONTENT_TYPE "binary/octet-stream"
+
+/* The quoted MD5 ETag of a single-part object into out (35 bytes). */
+static void md5_etag(const void *data, size_t len, char *out)
+{
+    uint8_t digest[CRYPTO_MD5_LEN];
+    char hex[2 * CRYPTO_MD5_LEN + 1];
+    crypto_md5(data, len, digest);
+    crypto_hex(digest, sizeof digest, hex);
+    snprintf(out, 35, "\"%s\"", hex);
+}
+
+/* Whether an If-Match/If-None-Match list ("*", or quoted ETags separated
+ * by commas, optionally weak) names etag. */
+static bool etag_matches(const char *list, const char *etag)
+{
+    const char *bare = etag[0] == '"' ? etag + 1 : etag;
+    size_t bare_len = strlen(bare) - (bare != etag);
+    const char *p = list;
+    while (*p) {
+        p += strspn(p, " \t,");
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (*p == '*')
+            return true;
+        bool is_quoted = *p == '"';
+        p += is_quoted;
+        size_t n = strcspn(p, is_quoted ? "\"" : " \t,");
+        if (n == bare_len && strncmp(p, bare, n) == 0)
+            return true;
+        p += n;
+        p += *p == '"';
+    }
+    return false;
+}
+
+static int fail_precondition(struct call *c, const char *condition)
+{
+    call_fail(c, AWS_ERR_S3_PRECONDITION_FAILED, "At least one of the "
+              "pre-conditions you specified did not hold");
+    s3_detail(c, "Condition", condition);
+    return -1;
+}
+
+static bool is_before(const char *date, int64_t modified_ms, bool *is_valid)
+{
+    int64_t ms;
+    *is_valid = date && s3_parse_http_date(date, &ms) == 0;
+    return *is_valid && modified_ms / 1000 > ms / 1000;
+}
+
+/* RFC 7232 section 6 as S3 applies it: If-Match, else If-Unmodified-Since
+ * (412); then If-None-Match, else If-Modified-Since (304). prefix is ""
+ * for GET/HEAD and "x-amz-copy-source-" for copies, where every failure is
+ * a 412. */
+static int check_conditions(struct call *c, const char *prefix,
+                            const struct store_s3_object *o)
+{
+    char name[64];
+    bool is_copy = prefix[0] != '\0';
+    bool is_valid;
+    snprintf(name, sizeof name, "%sIf-Match", prefix);
+    const char *if_match = call_header(c, name);
+    if (if_match && !etag_matches(if_match, o->etag))
+        return fail_precondition(c, "If-Match");
+    snprintf(name, sizeof name, "%sIf-Unmodified-Since", prefix);
+    if (if_match == NULL && is_before(call_header(c, name), o->modified_ms,
+                                      &is_valid))
+        return fail_precondition(c, "If-Unmodified-Since");
+    snprintf(name, sizeof name, "%sIf-None-Match", prefix);
+    const char *if_none = call_header(c, name);
+    bool is_unmodified = false;
+    if (if_none) {
+        is_unmodified = etag_matches(if_none, o->etag);
+    } else {
+        snprintf(name, sizeof name, "%sIf-Modified-Since", prefix);
+        const char *since = call_header(c, name);
+        is_unmodified = !is_before(since, o->modified_ms, &is_valid) &&
+                        is_valid;
+    }
+    if (!is_unmodified)
+        return 0;
+    if (is_copy)
+        return fail_precondition(c, if_none ? "If-None-Match"
+                                            : "If-Modified-Since");
+    return call_fail(c, AWS_ERR_S3_NOT_MODIFIED, "Not Modified");
+}
+
+/* --- PutObject ---------------------------------------------------------- */
+
+struct put_arg {
+    struct call *c;
+    const char *bucket;
+    struct store_s3_object o;
+    const void *body;
+    size_t body_len;
+    bool is_if_none_match;   /* If-None-Match: * */
+    const char *if_match;    /* If-Match on a write */
+};
+
+static enum store_result put_object(struct store_tx *tx, void *p)
+{
+    struct put_arg *a = p;
+    enum store_result r = s3_bucket_exists(tx, a->bucket);
+    if (r != STORE_OK)
+        return r;
+    if (a->is_if_none_match || a->if_match) {
+        struct store_s3_object old;
+        r = store_s3_object_get(tx, a->bucket, a->o.key, a->o.key_len, &old);
+        bool is_present = r == STORE_OK;
+        bool is_match = is_present && a->if_match &&
+                        etag_matches(a->if_match, old.etag);
+        store_s3_object_clear(&old);
+        if (r == STORE_ERROR)
+            return r;
+        if (a->if_match && !is_present) {
+            s3_fail_no_key(a->c, a->o.key);
+            return STORE_ABORT;
+        }
+        if ((a->is_if_none_match && is_present) || (a->if_match && !is_match)) {
+            fail_precondition(a->c, a->if_match ? "If-Match"
+                                                : "If-None-Match");
+            return STORE_ABORT;
+        }
+    }
+    return store_s3_object_put(tx, a->bucket, &a->o, a->body, a->body_len);
+}
+
+/* Maps a write's store result to the call's outcome. */
+static int finish_write(struct call *c, enum store_result r)
+{
+    if (r == STORE_OK)
+        return 0;
+    if (r == STORE_NOT_FOUND)
+        return s3_fail_no_bucket(c, s3_bucket_name(c));
+    if (r == STORE_ABORT)
+        return -1;
+    return s3_fail_store(c);
+}
+
+static int write_conditions(struct call *c, struct put_arg *a)
+{
+    const char *if_none = call_header(c, "If-None-Match");
+    if (if_none && strcmp(if_none, "*") != 0) {
+        call_fail(c, AWS_ERR_S3_NOT_IMPLEMENTED, "A header you provided "
+                  "implies functionality that is not implemented");
+        s3_detail(c, "Header", "If-None-Match");
+        return -1;
+    }
+    a->is_if_none_match = if_none != NULL;
+    a->if_match = call_header(c, "If-Match");
+    return 0;
+}
+
+int s3_put_object(struct call *c)
+{
+    enum s3_checksum algo;
+    char checksum[48], etag[35];
+    struct put_arg a = { .c = c, .bucket = s3_bucket_name(c),
+                         .body = c->body, .body_len = c->body_len };
+    if (s3_check_key(c) < 0 || write_conditions(c, &a) < 0 ||
+        s3_check_body(c, c->body, c->body_len, &algo, checksum) < 0)
+        return -1;
+    md5_etag(c->body, c->body_len, etag);
+    char *meta = s3_meta_from_request(c);
+    a.o = (struct store_s3_object){
+        .key = s3_key(c),
+        .key_len = strlen(s3_key(c)),
+        .size = (int64_t)c->body_len,
+        .etag = etag,
+        .modified_ms = clock_now_ms(&c->emu->clock),
+        .content_type = call_header(c, "Content-Type"),
+        .meta = meta,
+        .checksum_algo = s3_checksum_name(algo),
+        .checksum = algo ? checksum : NULL,
+    };
+    int rc = finish_write(c, store_write(c->emu->store, put_object, &a));
+    free(meta);
+    if (rc < 0)
+        return -1;
+    call_add_header(c, "ETag", etag);
+    s3_checksum_to_response(c, a.o.checksum_algo, a.o.checksum);
+    c->content_type = NULL;
+    return 0;
+}
+
+/* --- GetObject and HeadObject ------------------------------------------ */
+
+struct range {
+    bool is_set;
+    int64_t first;
+    int64_t last; /* inclusive */
+};
+
+/* Parses Range: bytes=a-b | a- | -n against size. An unparsable range or
+ * a list of ranges is ignored, as S3 does (it serves one range at most);
+ * -1 with InvalidRange when the range cannot be satisfied. */
+static int parse_range(struct call *c, const char *h, int64_t size,
+                       struct range *r)
+{
+    r->is_set = false;
+    if (h == NULL || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return 0;
+    const char *p = h + 6;
+    char *end;
+    long long first = -1, last = -1;
+    errno = 0;
+    if (*p != '-') {
+        first = strtoll(p, &end, 10);
+        if (end == p || *end != '-' || first < 0)
+            return 0;
+        p = end;
+    }
+    p++;
+    if (*p) {
+        last = strtoll(p, &end, 10);
+        if (*end || last < 0 || errno)
+            return 0;
+    }
+    if (first < 0 && last < 0)
+        return 0;
+    if (first >= 0 && last >= 0 && last < first)
+        return 0;
+    if (first < 0) {
+        first = last >= size ? 0 : size - last;
+        last = size - 1;
+        if (first > last || size == 0)
+            goto unsatisfiable;
+    } else if (first >= size) {
+        goto unsatisfiable;
+    } else if (last < 0 || last >= size) {
+        last = size - 1;
+    }
+    *r = (struct range){ true, first, last };
+    return 0;
+unsatisfiable:
+    call_fail(c, AWS_ERR_S3_INVALID_RANGE, "The requested range is not "
+              "satisfiable");
+    char n[32];
+    s3_detail(c, "RangeRequested", h);
+    snprintf(n, sizeof n, "%lld", (long long)size);
+    s3_detail(c, "ActualObjectSize", n);
+    return -1;
+}
+
+/* The six headers a presigned GET may override with response-*. */
+static const char *const overrides[][2] = {
+    { "response-cache-control", "Cache-Control" },
+    { "response-content-disposition", "Content-Disposition" },
+    { "response-content-encoding", "Content-Encoding" },
+    { "response-content-language", "Content-Language" },
+    { "response-expires", "Expires" },
+};
+
+static void object_headers(struct call *c, const struct store_s3_object *o)
+{
+    char date[40];
+    s3_format_http_date(o->modified_ms, date);
+    call_add_header(c, "ETag", o->etag);
+    call_add_header(c, "Last-Modified", date);
+    call_add_header(c, "Accept-Ranges", "bytes");
+    const char *type = s3_param(c, "response-content-type");
+    call_add_header(c, "Content-Type", type ? type : o->content_type
+                                                  ? o->content_type
+                                                  : DEFAULT_CONTENT_TYPE);
+    c->content_type = NULL;
+    cJSON *meta = o->meta ? json_parse(o->meta, strlen(o->meta)) : NULL;
+    if (meta == NULL)
+        meta = cJSON_CreateObject();
+    for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
+        const char *v = s3_param(c, overrides[i][0]);
+        if (v == NULL)
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, overrides[i][1]);
+        cJSON_AddStringToObject(meta, overrides[i][1], v);
+    }
+    const cJSON *item;
+    cJSON_ArrayForEach(item, meta) {
+        if (cJSON_IsString(item))
+            call_add_header(c, item->string, item->valuestring);
+    }
+    cJSON_Delete(meta);
+    if (o->parts > 0 && s3_param(c, "partNumber")) {
+        char n[32];
+        snprintf(n, sizeof n, "%lld", (long long)o->parts);
+        call_add_header(c, "x-amz-mp-parts-count", n);
+    }
+}
+
+/* Points c->out at a fresh len-byte buffer for the body to be read into. */
+static char *reserve_body(struct call *c, size_t len)
+{
+    buf_clear(&c->out);
+    buf_init(&c->out, len + 1);
+    c->out.data = xmalloc(len + 1);
+    c->out.cap = len + 1;
+    c->out.len = len;
+    c->out.data[len] = '\0';
+    return c->out.data;
+}
+
+struct get_arg {
+    struct call *c;
+    bool is_head;
+};
+
+static enum store_result get_in_tx(struct store_tx *tx, struct call *c,
+                                   bool is_head, struct store_s3_object *o)
+{
+    const char *bucket = s3_bucket_name(c);
+    const char *key = s3_key(c);
+    enum store_result r = store_s3_object_get(tx, bucket, key, strlen(key), o);
+    if (r == STORE_NOT_FOUND) {
+        r = s3_bucket_exists(tx, bucket);
+        if (r == STORE_OK)
+            s3_fail_no_key(c, key);
+        else if (r == STORE_NOT_FOUND)
+            s3_fail_no_bucket(c, bucket);
+        return r == STORE_ERROR ? r : STORE_ABORT;
+    }
+    if (r != STORE_OK)
+        return r;
+    object_headers(c, o);
+    struct range range;
+    if (check_conditions(c, "", o) < 0 ||
+        parse_range(c, call_header(c, "Range"), o->size, &range) < 0)
+        return STORE_ABORT;
+    int64_t first = range.is_set ? range.first : 0;
+    int64_t len = range.is_set ? range.last - range.first + 1 : o->size;
+    if (range.is_set) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %lld-%lld/%lld", (long long)first,
+                 (long long)range.last, (long long)o->size);
+        call_add_header(c, "Content-Range", cr);
+        c->status = 206;
+    }
+    const char *mode = call_header(c, "x-amz-checksum-mode");
+    if (!range.is_set && mode && strcasecmp(mode, "ENABLED") == 0)
+        s3_checksum_to_response(c, o->checksum_algo, o->checksum);
+    if (is_head) {
+        c->has_head_length = true;
+        c->head_length = (unsigned long long)len;
+        buf_reset(&c->out);
+        return STORE_OK;
+    }
+    return store_s3_object_read(tx, o->id, first, (size_t)len,
+                                reserve_body(c, (size_t)len));
+}
+
+static enum store_result get_object(struct store_tx *tx, void *p)
+{
+    struct get_arg *a = p;
+    struct store_s3_object o;
+    enum store_result r = get_in_tx(tx, a->c, a->is_head, &o);
+    store_s3_object_clear(&o);
+    return r;
+}
+
+static int get_or_head(struct call *c, bool is_head)
+{
+    struct get_arg a = { c, is_head };
+    enum store_result r = store_read(c->emu->store, get_object, &a);
+    if (r == STORE_ABORT)
+        return -1;
+    return r == STORE_OK ? 0 : s3_fail_store(c);
+}
+
+int s3_get_object(struct call *c)
+{
+    return get_or_head(c, false);
+}
+
+int s3_head_object(struct call *c)
+{
+    return get_or_head(c, true);
+}
+
+/* --- DeleteObject and DeleteObjects ------------------------------------- */
+
+struct delete_arg {
+    struct call *c;
+    const char *bucket;
+    const struct s3_delete_list *list; /* NULL: the request's own key */
+};
+
+static enum store_result delete_objects(struct store_tx *tx, void *p)
+{
+    struct delete_arg *a = p;
+    enum store_result r = s3_bucket_exists(tx, a->bucket);
+    if (r != STORE_OK)
+        return r;
+    if (a->list == NULL) {
+        const char *key = s3_key(a->c);
+        r = store_s3_object_delete(tx, a->bucket, key, strlen(key));
+        return r == STORE_NOT_FOUND ? STORE_OK : r;
+    }
+    for (size_t i = 0; i < a->list->n; i++) {
+        const struct s3_delete_key *k = &a->list->keys[i];
+        r = store_s3_object_delete(tx, a->bucket, k->key, k->key_len);
+        if (r != STORE_OK && r != STORE_NOT_FOUND)
+            return r;
+    }
+    return STORE_OK;
+}
+
+int s3_delete_object(struct call *c)
+{
+    struct delete_arg a = { c, s3_bucket_name(c), NULL };
+    if (finish_write(c, store_write(c->emu->store, delete_objects, &a)) < 0)
+        return -1;
+    c->status = 204;
+    c->content_type = NULL;
+    return 0;
+}
+
+int s3_delete_objects(struct call *c)
+{
+    struct s3_delete_list list;
+    if (s3_xml_parse_delete(c->body, c->body_len, &list) < 0) {
+        s3_xml_delete_clear(&list);
+        return call_fail(c, AWS_ERR_S3_MALFORMED_XML, "The XML you provided "
+                         "was not well-formed or did not validate against "
+                         "our published schema");
+    }
+    enum s3_checksum algo;
+    char checksum[48];
+    struct delete_arg a = { c, s3_bucket_name(c), &list };
+    int rc = s3_check_body(c, c->body, c->body_len, &algo, checksum);
+    if (rc == 0)
+        rc = finish_write(c, store_write(c->emu->store, delete_objects, &a));
+    if (rc == 0) {
+        s3_xml_open(c, "DeleteResult");
+        for (size_t i = 0; !list.is_quiet && i < list.n; i++) {
+            buf_puts(&c->out, "<Deleted>");
+            s3_xml_key(&c->out, "Key", list.keys[i].key, list.keys[i].key_len,
+                       false);
+            buf_puts(&c->out, "</Deleted>");
+        }
+        s3_xml_close(c, "DeleteResult");
+    }
+    s3_xml_delete_clear(&list);
+    return rc;
+}
+
+/* --- CopyObject --------------------------------------------------------- */
+
+struct copy_arg {
+    struct call *c;
+    struct buf src_bucket;
+    struct buf src_key;
+    bool is_replace;  /* x-amz-metadata-directive: REPLACE */
+    char *meta;       /* owned; the request's, for REPLACE */
+    struct store_s3_object o; /* the written object; strings borrowed */
+    char etag[35];
+};
+
+static bool is_same_object(struct copy_arg *a)
+{
+    return strcmp(buf_cstr(&a->src_bucket), s3_bucket_name(a->c)) == 0 &&
+           strcmp(buf_cstr(&a->src_key), s3_key(a->c)) == 0;
+}
+
+static enum store_result copy_in_tx(struct store_tx *tx, struct copy_arg *a,
+                                    struct store_s3_object *src, char **body)
+{
+    struct call *c = a->c;
+    enum store_result r = s3_bucket_exists(tx, s3_bucket_name(c));
+    if (r != STORE_OK)
+        return r;
+    r = store_s3_object_get(tx, buf_cstr(&a->src_bucket),
+                            buf_cstr(&a->src_key), a->src_key.len, src);
+    if (r == STORE_NOT_FOUND) {
+        if (s3_bucket_exists(tx, buf_cstr(&a->src_bucket)) == STORE_OK)
+            s3_fail_no_key(c, buf_cstr(&a->src_key));
+        else
+            s3_fail_no_bucket(c, buf_cstr(&a->src_bucket));
+        return STORE_ABORT;
+    }
+    if (r != STORE_OK)
+        return r;
+    if (check_conditions(c, "x-amz-copy-source-", src) < 0)
+        return STORE_ABORT;
+    if (is_same_object(a) && !a->is_replace) {
+        call_fail(c, AWS_ERR_S3_INVALID_REQUEST, "This copy request is "
+                  "illegal because it is trying to copy an object to itself "
+                  "without changing the object's metadata, storage class, "
+                  "website redirect location or encryption attributes.");
+        return STORE_ABORT;
+    }
+    *body = xmalloc((size_t)src->size + 1);
+    r = store_s3_object_read(tx, src->id, 0, (size_t)src->size, *body);
+    if (r != STORE_OK)
+        return r;
+    md5_etag(*body, (size_t)src->size, a->etag);
+    a->o = (struct store_s3_object){
+        .key = s3_key(c),
+        .key_len = strlen(s3_key(c)),
+        .size = src->size,
+        .etag = a->etag,
+        .modified_ms = clock_now_ms(&c->emu->clock),
+        .content_type = a->is_replace ? call_header(c, "Content-Type")
+                                      : src->content_type,
+        .meta = a->is_replace ? a->meta : src->meta,
+        .checksum_algo = src->checksum_algo,
+        .checksum = src->checksum,
+    };
+    return store_s3_object_put(tx, s3_bucket_name(c), &a->o, *body,
+                               (size_t)src->size);
+}
+
+static enum store_result copy_object(struct store_tx *tx, void *p)
+{
+    struct copy_arg *a = p;
+    struct store_s3_object src = { 0 };
+    char *body = NULL;
+    enum store_result r = copy_in_tx(tx, a, &src, &body);
+    if (r == STORE_OK) {
+        char date[32];
+        s3_format_iso8601(a->o.modified_ms, date);
+        s3_xml_open(a->c, "CopyObjectResult");
+        xml_write_element(&a->c->out, "ETag", a->etag);
+        xml_write_element(&a->c->out, "LastModified", date);
+        if (a->o.checksum_algo && a->o.checksum) {
+            char name[32];
+            snprintf(name, sizeof name, "Checksum%s", a->o.checksum_algo);
+            xml_write_element(&a->c->out, name, a->o.checksum);
+        }
+        s3_xml_close(a->c, "CopyObjectResult");
+    }
+    store_s3_object_clear(&src);
+    free(body);
+    return r;
+}
+
+static int metadata_directive(struct call *c, bool *is_replace)
+{
+    const char *d = call_header(c, "x-amz-metadata-directive");
+    *is_replace = d && strcmp(d, "REPLACE") == 0;
+    if (d && !*is_replace && strcmp(d, "COPY") != 0)
+        return call_fail(c, AWS_ERR_S3_INVALID_ARGUMENT, "Unknown metadata "
+                         "directive.");
+    return 0;
+}
+
+int s3_copy_object(struct call *c)
+{
+    struct copy_arg a = { .c = c };
+    buf_init(&a.src_bucket, 0);
+    buf_init(&a.src_key, 0);
+    int rc = -1;
+    if (s3_check_key(c) == 0 && metadata_directive(c, &a.is_replace) == 0 &&
+        s3_copy_source(c, &a.src_bucket, &a.src_key) == 0) {
+        a.meta = a.is_replace ? s3_meta_from_request(c) : NULL;
+        rc = finish_write(c, store_write(c->emu->store, copy_object, &a));
+    }
+    free(a.meta);
+    buf_clear(&a.src_bucket);
+    buf_clear(&a.src_key);
+    return rc;
+}

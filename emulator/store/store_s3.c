@@ -1,0 +1,587 @@
+/* S3 rows; see store_s3.h. Keys are always bound as BLOBs: SQLite orders
+ * BLOBs by memcmp, which is S3's UTF-8 binary order, while a TEXT binding
+ * would compare as a different type altogether. */
+#include "store/store_s3.h"
+
+#include "base/mem.h"
+#include "store/store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char sql_bucket_insert[] =
+    "INSERT INTO s3_buckets(name, region, created_ms) VALUES(?1, ?2, ?3)";
+static const char sql_bucket_get[] =
+    "SELECT region, created_ms FROM s3_buckets WHERE name = ?1";
+static const char sql_bucket_delete[] = "DELETE FROM s3_buckets WHERE name = ?1";
+static const char sql_bucket_each[] =
+    "SELECT name, region, created_ms FROM s3_buckets ORDER BY name";
+static const char sql_bucket_uploads_parts_delete[] =
+    "DELETE FROM s3_parts WHERE upload IN "
+    "(SELECT id FROM s3_uploads WHERE bucket = ?1)";
+static const char sql_bucket_uploads_delete[] =
+    "DELETE FROM s3_uploads WHERE bucket = ?1";
+static const char sql_policy_set[] =
+    "UPDATE s3_buckets SET policy = ?2 WHERE name = ?1";
+static const char sql_policy_get[] =
+    "SELECT policy FROM s3_buckets WHERE name = ?1";
+static const char sql_object_put[] =
+    "INSERT OR REPLACE INTO s3_objects(bucket, key, size, etag, modified_ms,"
+    " content_type, meta, checksum_algo, checksum, parts, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char sql_object_put_zero[] =
+    "INSERT OR REPLACE INTO s3_objects(bucket, key, size, etag, modified_ms,"
+    " content_type, meta, checksum_algo, checksum, parts, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, zeroblob(?3))";
+#define OBJECT_COLUMNS \
+    "id, key, size, etag, modified_ms, content_type, meta, checksum_algo," \
+    " checksum, parts"
+static const char sql_object_get[] =
+    "SELECT " OBJECT_COLUMNS " FROM s3_objects WHERE bucket = ?1 AND key = ?2";
+static const char sql_object_delete[] =
+    "DELETE FROM s3_objects WHERE bucket = ?1 AND key = ?2";
+static const char sql_object_any[] =
+    "SELECT 1 FROM s3_objects WHERE bucket = ?1 LIMIT 1";
+static const char sql_object_scan[] =
+    "SELECT " OBJECT_COLUMNS " FROM s3_objects WHERE bucket = ?1"
+    " AND key > ?2 AND key >= ?3 ORDER BY key";
+static const char sql_object_scan_inclusive[] =
+    "SELECT " OBJECT_COLUMNS " FROM s3_objects WHERE bucket = ?1"
+    " AND key >= ?2 AND key >= ?3 ORDER BY key";
+static const char sql_upload_insert[] =
+    "INSERT INTO s3_uploads(id, bucket, key, created_ms, content_type, meta,"
+    " checksum_algo) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+#define UPLOAD_COLUMNS \
+    "id, key, created_ms, content_type, meta, checksum_algo"
+static const char sql_upload_get[] =
+    "SELECT " UPLOAD_COLUMNS " FROM s3_uploads WHERE id = ?1 AND bucket = ?2"
+    " AND key = ?3";
+static const char sql_upload_delete[] = "DELETE FROM s3_uploads WHERE id = ?1";
+static const char sql_upload_parts_delete[] =
+    "DELETE FROM s3_parts WHERE upload = ?1";
+static const char sql_upload_scan[] =
+    "SELECT " UPLOAD_COLUMNS " FROM s3_uploads WHERE bucket = ?1"
+    " AND key > ?2 AND key >= ?3 ORDER BY key, created_ms, id";
+static const char sql_part_put[] =
+    "INSERT OR REPLACE INTO s3_parts(upload, num, size, etag, modified_ms,"
+    " checksum, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char sql_part_scan[] =
+    "SELECT num, size, etag, modified_ms, checksum FROM s3_parts"
+    " WHERE upload = ?1 AND num > ?2 ORDER BY num";
+static const char sql_part_body[] =
+    "SELECT body FROM s3_parts WHERE upload = ?1 AND num = ?2";
+
+static enum store_result step_done(struct store_tx *tx, sqlite3_stmt *st,
+                                   const char *what)
+{
+    int rc = sqlite3_step(st);
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, what);
+    sqlite3_reset(st);
+    return res;
+}
+
+static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
+{
+    sqlite3_bind_blob64(st, i, n ? p : "", n, SQLITE_STATIC);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* --- Buckets ------------------------------------------------------------ */
+
+enum store_result store_s3_bucket_insert(struct store_tx *tx,
+                                         const struct store_s3_bucket *b)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_bucket_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, b->name);
+    bind_text(st, 2, b->region);
+    sqlite3_bind_int64(st, 3, b->created_ms);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT)
+        return STORE_CONDITION_FAILED;
+    return rc == SQLITE_DONE ? STORE_OK : store_fail(tx, "insert bucket");
+}
+
+enum store_result store_s3_bucket_get(struct store_tx *tx, const char *name,
+                                      char region[32], int64_t *created_ms)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_bucket_get);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        if (region)
+            snprintf(region, 32, "%s", col_text(st, 0));
+        if (created_ms)
+            *created_ms = sqlite3_column_int64(st, 1);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "get bucket");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+static enum store_result run_bucket(struct store_tx *tx, const char *sql,
+                                    const char *name, const char *what)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, name);
+    return step_done(tx, st, what);
+}
+
+enum store_result store_s3_bucket_delete(struct store_tx *tx, const char *name)
+{
+    enum store_result res = store_s3_object_any(tx, name);
+    if (res == STORE_OK)
+        return STORE_CONDITION_FAILED;
+    if (res != STORE_NOT_FOUND)
+        return res;
+    res = run_bucket(tx, sql_bucket_uploads_parts_delete, name, "delete parts");
+    if (res == STORE_OK)
+        res = run_bucket(tx, sql_bucket_uploads_delete, name,
+                         "delete uploads");
+    if (res == STORE_OK)
+        res = run_bucket(tx, sql_bucket_delete, name, "delete bucket");
+    return res;
+}
+
+enum store_result store_s3_bucket_each(struct store_tx *tx,
+                                       store_s3_bucket_fn fn, void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_bucket_each);
+    if (st == NULL)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_s3_bucket b = { col_text(st, 0), col_text(st, 1),
+                                     sqlite3_column_int64(st, 2) };
+        fn(&b, arg);
+    }
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, "list buckets");
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_s3_policy_set(struct store_tx *tx, const char *bucket,
+                                      const char *policy)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_policy_set);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    bind_text(st, 2, policy);
+    enum store_result res = step_done(tx, st, "set policy");
+    if (res == STORE_OK && sqlite3_changes(store_db(tx)) == 0)
+        return STORE_NOT_FOUND;
+    return res;
+}
+
+enum store_result store_s3_policy_get(struct store_tx *tx, const char *bucket,
+                                      char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st = store_stmt(tx, sql_policy_get);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        *out = dup_or_null(col_text(st, 0));
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "get policy");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+/* --- Objects ------------------------------------------------------------ */
+
+void store_s3_object_clear(struct store_s3_object *o)
+{
+    free((char *)o->key);
+    free((char *)o->etag);
+    free((char *)o->content_type);
+    free((char *)o->meta);
+    free((char *)o->checksum_algo);
+    free((char *)o->checksum);
+    memset(o, 0, sizeof *o);
+}
+
+static void bind_object(sqlite3_stmt *st, const char *bucket,
+                        const struct store_s3_object *o)
+{
+    bind_text(st, 1, bucket);
+    bind_blob(st, 2, o->key, o->key_len);
+    sqlite3_bind_int64(st, 3, o->size);
+    bind_text(st, 4, o->etag);
+    sqlite3_bind_int64(st, 5, o->modified_ms);
+    bind_text(st, 6, o->content_type);
+    bind_text(st, 7, o->meta);
+    bind_text(st, 8, o->checksum_algo);
+    bind_text(st, 9, o->checksum);
+    sqlite3_bind_int64(st, 10, o->parts);
+}
+
+enum store_result store_s3_object_put(struct store_tx *tx, const char *bucket,
+                                      const struct store_s3_object *o,
+                                      const void *body, size_t body_len)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_object_put);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_object(st, bucket, o);
+    bind_blob(st, 11, body, body_len);
+    return step_done(tx, st, "put object");
+}
+
+/* The row's columns, borrowed from the statement (OBJECT_COLUMNS order). */
+static void read_object(sqlite3_stmt *st, struct store_s3_object *o)
+{
+    o->id = sqlite3_column_int64(st, 0);
+    o->key = sqlite3_column_blob(st, 1);
+    o->key_len = (size_t)sqlite3_column_bytes(st, 1);
+    o->size = sqlite3_column_int64(st, 2);
+    o->etag = col_text(st, 3);
+    o->modified_ms = sqlite3_column_int64(st, 4);
+    o->content_type = col_text(st, 5);
+    o->meta = col_text(st, 6);
+    o->checksum_algo = col_text(st, 7);
+    o->checksum = col_text(st, 8);
+    o->parts = sqlite3_column_int64(st, 9);
+}
+
+enum store_result store_s3_object_get(struct store_tx *tx, const char *bucket,
+                                      const char *key, size_t key_len,
+                                      struct store_s3_object *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = store_stmt(tx, sql_object_get);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    bind_blob(st, 2, key, key_len);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        struct store_s3_object o;
+        read_object(st, &o);
+        char *k = xmalloc(o.key_len + 1);
+        memcpy(k, o.key ? o.key : "", o.key_len);
+        k[o.key_len] = '\0';
+        *out = o;
+        out->key = k;
+        out->etag = dup_or_null(o.etag);
+        out->content_type = dup_or_null(o.content_type);
+        out->meta = dup_or_null(o.meta);
+        out->checksum_algo = dup_or_null(o.checksum_algo);
+        out->checksum = dup_or_null(o.checksum);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "get object");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_s3_object_read(struct store_tx *tx, int64_t id,
+                                       int64_t offset, size_t len, void *dest)
+{
+    if (len == 0)
+        return STORE_OK;
+    sqlite3_blob *blob = NULL;
+    if (sqlite3_blob_open(store_db(tx), "main", "s3_objects", "body", id, 0,
+                          &blob) != SQLITE_OK)
+        return store_fail(tx, "open object body");
+    int rc = sqlite3_blob_read(blob, dest, (int)len, (int)offset);
+    sqlite3_blob_close(blob);
+    return rc == SQLITE_OK ? STORE_OK : store_fail(tx, "read object body");
+}
+
+enum store_result store_s3_object_delete(struct store_tx *tx,
+                                         const char *bucket, const char *key,
+                                         size_t key_len)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_object_delete);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    bind_blob(st, 2, key, key_len);
+    enum store_result res = step_done(tx, st, "delete object");
+    if (res == STORE_OK && sqlite3_changes(store_db(tx)) == 0)
+        return STORE_NOT_FOUND;
+    return res;
+}
+
+enum store_result store_s3_object_any(struct store_tx *tx, const char *bucket)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_object_any);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOT_FOUND : store_fail(tx, "any object");
+}
+
+enum store_result store_s3_object_scan(struct store_tx *tx, const char *bucket,
+                                       const char *from, size_t from_len,
+                                       bool is_inclusive, const char *prefix,
+                                       size_t prefix_len,
+                                       store_s3_object_fn fn, void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, is_inclusive ? sql_object_scan_inclusive
+                                                   : sql_object_scan);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    bind_blob(st, 2, from, from_len);
+    bind_blob(st, 3, prefix, prefix_len);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_s3_object o;
+        read_object(st, &o);
+        if (o.key_len < prefix_len ||
+            (prefix_len && memcmp(o.key, prefix, prefix_len) != 0))
+            break;
+        if (fn(&o, arg) != 0)
+            break;
+    }
+    enum store_result res = rc == SQLITE_ROW || rc == SQLITE_DONE
+                                ? STORE_OK : store_fail(tx, "scan objects");
+    sqlite3_reset(st);
+    return res;
+}
+
+/* --- Multipart uploads -------------------------------------------------- */
+
+void store_s3_upload_clear(struct store_s3_upload *u)
+{
+    free((char *)u->id);
+    free((char *)u->key);
+    free((char *)u->content_type);
+    free((char *)u->meta);
+    free((char *)u->checksum_algo);
+    memset(u, 0, sizeof *u);
+}
+
+enum store_result store_s3_upload_insert(struct store_tx *tx,
+                                         const char *bucket,
+                                         const struct store_s3_upload *u)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_upload_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, u->id);
+    bind_text(st, 2, bucket);
+    bind_blob(st, 3, u->key, u->key_len);
+    sqlite3_bind_int64(st, 4, u->created_ms);
+    bind_text(st, 5, u->content_type);
+    bind_text(st, 6, u->meta);
+    bind_text(st, 7, u->checksum_algo);
+    return step_done(tx, st, "insert upload");
+}
+
+static void read_upload(sqlite3_stmt *st, struct store_s3_upload *u)
+{
+    u->id = col_text(st, 0);
+    u->key = sqlite3_column_blob(st, 1);
+    u->key_len = (size_t)sqlite3_column_bytes(st, 1);
+    u->created_ms = sqlite3_column_int64(st, 2);
+    u->content_type = col_text(st, 3);
+    u->meta = col_text(st, 4);
+    u->checksum_algo = col_text(st, 5);
+}
+
+enum store_result store_s3_upload_get(struct store_tx *tx, const char *bucket,
+                                      const char *key, size_t key_len,
+                                      const char *id,
+                                      struct store_s3_upload *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = store_stmt(tx, sql_upload_get);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, id);
+    bind_text(st, 2, bucket);
+    bind_blob(st, 3, key, key_len);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        struct store_s3_upload u;
+        read_upload(st, &u);
+        char *k = xmalloc(u.key_len + 1);
+        memcpy(k, u.key ? u.key : "", u.key_len);
+        k[u.key_len] = '\0';
+        *out = u;
+        out->id = xstrdup(u.id);
+        out->key = k;
+        out->content_type = dup_or_null(u.content_type);
+        out->meta = dup_or_null(u.meta);
+        out->checksum_algo = dup_or_null(u.checksum_algo);
+        res = STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "get upload");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_s3_upload_delete(struct store_tx *tx, const char *id)
+{
+    enum store_result res = run_bucket(tx, sql_upload_parts_delete, id,
+                                       "delete parts");
+    if (res == STORE_OK)
+        res = run_bucket(tx, sql_upload_delete, id, "delete upload");
+    return res;
+}
+
+enum store_result store_s3_upload_scan(struct store_tx *tx, const char *bucket,
+                                       const char *prefix, size_t prefix_len,
+                                       const char *key_marker,
+                                       size_t key_marker_len,
+                                       store_s3_upload_fn fn, void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_upload_scan);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    bind_blob(st, 2, key_marker, key_marker_len);
+    bind_blob(st, 3, prefix, prefix_len);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_s3_upload u;
+        read_upload(st, &u);
+        if (u.key_len < prefix_len ||
+            (prefix_len && memcmp(u.key, prefix, prefix_len) != 0))
+            break;
+        if (fn(&u, arg) != 0)
+            break;
+    }
+    enum store_result res = rc == SQLITE_ROW || rc == SQLITE_DONE
+                                ? STORE_OK : store_fail(tx, "scan uploads");
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_s3_part_put(struct store_tx *tx, const char *upload,
+                                    const struct store_s3_part *p,
+                                    const void *body, size_t body_len)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_part_put);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, upload);
+    sqlite3_bind_int64(st, 2, p->number);
+    sqlite3_bind_int64(st, 3, p->size);
+    bind_text(st, 4, p->etag);
+    sqlite3_bind_int64(st, 5, p->modified_ms);
+    bind_text(st, 6, p->checksum);
+    bind_blob(st, 7, body, body_len);
+    return step_done(tx, st, "put part");
+}
+
+enum store_result store_s3_part_scan(struct store_tx *tx, const char *upload,
+                                     int64_t after, store_s3_part_fn fn,
+                                     void *arg)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_part_scan);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, upload);
+    sqlite3_bind_int64(st, 2, after);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_s3_part p = {
+            .number = sqlite3_column_int64(st, 0),
+            .size = sqlite3_column_int64(st, 1),
+            .etag = col_text(st, 2),
+            .modified_ms = sqlite3_column_int64(st, 3),
+            .checksum = col_text(st, 4),
+        };
+        if (fn(&p, arg) != 0)
+            break;
+    }
+    enum store_result res = rc == SQLITE_ROW || rc == SQLITE_DONE
+                                ? STORE_OK : store_fail(tx, "scan parts");
+    sqlite3_reset(st);
+    return res;
+}
+
+/* Copies one part's body into blob at *offset. */
+static enum store_result copy_part(struct store_tx *tx, sqlite3_blob *blob,
+                                   const char *upload, int64_t number,
+                                   int64_t *offset)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_part_body);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, upload);
+    sqlite3_bind_int64(st, 2, number);
+    enum store_result res = STORE_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        const void *p = sqlite3_column_blob(st, 0);
+        res = n == 0 || sqlite3_blob_write(blob, p, n, (int)*offset) ==
+                            SQLITE_OK
+                  ? STORE_OK : store_fail(tx, "write object body");
+        *offset += n;
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+enum store_result store_s3_object_put_parts(struct store_tx *tx,
+                                            const char *bucket,
+                                            const struct store_s3_object *o,
+                                            const char *upload,
+                                            const int64_t *numbers, size_t n)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_object_put_zero);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_object(st, bucket, o);
+    enum store_result res = step_done(tx, st, "put object");
+    if (res != STORE_OK)
+        return res;
+    sqlite3_int64 id = sqlite3_last_insert_rowid(store_db(tx));
+    sqlite3_blob *blob = NULL;
+    if (sqlite3_blob_open(store_db(tx), "main", "s3_objects", "body", id, 1,
+                          &blob) != SQLITE_OK)
+        return store_fail(tx, "open object body");
+    int64_t offset = 0;
+    for (size_t i = 0; res == STORE_OK && i < n; i++)
+        res = copy_part(tx, blob, upload, numbers[i], &offset);
+    sqlite3_blob_close(blob);
+    return res;
+}
