@@ -8,7 +8,11 @@
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_table.h"
 #include "base/crypto.h"
+#include "base/buf.h"
+#include "http/audit.h"
+#include "iam/iam_simulate.h"
 #include "http/authn.h"
+#include "http/authz.h"
 #include "http/fault.h"
 #include "http/server.h"
 #include "state.h"
@@ -52,6 +56,15 @@ static int load_identities(struct emulator *emu)
         emu->account = xstrdup(emu->identities->account);
         emu->cfg.account = emu->account;
     }
+    struct buf why;
+    buf_init(&why, 0);
+    emu->authz = authz_new(emu->identities, &why);
+    if (emu->authz == NULL)
+        log_error("identities: %s", buf_cstr(&why));
+    buf_clear(&why);
+    emu->audit = audit_new(emu->cfg.audit_path);
+    if (emu->authz == NULL || emu->audit == NULL)
+        return -1;
     emu->sessions = sessions_new();
     emu->authn = authn_new(emu->identities, emu->sessions,
                            emu->cfg.iam_mode != EMULATOR_IAM_OFF);
@@ -67,6 +80,7 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     emu->cfg.data_dir = cfg->data_dir ? xstrdup(cfg->data_dir) : NULL;
     emu->cfg.identities_path = cfg->identities_path
         ? xstrdup(cfg->identities_path) : NULL;
+    emu->cfg.audit_path = cfg->audit_path ? xstrdup(cfg->audit_path) : NULL;
     emu->region = copy_or(cfg->region, "us-east-1");
     emu->account = copy_or(cfg->account, "000000000000");
     emu->cfg.region = emu->region;
@@ -93,6 +107,12 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
         return NULL;
     }
     return emu;
+}
+
+int emulator_policy_simulate(const char *text, size_t len, struct buf *out)
+{
+    mem_install_cjson_hooks();
+    return iam_simulate(text, len, out);
 }
 
 uint16_t emulator_port(const struct emulator *emu)
@@ -124,11 +144,14 @@ void emulator_stop(struct emulator *emu)
     ddb_catalog_free(emu->catalog);
     faults_free(emu->faults);
     authn_free(emu->authn);
+    authz_free(emu->authz);
+    audit_free(emu->audit);
     sessions_free(emu->sessions);
     identities_free(emu->identities);
     free((char *)emu->cfg.host);
     free((char *)emu->cfg.data_dir);
     free((char *)emu->cfg.identities_path);
+    free((char *)emu->cfg.audit_path);
     free(emu->region);
     free(emu->account);
     free(emu);

@@ -5,6 +5,7 @@
 #define DYNALAKE_EMULATOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum emulator_iam_mode {
@@ -21,6 +22,7 @@ struct emulator_config {
     const char *account;   /* NULL means 000000000000 */
     unsigned threads;      /* HTTP worker threads; 0 means one per core */
     const char *identities_path; /* the identities file, or NULL */
+    const char *audit_path;      /* JSON-lines decision log, or NULL */
     enum emulator_iam_mode iam_mode; /* ENFORCE needs identities */
     int64_t shard_rollover_records; /* records per stream shard before it
                                        closes; 0: no count limit */
@@ -45,6 +47,12 @@ uint16_t emulator_port(const struct emulator *emu);
 /* Deletes every table, item, stream and object, and rewinds nothing else:
  * the clock keeps its offset. Returns 0 or -1. */
 int emulator_reset(struct emulator *emu);
+
+/* Decides one policy-simulation case (a JSON object) without a server and
+ * appends the answer (a JSON object) to out; -1 for a malformed case, whose
+ * answer is {"error": ...}. The format is README.md's. */
+struct buf;
+int emulator_policy_simulate(const char *text, size_t len, struct buf *out);
 
 /* Stops serving, waits for requests in flight, closes storage and frees
  * everything. NULL is accepted. */

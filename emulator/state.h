@@ -11,7 +11,9 @@
 
 #include <stdint.h>
 
+struct audit;
 struct authn;
+struct authz;
 struct ddb_catalog;
 struct identities;
 struct sessions;
@@ -28,6 +30,8 @@ struct emulator {
     struct identities *identities; /* owned; NULL without a file */
     struct sessions *sessions;    /* owned; STS credentials issued */
     struct authn *authn;          /* owned */
+    struct authz *authz;          /* owned */
+    struct audit *audit;          /* owned */
     struct store *store;          /* owned */
     struct ddb_catalog *catalog;  /* owned */
     struct server *server;        /* owned */

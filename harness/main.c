@@ -1,5 +1,6 @@
 /* dynalake: one binary, one subcommand table. Each subcommand lives in its
  * own file and takes the arguments after its name. */
+#include "cli/policy.h"
 #include "cli/serve.h"
 #include "version.h"
 
@@ -14,7 +15,9 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     { "serve", serve_main,
-      "run the AWS endpoint (DynamoDB) on one port" },
+      "run the AWS endpoint (DynamoDB, Streams, S3, STS) on one port" },
+    { "policy", policy_main,
+      "offline IAM tools: 'policy simulate' decides cases without a server" },
 };
 
 static void usage(FILE *out)

@@ -10,6 +10,15 @@ struct call;
 int admin_health(struct call *c);
 int admin_reset(struct call *c);
 int admin_clock(struct call *c);
+
+/* GET /_dynalake/audit?principal=ARN&since_ms=N: the decision records, for
+ * the least-privilege analysis. */
+int admin_audit(struct call *c);
+/* POST /_dynalake/assume-role {"role": NAME, "service": PRINCIPAL,
+ * "session_name": S, "duration_seconds": N}: credentials for the role as
+ * the service would get them, only if the role's trust policy allows that
+ * service (how the harness runs a component "as the Lambda role"). */
+int admin_assume_role(struct call *c);
 /* Fault rules: GET lists them, DELETE clears them, POST adds one:
  * {"operation": "GetRecords", "table": "T", "error":
  * "LimitExceededException", "count": N, "fraction": F}; every member but

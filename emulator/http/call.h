@@ -53,6 +53,7 @@ struct call {
     cJSON *trailers;               /* owned; aws-chunked trailing headers,
                                       lower-case name to value, or NULL */
     bool is_loopback;              /* the peer is 127.0.0.0/8 or ::1 */
+    char peer_ip[48];              /* the peer's address, for aws:SourceIp */
     char request_id[53];       /* 52 characters, as DynamoDB issues */
 
     /* Filled by the pipeline stages. */
@@ -62,6 +63,7 @@ struct call {
     char *principal_arn;   /* owned; who signed the request */
     const struct identity *identity; /* borrowed; NULL for unknown keys */
     const struct session *session;   /* borrowed; STS credentials, or NULL */
+    char signed_region[32];  /* the SigV4 scope's region (RequestedRegion) */
 
     /* The response under construction. */
     unsigned status;

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "http/authn.h"
+#include "http/authz.h"
 #include "http/call.h"
 #include "http/fault.h"
 #include "http/ops.h"
@@ -61,15 +62,7 @@ static int parse_input(struct call *c)
 
 static int authorize(struct call *c)
 {
-    if (c->op->action == NULL)
-        return 0;
-    struct op_resources res = { 0 };
-    int rc = c->op->resources(c, &res);
-    for (size_t i = 0; rc == 0 && i < res.n; i++)
-        log_debug("%s %s on %s: allowed (iam off)", c->principal_arn,
-                  c->op->action, res.arns[i]);
-    op_resources_clear(&res);
-    return rc;
+    return authz_authorize(c->emu->authz, c->emu->audit, c);
 }
 
 static void render_json_error(struct call *c)

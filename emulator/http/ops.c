@@ -112,9 +112,6 @@ static int resource_iterator(struct call *c, struct op_resources *out)
 #define STREAMS(op_name, fn, res)                                           \
     { .service = SERVICE_STREAMS, .name = #op_name, .handler = fn,         \
       .action = "dynamodb:" #op_name, .resources = res, .is_json = 1 }
-#define STS(op_name, fn, res)                                               \
-    { .service = SERVICE_STS, .name = #op_name, .handler = fn,             \
-      .action = "sts:" #op_name, .resources = res }
 /* S3 operations name their IAM action apart: ListObjectsV2 is
  * s3:ListBucket, HeadObject is s3:GetObject. */
 #define S3(op_name, fn, iam_action, res)                                    \
@@ -139,7 +136,13 @@ static const struct op table[] = {
     STREAMS(DescribeStream, streams_describe_stream, resource_stream),
     STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),
     STREAMS(GetRecords, streams_get_records, resource_iterator),
-    STS(GetCallerIdentity, sts_get_caller_identity, resource_any),
+    /* GetCallerIdentity needs no permission: AWS answers it even under an
+     * explicit deny. */
+    { .service = SERVICE_STS, .name = "GetCallerIdentity",
+      .handler = sts_get_caller_identity },
+    { .service = SERVICE_STS, .name = "AssumeRole",
+      .handler = sts_assume_role, .action = "sts:AssumeRole",
+      .resources = sts_role_resource, .resource_policy = sts_trust_policy },
     S3(ListBuckets, s3_list_buckets, ListAllMyBuckets, resource_any),
     S3(CreateBucket, s3_create_bucket, CreateBucket, resource_s3_bucket),
     S3(HeadBucket, s3_head_bucket, ListBucket, resource_s3_bucket),
@@ -180,6 +183,8 @@ static const struct op table[] = {
     ADMIN("health", admin_health),
     ADMIN("reset", admin_reset),
     ADMIN("clock", admin_clock),
+    ADMIN("audit", admin_audit),
+    ADMIN("assume-role", admin_assume_role),
     ADMIN("faults", admin_faults),
     ADMIN("streams/rollover", admin_streams_rollover),
 };

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct policy;
+
 /* The most resources one request authorizes against (BatchWriteItem and
  * TransactWriteItems name up to 100 items across tables). */
 #define OPS_MAX_RESOURCES 100
@@ -30,6 +32,9 @@ struct op {
     /* Appends the ARNs the operation acts on, from the parsed request;
      * -1 with a ValidationException recorded when they cannot be named. */
     int (*resources)(struct call *c, struct op_resources *out);
+    /* The resource-based policy that takes part in the decision on arn:
+     * a role's trust policy for sts:AssumeRole; NULL when none. */
+    const struct policy *(*resource_policy)(struct call *c, const char *arn);
     /* The request body must be a JSON object (DynamoDB and Streams). */
     unsigned is_json : 1;
 };

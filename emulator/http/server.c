@@ -80,22 +80,23 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-static bool peer_is_loopback(struct MHD_Connection *conn)
+/* Fills the call's peer address and whether it is a loopback one. */
+static void read_peer(struct MHD_Connection *conn, struct call *c)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == NULL || info->client_addr == NULL)
-        return false;
+        return;
     const struct sockaddr *sa = info->client_addr;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const void *)sa;
-        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-    }
-    if (sa->sa_family == AF_INET6) {
+        c->is_loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+        inet_ntop(AF_INET, &in->sin_addr, c->peer_ip, sizeof c->peer_ip);
+    } else if (sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const void *)sa;
-        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+        c->is_loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+        inet_ntop(AF_INET6, &in6->sin6_addr, c->peer_ip, sizeof c->peer_ip);
     }
-    return false;
 }
 
 /* Never called: libmicrohttpd sends no body for HEAD. */
@@ -159,7 +160,7 @@ static enum MHD_Result run_call(struct server *srv, struct MHD_Connection *conn,
     c.n_headers = headers.n;
     c.body = buf_cstr(&req->body);
     c.body_len = req->body.len;
-    c.is_loopback = peer_is_loopback(conn);
+    read_peer(conn, &c);
     if (req->is_too_large)
         dispatch_reject_too_large(&c);
     else
@@ -189,6 +190,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         buf_init(&req->body, SERVER_MAX_BODY_BYTES);
         req->is_too_large = declared_too_large(conn);
         *con_cls = req;
+        /* Answer at once rather than read a body we will refuse;
+         * libmicrohttpd then closes the connection. */
+        if (req->is_too_large)
+            return run_call(cls, conn, url, method, req);
         return MHD_YES;
     }
     if (*upload_data_size) {

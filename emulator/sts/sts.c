@@ -5,10 +5,19 @@
 #include "auth/session.h"
 #include "base/buf.h"
 #include "base/xml.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "dynamodb/ddb_input.h"
+#include "http/authz.h"
 #include "http/call.h"
+#include "http/ops.h"
 #include "state.h"
 
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STS_NAMESPACE "https://sts.amazonaws.com/doc/2011-06-15/"
 
@@ -45,6 +54,114 @@ int sts_get_caller_identity(struct call *c)
     xml_write_element(&c->out, "UserId", user_id(c));
     xml_write_element(&c->out, "Account", c->emu->account);
     close_response(c, "GetCallerIdentity");
+    return 0;
+}
+
+/* Session lifetimes, from the AssumeRole API reference: 15 minutes to the
+ * role's maximum session duration, which defaults to one hour. */
+#define STS_MIN_DURATION_S 900
+#define STS_DEFAULT_DURATION_S 3600
+#define STS_MAX_DURATION_S 43200
+#define STS_MIN_SESSION_NAME 2
+#define STS_MAX_SESSION_NAME 64
+
+int sts_role_resource(struct call *c, struct op_resources *out)
+{
+    const char *arn = json_get_string(c->input, "RoleArn");
+    out->arns[out->n++] = xstrdup(arn ? arn : "");
+    return 0;
+}
+
+const struct policy *sts_trust_policy(struct call *c, const char *arn)
+{
+    const struct identity *role = authz_role_by_arn(c->emu->authz, arn);
+    return role ? authz_trust_policy(c->emu->authz, role) : NULL;
+}
+
+static bool is_session_name_char(char ch)
+{
+    return isalnum((unsigned char)ch) || strchr("_+=,.@-", ch) != NULL;
+}
+
+/* Constraint checks of AssumeRole, reported together as STS does. */
+static int check_assume_input(struct call *c, const char *arn,
+                              const char *name, long *duration)
+{
+    struct ddb_errors e;
+    ddb_errors_init(&e);
+    if (arn == NULL)
+        ddb_errors_add(&e, NULL, "roleArn", "Member must not be null");
+    size_t n = name ? strlen(name) : 0;
+    if (name == NULL)
+        ddb_errors_add(&e, NULL, "roleSessionName", "Member must not be "
+                       "null");
+    else if (n < STS_MIN_SESSION_NAME || n > STS_MAX_SESSION_NAME)
+        ddb_errors_add(&e, name, "roleSessionName", n < STS_MIN_SESSION_NAME
+                       ? "Member must have length greater than or equal to 2"
+                       : "Member must have length less than or equal to 64");
+    for (size_t i = 0; i < n; i++) {
+        if (!is_session_name_char(name[i])) {
+            ddb_errors_add(&e, name, "roleSessionName", "Member must satisfy "
+                           "regular expression pattern: [\\w+=,.@-]*");
+            break;
+        }
+    }
+    const char *d = json_get_string(c->input, "DurationSeconds");
+    char *end = NULL;
+    *duration = d ? strtol(d, &end, 10) : STS_DEFAULT_DURATION_S;
+    if (d && (*end != '\0' || *duration < STS_MIN_DURATION_S))
+        ddb_errors_add(&e, d, "durationSeconds", "Member must have value "
+                       "greater than or equal to 900");
+    else if (*duration > STS_MAX_DURATION_S)
+        ddb_errors_add(&e, d, "durationSeconds", "Member must have value "
+                       "less than or equal to 43200");
+    return ddb_errors_report(c, &e);
+}
+
+static void format_time(int64_t ms, char *out, size_t len)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_credentials(struct call *c, const struct session *s)
+{
+    char expires[32];
+    format_time(s->expires_ms, expires, sizeof expires);
+    buf_puts(&c->out, "<Credentials>");
+    xml_write_element(&c->out, "AccessKeyId", s->access_key_id);
+    xml_write_element(&c->out, "SecretAccessKey", s->secret);
+    xml_write_element(&c->out, "SessionToken", s->token);
+    xml_write_element(&c->out, "Expiration", expires);
+    buf_puts(&c->out, "</Credentials><AssumedRoleUser>");
+    xml_write_element(&c->out, "AssumedRoleId", s->user_id);
+    xml_write_element(&c->out, "Arn", s->arn);
+    buf_puts(&c->out, "</AssumedRoleUser>");
+}
+
+int sts_assume_role(struct call *c)
+{
+    const char *arn = json_get_string(c->input, "RoleArn");
+    const char *name = json_get_string(c->input, "RoleSessionName");
+    long duration;
+    if (check_assume_input(c, arn, name, &duration) < 0)
+        return -1;
+    const struct identity *role = authz_role_by_arn(c->emu->authz, arn);
+    /* AWS does not reveal whether a role exists to those who may not
+     * assume it: a missing role is refused like any other. */
+    if (role == NULL)
+        return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not "
+                         "authorized to perform: sts:AssumeRole on "
+                         "resource: %s", c->principal_arn, arn);
+    int64_t expires = clock_now_ms(&c->emu->clock) + duration * 1000;
+    const struct session *s = sessions_issue(
+        c->emu->sessions, role, c->emu->account, name,
+        json_get_string(c->input, "Policy"), expires);
+    open_response(c, "AssumeRole");
+    write_credentials(c, s);
+    close_response(c, "AssumeRole");
     return 0;
 }
 

@@ -9,6 +9,13 @@ struct call;
 int sts_get_caller_identity(struct call *c);
 int sts_assume_role(struct call *c);
 
+/* The IAM pieces of AssumeRole for the operation table: the role ARN it
+ * acts on, and that role's trust policy. */
+struct op_resources;
+struct policy;
+int sts_role_resource(struct call *c, struct op_resources *out);
+const struct policy *sts_trust_policy(struct call *c, const char *arn);
+
 /* Appends STS's XML error body for c's recorded error. */
 void sts_write_error(struct call *c);
 

@@ -66,6 +66,7 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         { "log-level", required_argument, NULL, 'l' },
         { "identities", required_argument, NULL, 'i' },
         { "iam", required_argument, NULL, 'm' },
+        { "audit-log", required_argument, NULL, 'L' },
         { "shard-rollover", required_argument, NULL, 'R' },
         { "shard-age", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, '?' },
@@ -82,6 +83,7 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         case 'r': cfg->region = optarg; break;
         case 'a': cfg->account = optarg; break;
         case 'i': cfg->identities_path = optarg; break;
+        case 'L': cfg->audit_path = optarg; break;
         case 'm':
             if (parse_iam_mode(optarg, cfg, &is_iam_given) < 0)
                 return -1;

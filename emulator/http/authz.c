@@ -1,0 +1,328 @@
+/* The authorize stage; see authz.h. Policies are compiled once, at start;
+ * per request only the condition-key context is built (on the stack) and
+ * each (action, resource) pair evaluated. */
+#include "http/authz.h"
+
+#include "auth/identity.h"
+#include "auth/session.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "http/audit.h"
+#include "http/call.h"
+#include "http/ops.h"
+#include "iam/iam.h"
+#include "iam/policy.h"
+#include "state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Room for the context keys one request carries: the global aws:* keys,
+ * the identities file's overrides and the operation's own keys. */
+#define AUTHZ_MAX_CONTEXT 48
+
+struct compiled {
+    struct iam_policy_ref *refs; /* owned array; refs[i].policy owned */
+    size_t n;
+    struct policy *trust;        /* owned; roles only */
+};
+
+struct authz {
+    const struct identities *ids; /* borrowed; may be NULL */
+    struct compiled *by_identity; /* parallel to ids->items */
+};
+
+static struct policy *compile(const struct identity *id,
+                              const struct identity_policy *p,
+                              enum policy_kind kind, struct buf *err)
+{
+    struct buf why;
+    buf_init(&why, 0);
+    struct policy *pol = policy_parse(p->document, strlen(p->document), kind,
+                                      &why);
+    if (pol == NULL)
+        buf_printf(err, "%s %s, policy %s: %s",
+                   id->kind == IDENTITY_USER ? "user" : "role", id->name,
+                   p->name, buf_cstr(&why));
+    buf_clear(&why);
+    return pol;
+}
+
+static int compile_identity(const struct identity *id, struct compiled *out,
+                            struct buf *err)
+{
+    out->refs = xcalloc(id->n_policies ? id->n_policies : 1,
+                        sizeof *out->refs);
+    for (size_t i = 0; i < id->n_policies; i++) {
+        struct policy *p = compile(id, &id->policies[i], POLICY_IDENTITY,
+                                   err);
+        if (p == NULL)
+            return -1;
+        out->refs[out->n++] = (struct iam_policy_ref){
+            .name = id->policies[i].name, .policy = p };
+    }
+    if (id->kind == IDENTITY_ROLE) {
+        out->trust = compile(id, &id->trust, POLICY_TRUST, err);
+        if (out->trust == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+struct authz *authz_new(const struct identities *ids, struct buf *err)
+{
+    struct authz *z = xcalloc(1, sizeof *z);
+    z->ids = ids;
+    if (ids == NULL)
+        return z;
+    z->by_identity = xcalloc(ids->n ? ids->n : 1, sizeof *z->by_identity);
+    for (size_t i = 0; i < ids->n; i++) {
+        if (compile_identity(&ids->items[i], &z->by_identity[i], err) < 0) {
+            authz_free(z);
+            return NULL;
+        }
+    }
+    return z;
+}
+
+void authz_free(struct authz *z)
+{
+    if (z == NULL)
+        return;
+    for (size_t i = 0; z->ids && i < z->ids->n; i++) {
+        struct compiled *c = &z->by_identity[i];
+        for (size_t j = 0; j < c->n; j++)
+            policy_free((struct policy *)c->refs[j].policy);
+        free(c->refs);
+        policy_free(c->trust);
+    }
+    free(z->by_identity);
+    free(z);
+}
+
+static const struct compiled *compiled_of(const struct authz *z,
+                                          const struct identity *id)
+{
+    if (z->ids == NULL || id == NULL)
+        return NULL;
+    return &z->by_identity[id - z->ids->items];
+}
+
+const struct policy *authz_trust_policy(const struct authz *z,
+                                        const struct identity *role)
+{
+    const struct compiled *c = compiled_of(z, role);
+    return c ? c->trust : NULL;
+}
+
+/* The condition-key context of one request. Values live in the strings
+ * array; entries point at them. */
+struct context {
+    struct iam_context_entry entries[AUTHZ_MAX_CONTEXT];
+    const char *values[AUTHZ_MAX_CONTEXT];
+    char time_iso[32];
+    char epoch[24];
+    size_t n;
+};
+
+static void put(struct context *ctx, const char *key, const char *value)
+{
+    if (ctx->n == AUTHZ_MAX_CONTEXT || value == NULL)
+        return;
+    ctx->values[ctx->n] = value;
+    ctx->entries[ctx->n] = (struct iam_context_entry){
+        .key = key, .values = &ctx->values[ctx->n], .n_values = 1 };
+    ctx->n++;
+}
+
+static const char *principal_type(const struct call *c)
+{
+    if (c->session)
+        return "AssumedRole";
+    if (c->identity)
+        return "User";
+    return "Account";
+}
+
+static void build_context(const struct call *c, const cJSON *overrides,
+                          struct context *ctx)
+{
+    int64_t now = clock_now_ms(&c->emu->clock);
+    time_t secs = (time_t)(now / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(ctx->time_iso, sizeof ctx->time_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(ctx->epoch, sizeof ctx->epoch, "%lld", (long long)secs);
+    ctx->n = 0;
+    /* The identities file's values come first: they stand for what a
+     * local endpoint cannot know truthfully (TLS, source network). */
+    const cJSON *o;
+    cJSON_ArrayForEach(o, overrides) {
+        if (cJSON_IsString(o))
+            put(ctx, o->string, o->valuestring);
+    }
+    put(ctx, "aws:CurrentTime", ctx->time_iso);
+    put(ctx, "aws:EpochTime", ctx->epoch);
+    put(ctx, "aws:SecureTransport", "false");
+    put(ctx, "aws:SourceIp", c->peer_ip);
+    put(ctx, "aws:PrincipalArn", c->identity ? c->identity->arn
+                                             : c->principal_arn);
+    put(ctx, "aws:PrincipalAccount", c->emu->account);
+    put(ctx, "aws:PrincipalType", principal_type(c));
+    put(ctx, "aws:RequestedRegion", c->signed_region);
+    put(ctx, "aws:userid", c->session ? c->session->user_id
+                           : c->identity ? c->identity->unique_id
+                                         : c->emu->account);
+    if (c->identity && !c->session)
+        put(ctx, "aws:username", c->identity->name);
+}
+
+static const char *decision_text(enum iam_decision d)
+{
+    switch (d) {
+    case IAM_ALLOW:
+        return "allow";
+    case IAM_EXPLICIT_DENY:
+        return "explicit_deny";
+    case IAM_IMPLICIT_DENY:
+        break;
+    }
+    return "implicit_deny";
+}
+
+static cJSON *context_json(const struct context *ctx)
+{
+    cJSON *obj = cJSON_CreateObject();
+    for (size_t i = 0; i < ctx->n; i++) {
+        if (json_get(obj, ctx->entries[i].key) == NULL)
+            cJSON_AddStringToObject(obj, ctx->entries[i].key,
+                                    ctx->values[i]);
+    }
+    return obj;
+}
+
+static void record(struct audit *audit, const struct call *c,
+                   const char *action, const char *resource,
+                   const struct iam_result *r, const struct context *ctx)
+{
+    char statement[300] = "";
+    if (r->cause.sid)
+        snprintf(statement, sizeof statement, "%s", r->cause.sid);
+    else if (r->cause.statement >= 0)
+        snprintf(statement, sizeof statement, "%d", r->cause.statement);
+    cJSON *context = context_json(ctx);
+    struct audit_entry e = {
+        .time_ms = clock_now_ms(&c->emu->clock),
+        .request_id = c->request_id,
+        .principal = c->principal_arn,
+        .action = action,
+        .resource = resource,
+        .decision = decision_text(r->decision),
+        .policy = r->cause.policy,
+        .statement = statement[0] ? statement : NULL,
+        .context = context,
+        .is_enforced = c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE,
+    };
+    audit_record(audit, &e);
+    cJSON_Delete(context);
+}
+
+/* AWS's AccessDenied wording, which names the reason. */
+static int deny(struct call *c, const char *action, const char *resource,
+                const struct iam_result *r)
+{
+    if (r->decision == IAM_EXPLICIT_DENY)
+        return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not "
+                         "authorized to perform: %s on resource: %s with an "
+                         "explicit deny in an identity-based policy",
+                         c->principal_arn, action, resource);
+    return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not authorized "
+                     "to perform: %s on resource: %s because no "
+                     "identity-based policy allows the %s action",
+                     c->principal_arn, action, resource, action);
+}
+
+static void evaluate(const struct authz *z, const struct call *c,
+                     const char *action, const char *resource,
+                     const struct context *ctx, struct iam_result *out)
+{
+    const struct compiled *comp = compiled_of(z, c->identity);
+    struct iam_context ictx = { .entries = ctx->entries, .n = ctx->n };
+    struct iam_request req = {
+        .principal_type = IAM_PRINCIPAL_AWS,
+        .principal = c->principal_arn,
+        .role_arn = c->session ? c->identity->arn : NULL,
+        .action = action,
+        .resource = resource,
+        .context = &ictx,
+        .is_same_account = true,
+    };
+    const struct policy *rp = c->op->resource_policy
+        ? c->op->resource_policy((struct call *)c, resource) : NULL;
+    struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
+    iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
+                 rp ? &rref : NULL, out);
+}
+
+int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
+{
+    if (c->op->action == NULL)
+        return 0;
+    struct op_resources res = { 0 };
+    if (c->op->resources(c, &res) < 0)
+        return -1;
+    bool is_off = c->emu->cfg.iam_mode == EMULATOR_IAM_OFF;
+    struct context ctx;
+    if (!is_off)
+        build_context(c, z->ids ? z->ids->context : NULL, &ctx);
+    int rc = 0;
+    for (size_t i = 0; !is_off && rc == 0 && i < res.n; i++) {
+        const char *action = res.actions[i] ? res.actions[i]
+                                            : c->op->action;
+        struct iam_result r;
+        evaluate(z, c, action, res.arns[i], &ctx, &r);
+        record(audit, c, action, res.arns[i], &r, &ctx);
+        if (r.decision != IAM_ALLOW &&
+            c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE)
+            rc = deny(c, action, res.arns[i], &r);
+    }
+    op_resources_clear(&res);
+    return rc;
+}
+
+const struct identity *authz_role_by_arn(const struct authz *z,
+                                         const char *arn)
+{
+    if (z->ids == NULL)
+        return NULL;
+    for (size_t i = 0; i < z->ids->n; i++) {
+        const struct identity *id = &z->ids->items[i];
+        if (id->kind == IDENTITY_ROLE && strcmp(id->arn, arn) == 0)
+            return id;
+    }
+    return NULL;
+}
+
+bool authz_service_may_assume(const struct authz *z,
+                              const struct identity *role,
+                              const char *service)
+{
+    const struct policy *trust = authz_trust_policy(z, role);
+    if (trust == NULL)
+        return false;
+    struct iam_policy_ref ref = { .name = "trust", .policy = trust };
+    struct iam_request req = {
+        .principal_type = IAM_PRINCIPAL_SERVICE,
+        .principal = service,
+        .action = "sts:AssumeRole",
+        .resource = role->arn,
+        .is_same_account = false,
+    };
+    struct iam_result r;
+    iam_evaluate(&req, NULL, 0, &ref, &r);
+    return r.decision == IAM_ALLOW;
+}

@@ -1,0 +1,314 @@
+"""End-to-end IAM tests: SigV4 verification, identity-policy decisions,
+AssumeRole with trust policies, and the decision audit, with boto3 against a
+`dynalake serve` started here with fixtures/identities.json (so IAM is
+enforced), under both boto3 generations.
+
+Needs DYNALAKE (the binary) in the environment, as tests/e2e/run sets it.
+Standard library unittest only.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import warnings
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+IDENTITIES = os.path.join(HERE, "..", "..", "fixtures", "identities.json")
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+KEYS = {
+    "admin": ("AKIAADMIN0000EXAMPLE", "admin-secret-key-example"),
+    "reader": ("AKIAREADER000EXAMPLE", "reader-secret-key-example"),
+    "auditor": ("AKIAAUDITOR00EXAMPLE", "auditor-secret-key-example"),
+}
+
+
+class Server:
+    """One `dynalake serve --identities ...` for this module."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dynalake-iam-")
+        self.audit_path = os.path.join(self.dir, "audit.jsonl")
+        self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        self.proc = subprocess.Popen(
+            [os.environ["DYNALAKE"], "serve", "--port", "0",
+             "--identities", IDENTITIES, "--audit-log", self.audit_path],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            raise RuntimeError("server did not start: " + line)
+        self.endpoint = line.strip().rsplit(" ", 1)[-1]
+
+    def admin(self, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.endpoint + "/_dynalake/" + path,
+                                     data=data,
+                                     method="POST" if data else "GET")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    def stop(self):
+        self.proc.terminate()
+        code = self.proc.wait(timeout=10)
+        self.log.close()
+        if code != 0:
+            raise RuntimeError("server exited with %d" % code)
+
+
+SERVER = None
+# boto3 keeps pooled connections open until exit; that is not a leak here.
+warnings.simplefilter("ignore", ResourceWarning)
+
+
+def setUpModule():
+    global SERVER
+    SERVER = Server()
+
+
+def tearDownModule():
+    SERVER.stop()
+
+
+def client(service, key_id, secret, token=None):
+    return boto3.client(
+        service, endpoint_url=SERVER.endpoint, region_name=REGION,
+        aws_access_key_id=key_id, aws_secret_access_key=secret,
+        aws_session_token=token,
+        config=Config(retries={"total_max_attempts": 1}))
+
+
+def user_client(service, user):
+    return client(service, *KEYS[user])
+
+
+def error_of(ctx):
+    return (ctx.exception.response["Error"]["Code"],
+            ctx.exception.response["Error"]["Message"])
+
+
+class IamTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.table = "orders-" + uuid.uuid4().hex[:8]
+        cls.admin = user_client("dynamodb", "admin")
+        cls.admin.create_table(
+            TableName=cls.table, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk",
+                                   "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        cls.admin.put_item(TableName=cls.table,
+                           Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+        cls.arn = "arn:aws:dynamodb:%s:%s:table/%s" % (REGION, ACCOUNT,
+                                                         cls.table)
+
+    def test_read_only_user_reads_but_cannot_write(self):
+        reader = user_client("dynamodb", "reader")
+        item = reader.get_item(TableName=self.table, Key={"pk": {"S": "a"}})
+        self.assertEqual(item["Item"]["n"], {"N": "1"})
+        with self.assertRaises(ClientError) as ctx:
+            reader.put_item(TableName=self.table, Item={"pk": {"S": "b"}})
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertEqual(
+            message,
+            "User: arn:aws:iam::%s:user/reader is not authorized to perform:"
+            " dynamodb:PutItem on resource: %s because no identity-based "
+            "policy allows the dynamodb:PutItem action" % (ACCOUNT, self.arn))
+        # Nothing was written.
+        self.assertNotIn("Item", self.admin.get_item(
+            TableName=self.table, Key={"pk": {"S": "b"}}))
+
+    def test_explicit_deny_beats_an_allow(self):
+        auditor = user_client("dynamodb", "auditor")
+        auditor.put_item(TableName=self.table, Item={"pk": {"S": "c"}})
+        with self.assertRaises(ClientError) as ctx:
+            auditor.delete_item(TableName=self.table, Key={"pk": {"S": "c"}})
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertTrue(message.endswith(
+            "with an explicit deny in an identity-based policy"), message)
+
+    def test_wrong_secret_is_a_signature_mismatch(self):
+        bad = client("dynamodb", KEYS["reader"][0], "not-the-secret")
+        with self.assertRaises(ClientError) as ctx:
+            bad.list_tables()
+        self.assertEqual(error_of(ctx)[0], "InvalidSignatureException")
+
+    def test_unknown_key_is_unrecognized(self):
+        stranger = client("dynamodb", "AKIANOBODY0000000000", "x")
+        with self.assertRaises(ClientError) as ctx:
+            stranger.list_tables()
+        self.assertEqual(error_of(ctx),
+                         ("UnrecognizedClientException",
+                          "The security token included in the request is "
+                          "invalid."))
+
+    def test_caller_identity_names_the_user(self):
+        sts = user_client("sts", "reader")
+        ident = sts.get_caller_identity()
+        self.assertEqual(ident["Arn"],
+                         "arn:aws:iam::%s:user/reader" % ACCOUNT)
+        self.assertEqual(ident["Account"], ACCOUNT)
+        self.assertTrue(ident["UserId"].startswith("AIDA"))
+
+    def test_assume_role_needs_the_trust_policy(self):
+        role = "arn:aws:iam::%s:role/analyst" % ACCOUNT
+        creds = user_client("sts", "admin").assume_role(
+            RoleArn=role, RoleSessionName="e2e")["Credentials"]
+        self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
+        session_sts = client("sts", creds["AccessKeyId"],
+                             creds["SecretAccessKey"], creds["SessionToken"])
+        self.assertEqual(
+            session_sts.get_caller_identity()["Arn"],
+            "arn:aws:sts::%s:assumed-role/analyst/e2e" % ACCOUNT)
+        # The session has the role's read-only permissions.
+        ddb = client("dynamodb", creds["AccessKeyId"],
+                     creds["SecretAccessKey"], creds["SessionToken"])
+        ddb.get_item(TableName=self.table, Key={"pk": {"S": "a"}})
+        with self.assertRaises(ClientError) as ctx:
+            ddb.put_item(TableName=self.table, Item={"pk": {"S": "z"}})
+        self.assertEqual(error_of(ctx)[0], "AccessDeniedException")
+        # The reader is not named by the trust policy, and is not allowed
+        # sts:AssumeRole by its own policy.
+        with self.assertRaises(ClientError) as ctx:
+            user_client("sts", "reader").assume_role(
+                RoleArn=role, RoleSessionName="e2e")
+        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+        # A role that trusts only a service cannot be assumed by a user.
+        with self.assertRaises(ClientError) as ctx:
+            user_client("sts", "admin").assume_role(
+                RoleArn="arn:aws:iam::%s:role/shipper" % ACCOUNT,
+                RoleSessionName="e2e")
+        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+
+    def test_session_token_must_match(self):
+        creds = user_client("sts", "admin").assume_role(
+            RoleArn="arn:aws:iam::%s:role/analyst" % ACCOUNT,
+            RoleSessionName="tok")["Credentials"]
+        bad = client("dynamodb", creds["AccessKeyId"],
+                     creds["SecretAccessKey"], "forged-token")
+        with self.assertRaises(ClientError) as ctx:
+            bad.list_tables()
+        self.assertEqual(error_of(ctx)[0], "UnrecognizedClientException")
+
+    def test_assume_role_rejects_bad_input(self):
+        sts = user_client("sts", "admin")
+        with self.assertRaises(ClientError) as ctx:
+            sts.assume_role(RoleArn="arn:aws:iam::%s:role/analyst" % ACCOUNT,
+                            RoleSessionName="bad name!")
+        self.assertEqual(error_of(ctx)[0], "ValidationError")
+
+    def test_service_principal_assumes_only_trusting_roles(self):
+        status, body = SERVER.admin("assume-role", {
+            "role": "shipper", "service": "lambda.amazonaws.com"})
+        self.assertEqual(status, 200, body)
+        shipper = client("sts", body["AccessKeyId"], body["SecretAccessKey"],
+                         body["SessionToken"])
+        self.assertEqual(shipper.get_caller_identity()["Arn"],
+                         body["AssumedRoleArn"])
+        status, body = SERVER.admin("assume-role", {
+            "role": "shipper", "service": "ec2.amazonaws.com"})
+        self.assertEqual(status, 400)
+
+    def test_audit_lists_every_decision(self):
+        reader = user_client("dynamodb", "reader")
+        reader.get_item(TableName=self.table, Key={"pk": {"S": "a"}})
+        with self.assertRaises(ClientError):
+            reader.delete_item(TableName=self.table, Key={"pk": {"S": "a"}})
+        principal = "arn:aws:iam::%s:user/reader" % ACCOUNT
+        status, body = SERVER.admin(
+            "audit?principal=" + urllib.parse.quote(principal, safe=""))
+        self.assertEqual(status, 200)
+        seen = {(r["action"], r["decision"]) for r in body["records"]}
+        self.assertIn(("dynamodb:GetItem", "allow"), seen)
+        self.assertIn(("dynamodb:DeleteItem", "implicit_deny"), seen)
+        for r in body["records"]:
+            self.assertEqual(r["principal"], principal)
+            if r["action"].startswith("dynamodb:") and \
+                    r["action"] != "dynamodb:ListTables":
+                self.assertEqual(r["resource"], self.arn)
+        get = next(r for r in body["records"]
+                   if r["action"] == "dynamodb:GetItem")
+        self.assertEqual(get["policy"], "policies/dynamodb-read-only.json")
+        self.assertEqual(get["statement"], "ReadTables")
+        self.assertEqual(get["context"]["aws:username"], "reader")
+        with open(SERVER.audit_path) as f:
+            lines = [json.loads(line) for line in f]
+        self.assertTrue(any(r["principal"] == principal and
+                            r["action"] == "dynamodb:DeleteItem"
+                            for r in lines))
+
+    def test_stale_signature_is_refused(self):
+        # Signed 20 minutes ago: past AWS's 15-minute window.
+        stale = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+        status, body = signed_post(stale, *KEYS["reader"])
+        self.assertEqual(status, 400)
+        self.assertEqual(body["__type"].split("#")[-1],
+                         "InvalidSignatureException")
+        self.assertTrue(body["message"].startswith("Signature expired:"),
+                        body["message"])
+        # The same request signed now passes.
+        status, body = signed_post(datetime.datetime.utcnow(),
+                                   *KEYS["reader"])
+        self.assertEqual(status, 200, body)
+
+    def test_moving_the_virtual_clock_keeps_signatures_valid(self):
+        # Clients sign with the wall clock; the emulator's clock moves for
+        # TTL and retention tests without making every signature stale.
+        status, _ = SERVER.admin("clock", {"advance_ms": 20 * 60 * 1000})
+        self.assertEqual(status, 200)
+        user_client("dynamodb", "reader").list_tables()
+
+
+def signed_post(when, key_id, secret):
+    """A ListTables request signed by hand at time `when` (SigV4)."""
+    host = SERVER.endpoint.split("://", 1)[1]
+    body = b"{}"
+    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+    day = amz_date[:8]
+    headers = {"content-type": "application/x-amz-json-1.0",
+               "host": host, "x-amz-date": amz_date,
+               "x-amz-target": "DynamoDB_20120810.ListTables"}
+    signed = ";".join(sorted(headers))
+    canonical = "\n".join(
+        ["POST", "/", ""] + ["%s:%s" % (k, headers[k]) for k in
+                             sorted(headers)] +
+        ["", signed, hashlib.sha256(body).hexdigest()])
+    scope = "%s/%s/dynamodb/aws4_request" % (day, REGION)
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (day, REGION, "dynamodb", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["authorization"] = (
+        "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s"
+        % (key_id, scope, signed, signature))
+    req = urllib.request.Request(SERVER.endpoint + "/", data=body,
+                                 headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
