@@ -44,6 +44,7 @@ struct options {
     pid_t server_pid;      /* 0: no server CPU figures */
     enum signer signer;
     int skip_setup;        /* floor servers answer everything with 200 */
+    int setup_only;        /* prepare the data, measure nothing */
     int print_header;
 };
 
@@ -489,7 +490,7 @@ static void usage(FILE *f)
           "  [--concurrency N] [--duration S] [--warmup S] [--requests N]\n"
           "  [--keys N] [--server-pid PID] [--label NAME] [--jsonl FILE]\n"
           "  [--signer own|curl|none] [--access-key K] [--secret S]\n"
-          "  [--table NAME] [--skip-setup] [--header]\n"
+          "  [--table NAME] [--skip-setup | --setup-only] [--header]\n"
           "workloads:\n", f);
     for (size_t i = 0; workload_at(i); i++)
         fprintf(f, "  %-8s %s\n", workload_at(i)->name,
@@ -526,6 +527,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "secret", required_argument, NULL, 'S' },
         { "table", required_argument, NULL, 't' },
         { "skip-setup", no_argument, NULL, 'x' },
+        { "setup-only", no_argument, NULL, 'X' },
         { "header", no_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -551,6 +553,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'S': o->secret = optarg; break;
         case 't': o->table = optarg; break;
         case 'x': o->skip_setup = 1; break;
+        case 'X': o->setup_only = 1; break;
         case 'H': o->print_header = 1; break;
         case 'h': return 1;
         default: return -1;
@@ -574,6 +577,10 @@ static int measure(const struct options *o, const struct workload *wl)
         goto out;
     if (!o->skip_setup && prepare_data(&e, wl, &st) < 0)
         goto out;
+    if (o->setup_only) {
+        rc = 0;
+        goto out;
+    }
     struct plan p = {
         .concurrency = o->concurrency,
         .warmup_ns = o->requests ? 0 : (uint64_t)(o->warmup_s * 1e9),

@@ -101,8 +101,8 @@ END {
     print "== start-up and memory"
     printf "%-34s %10s %10s\n", "", "dynalake", "dynalite"
     split("cold_start_ms cold_start_median_ms idle_rss_mb " \
-        "rss_after_100k_puts_mb", ms, " ")
-    for (i = 1; i <= 4; i++)
+        "rss_after_100k_puts_mb tmpfs_after_100k_puts_mb", ms, " ")
+    for (i = 1; i <= 5; i++)
         printf "%-34s %10s %10s\n", ms[i], val["dynalake", ms[i]],
             val["dynalite", ms[i]]
 
