@@ -79,6 +79,12 @@ const char *const *ddb_expr_update_targets(const struct ddb_expr *e, size_t *n);
  * their enclosing maps and lists, as AWS returns them). Caller frees. */
 cJSON *ddb_expr_project(const struct ddb_expr *e, const cJSON *item);
 
+/* The parts of item at the document paths an update expression sets,
+ * removes, adds to or deletes from, nested as ddb_expr_project nests them
+ * (what ReturnValues UPDATED_OLD and UPDATED_NEW return). item may be NULL.
+ * Caller frees. */
+cJSON *ddb_expr_update_project(const struct ddb_expr *e, const cJSON *item);
+
 /* A key condition broken into its parts, for Query. */
 enum ddb_key_op {
     DDB_KEY_NONE, /* no range key condition */

@@ -365,19 +365,36 @@ static cJSON *copy_marked(const struct marks *m, const cJSON *av)
     return out;
 }
 
-cJSON *ddb_expr_project(const struct ddb_expr *e, const cJSON *item)
+/* The marked parts of item, as a new map; frees the marks. */
+static cJSON *copy_marked_item(struct marks *m, const cJSON *item)
 {
-    struct marks m = { NULL, NULL, 0 };
     cJSON *out = cJSON_CreateObject();
     const cJSON *attr;
 
-    for (size_t i = 0; i < e->npaths; i++)
-        mark_path(&m, item, &e->paths[i]);
     cJSON_ArrayForEach(attr, item) {
-        if (marked(&m, attr) >= 0)
-            cJSON_AddItemToObject(out, attr->string, copy_marked(&m, attr));
+        if (marked(m, attr) >= 0)
+            cJSON_AddItemToObject(out, attr->string, copy_marked(m, attr));
     }
-    free(m.av);
-    free(m.whole);
+    free(m->av);
+    free(m->whole);
     return out;
 }
+
+cJSON *ddb_expr_project(const struct ddb_expr *e, const cJSON *item)
+{
+    struct marks m = { NULL, NULL, 0 };
+
+    for (size_t i = 0; i < e->npaths; i++)
+        mark_path(&m, item, &e->paths[i]);
+    return copy_marked_item(&m, item);
+}
+
+cJSON *ddb_expr_update_project(const struct ddb_expr *e, const cJSON *item)
+{
+    struct marks m = { NULL, NULL, 0 };
+
+    for (size_t i = 0; item && i < e->nactions; i++)
+        mark_path(&m, item, &e->actions[i].path);
+    return copy_marked_item(&m, item);
+}
+

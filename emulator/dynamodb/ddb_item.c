@@ -299,20 +299,6 @@ static int check_update_targets(struct call *c, struct item_request *r)
     return 0;
 }
 
-/* The attributes of item named by the update's targets. */
-static cJSON *pick_targets(const struct ddb_expr *update, const cJSON *item)
-{
-    cJSON *out = cJSON_CreateObject();
-    size_t n = 0;
-    const char *const *targets = ddb_expr_update_targets(update, &n);
-    for (size_t i = 0; item && i < n; i++) {
-        const cJSON *v = json_get(item, targets[i]);
-        if (v && json_get(out, targets[i]) == NULL)
-            cJSON_AddItemToObject(out, targets[i], cJSON_Duplicate(v, true));
-    }
-    return out;
-}
-
 static cJSON *update_attributes(struct item_request *r, struct ddb_write *w)
 {
     const char *rv = r->return_values;
@@ -321,11 +307,12 @@ static cJSON *update_attributes(struct item_request *r, struct ddb_write *w)
     if (strcmp(rv, "ALL_OLD") == 0)
         return w->old ? cJSON_Duplicate(w->old, true) : NULL;
     if (strcmp(rv, "ALL_NEW") == 0)
-        return cJSON_Duplicate(w->new_item, true);
+        return w->new_item ? cJSON_Duplicate(w->new_item, true) : NULL;
     if (r->exprs.update == NULL)
         return NULL;
-    return pick_targets(r->exprs.update,
-                        strcmp(rv, "UPDATED_OLD") == 0 ? w->old : w->new_item);
+    return ddb_expr_update_project(r->exprs.update,
+                                   strcmp(rv, "UPDATED_OLD") == 0
+                                       ? w->old : w->new_item);
 }
 
 int ddb_update_item(struct call *c)

@@ -75,6 +75,14 @@ static enum store_result compute_update(struct ddb_write *w)
     if (ddb_item_size(w->new_item) > DDB_MAX_ITEM_BYTES)
         return abort_with(w, AWS_ERR_VALIDATION, "Item size to update has "
                           "exceeded the maximum allowed size");
+    /* An update of a missing item that only removes or deletes leaves no
+     * item behind: AWS creates items for SET and ADD, and for an update
+     * with no expression at all, but not for these. */
+    if (w->old == NULL && w->update &&
+        cJSON_GetArraySize(w->new_item) == cJSON_GetArraySize(w->key_map)) {
+        cJSON_Delete(w->new_item);
+        w->new_item = NULL;
+    }
     return STORE_OK;
 }
 
@@ -119,7 +127,9 @@ static enum store_result apply_kind(struct store_tx *tx, struct ddb_write *w,
     case DDB_WRITE_UPDATE:
         res = compute_update(w);
         *after = w->new_item;
-        return res == STORE_OK ? store_item(tx, w, w->new_item) : res;
+        if (res != STORE_OK || w->new_item == NULL)
+            return res;
+        return store_item(tx, w, w->new_item);
     case DDB_WRITE_DELETE: {
         struct store_ddb_key key = ddb_key_store(w->key);
         *after = NULL;

@@ -37,7 +37,8 @@ struct ddb_write {
 
     /* What happened; owned, freed by ddb_write_clear. */
     cJSON *old;          /* the item before, when read and present */
-    cJSON *new_item;     /* UPDATE: the item after */
+    cJSON *new_item;     /* UPDATE: the item after; NULL when the update
+                            left no item (REMOVE on a missing item) */
     enum aws_err err;    /* set when the result is STORE_ABORT */
     char message[1024];  /* for err, or for a failed condition */
 };
