@@ -2,11 +2,14 @@
 #include "client.h"
 
 #include "base/buf.h"
+#include "base/crypto.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "emulator.h"
 
 #include <curl/curl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +61,11 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-struct response client_raw(const char *method, const char *path,
-                           const char *const *headers, const char *body,
-                           size_t body_len, int is_signed)
+/* One request; sigv4 is libcurl's CURLOPT_AWS_SIGV4 provider string, or
+ * NULL for an unsigned request. */
+static struct response perform(const char *method, const char *path,
+                               const char *const *headers, const char *body,
+                               size_t body_len, const char *sigv4)
 {
     struct response r = { 0 };
     struct buf data, head;
@@ -82,14 +87,15 @@ struct response client_raw(const char *method, const char *path,
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_data);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     if (body) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)body_len);
     }
-    if (is_signed) {
-        curl_easy_setopt(curl, CURLOPT_AWS_SIGV4,
-                         "aws:amz:us-east-1:dynamodb");
+    if (sigv4) {
+        curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4);
         curl_easy_setopt(curl, CURLOPT_USERPWD, "AKIDTEST:secretkey");
     }
     CURLcode rc = curl_easy_perform(curl);
@@ -104,6 +110,39 @@ struct response client_raw(const char *method, const char *path,
     r.headers = buf_detach(&head, NULL);
     r.json = json_parse(r.body, r.len);
     return r;
+}
+
+struct response client_raw(const char *method, const char *path,
+                           const char *const *headers, const char *body,
+                           size_t body_len, int is_signed)
+{
+    return perform(method, path, headers, body, body_len,
+                   is_signed ? "aws:amz:us-east-1:dynamodb" : NULL);
+}
+
+struct response client_s3(const char *method, const char *path,
+                          const char *const *headers, const char *body,
+                          size_t body_len)
+{
+    uint8_t digest[CRYPTO_SHA256_LEN];
+    char hex[2 * CRYPTO_SHA256_LEN + 1];
+    char sha[128];
+    const char *all[64];
+    size_t n = 0;
+    bool has_sha = false;
+    for (size_t i = 0; headers && headers[i] && n + 2 < 64; i++) {
+        has_sha |= strncasecmp(headers[i], "x-amz-content-sha256:", 21) == 0;
+        all[n++] = headers[i];
+    }
+    if (!has_sha) {
+        crypto_sha256(body ? body : "", body ? body_len : 0, digest);
+        crypto_hex(digest, sizeof digest, hex);
+        snprintf(sha, sizeof sha, "x-amz-content-sha256: %s", hex);
+        all[n++] = sha;
+    }
+    all[n] = NULL;
+    return perform(method, path, all, body, body_len,
+                   "aws:amz:us-east-1:s3");
 }
 
 struct response client_ddb(const char *op, const char *body)

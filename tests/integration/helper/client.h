@@ -36,6 +36,13 @@ struct response client_raw(const char *method, const char *path,
                            const char *const *headers, const char *body,
                            size_t body_len, int is_signed);
 
+/* An S3 request: signed for service s3 (SigV4 header form) with the
+ * x-amz-content-sha256 of body, unless headers already name one. HEAD
+ * requests read no body. */
+struct response client_s3(const char *method, const char *path,
+                          const char *const *headers, const char *body,
+                          size_t body_len);
+
 /* The value of a response header (case-insensitive), copied into out; ""
  * when absent. */
 void response_header(const struct response *r, const char *name, char *out,
