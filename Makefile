@@ -37,6 +37,9 @@ INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:%.c=$(OUT)/%)
 INTEG_HELPER := $(OUT)/tests/integration/helper/client.o
 
+# Keep test objects between runs: make would delete them as intermediates.
+.SECONDARY:
+
 .PHONY: all test unit integration e2e bench format clean
 all: $(OUT)/dynalake
 
