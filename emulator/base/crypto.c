@@ -4,6 +4,7 @@
 #include "base/buf.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -70,6 +71,15 @@ void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
     hmac_pass(ctx, block, 0x36, msg, msg_len, inner);
     hmac_pass(ctx, block, 0x5c, inner, sizeof inner, out);
     EVP_MD_CTX_free(ctx);
+}
+
+void crypto_hmac_sha1(const void *key, size_t key_len, const void *msg,
+                      size_t msg_len, uint8_t out[CRYPTO_SHA1_LEN])
+{
+    unsigned int n = CRYPTO_SHA1_LEN;
+    pthread_once(&fetch_once, fetch_digests);
+    if (HMAC(sha1_md, key, (int)key_len, msg, msg_len, out, &n) == NULL)
+        abort();
 }
 
 void crypto_md5(const void *data, size_t len, uint8_t out[CRYPTO_MD5_LEN])

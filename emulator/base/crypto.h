@@ -16,6 +16,9 @@ struct buf;
 void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN]);
 void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
                         size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN]);
+/* HMAC-SHA1, for S3's legacy SigV2 presigned URLs. */
+void crypto_hmac_sha1(const void *key, size_t key_len, const void *msg,
+                      size_t msg_len, uint8_t out[CRYPTO_SHA1_LEN]);
 void crypto_md5(const void *data, size_t len, uint8_t out[CRYPTO_MD5_LEN]);
 void crypto_sha1(const void *data, size_t len, uint8_t out[CRYPTO_SHA1_LEN]);
 uint32_t crypto_crc32(const void *data, size_t len);

@@ -238,6 +238,31 @@ static int check_parsed(struct authn *a, struct call *c,
     return 0;
 }
 
+/* S3's legacy SigV2 presigned URL: the key looked up as for SigV4, the
+ * signature checked by authn_s3. */
+static int check_sigv2(struct authn *a, struct call *c)
+{
+    struct str id = str_from(authn_s3_sigv2_key(c));
+    const struct session *ses = sessions_find(a->sessions, id);
+    const struct identity_key *key =
+        a->ids ? identities_find_key(a->ids, id) : NULL;
+    const char *secret = ses ? ses->secret : key ? key->secret : NULL;
+    if (secret == NULL && a->is_enforcing)
+        return call_fail(c, AWS_ERR_UNRECOGNIZED_CLIENT, "The AWS Access Key "
+                         "Id you provided does not exist in our records.");
+    if (secret && authn_s3_sigv2_verify(c, secret,
+                                        clock_now_ms(&c->emu->clock)) < 0)
+        return -1;
+    if (ses) {
+        c->session = ses;
+        c->identity = ses->role;
+        c->principal_arn = xstrdup(ses->arn);
+        return 0;
+    }
+    set_principal(c, key);
+    return 0;
+}
+
 /* S3: sign with the x-amz-content-sha256 value, then, once the seed
  * signature holds, check or decode the body it describes. */
 static int check_s3(struct authn *a, struct call *c,
@@ -259,6 +284,8 @@ static int check_s3(struct authn *a, struct call *c,
 
 int authn_authenticate(struct authn *a, struct call *c)
 {
+    if (c->service == SERVICE_S3 && authn_s3_is_sigv2(c))
+        return check_sigv2(a, c);
     struct sigv4_header stack[AUTHN_STACK_HEADERS];
     struct sigv4_header *headers = c->n_headers <= AUTHN_STACK_HEADERS
         ? stack : xcalloc(c->n_headers, sizeof *headers);

@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "http/call.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +179,139 @@ void authn_s3_mismatch_detail(struct call *c, const struct sigv4_auth *auth,
     add_hex_bytes(d, "CanonicalRequestBytes", &v->canonical_request);
     cJSON_Delete(c->err_detail);
     c->err_detail = d;
+}
+
+/* --- SigV2 presigned URLs ----------------------------------------------- */
+
+/* Subresources that SigV2 signs (S3 Developer Guide, "Signing and
+ * authenticating REST requests"), in the order they sort. */
+static const char *const sigv2_subresources[] = {
+    "acl", "cors", "delete", "lifecycle", "location", "logging",
+    "notification", "partNumber", "policy", "requestPayment",
+    "response-cache-control", "response-content-disposition",
+    "response-content-encoding", "response-content-language",
+    "response-content-type", "response-expires", "restore", "tagging",
+    "torrent", "uploadId", "uploads", "versionId", "versioning", "versions",
+    "website",
+};
+
+static const char *query_param(const struct call *c, const char *name)
+{
+    return json_get_string(json_get(c->input, "Query"), name);
+}
+
+bool authn_s3_is_sigv2(const struct call *c)
+{
+    return query_param(c, "AWSAccessKeyId") && query_param(c, "Signature") &&
+           query_param(c, "Expires");
+}
+
+const char *authn_s3_sigv2_key(const struct call *c)
+{
+    return query_param(c, "AWSAccessKeyId");
+}
+
+static int header_order(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* x-amz-* headers as "name:value\n", names lower-cased, sorted. */
+static void put_amz_headers(const struct call *c, struct buf *b)
+{
+    char **lines = xcalloc(c->n_headers + 1, sizeof *lines);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_headers; i++) {
+        const char *name = c->headers[i].name;
+        if (strncasecmp(name, "x-amz-", 6) != 0)
+            continue;
+        size_t len = strlen(name) + strlen(c->headers[i].value) + 2;
+        char *line = xmalloc(len);
+        snprintf(line, len, "%s:%s", name, c->headers[i].value);
+        for (char *p = line; *p != ':'; p++)
+            *p = (char)tolower((unsigned char)*p);
+        lines[n++] = line;
+    }
+    qsort(lines, n, sizeof *lines, header_order);
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(b, lines[i]);
+        buf_putc(b, '\n');
+        free(lines[i]);
+    }
+    free(lines);
+}
+
+static void put_resource(const struct call *c, struct buf *b)
+{
+    const cJSON *vh = json_get(c->input, "VirtualHost");
+    if (cJSON_IsTrue(vh)) {
+        buf_putc(b, '/');
+        buf_puts(b, json_get_string(c->input, "Bucket"));
+    }
+    buf_puts(b, c->path);
+    char sep = '?';
+    for (size_t i = 0; i < sizeof sigv2_subresources /
+                               sizeof sigv2_subresources[0]; i++) {
+        const char *v = query_param(c, sigv2_subresources[i]);
+        if (v == NULL)
+            continue;
+        buf_putc(b, sep);
+        buf_puts(b, sigv2_subresources[i]);
+        if (v[0]) {
+            buf_putc(b, '=');
+            buf_puts(b, v);
+        }
+        sep = '&';
+    }
+}
+
+static void string_to_sign_v2(const struct call *c, struct buf *b)
+{
+    const char *md5 = call_header(c, "Content-MD5");
+    const char *type = call_header(c, "Content-Type");
+    buf_printf(b, "%s\n%s\n%s\n%s\n", c->method, md5 ? md5 : "",
+               type ? type : "", query_param(c, "Expires"));
+    put_amz_headers(c, b);
+    put_resource(c, b);
+}
+
+int authn_s3_sigv2_verify(struct call *c, const char *secret, int64_t now_ms)
+{
+    const char *expires = query_param(c, "Expires");
+    char *end;
+    long long at = strtoll(expires, &end, 10);
+    if (*expires == '\0' || *end || at < 0)
+        return call_fail(c, AWS_ERR_ACCESS_DENIED, "Invalid date (should be "
+                         "seconds since epoch): %s", expires);
+    if (now_ms / 1000 > at) {
+        call_fail(c, AWS_ERR_ACCESS_DENIED, "Request has expired");
+        c->err_detail = cJSON_CreateObject();
+        cJSON_AddStringToObject(c->err_detail, "Expires", expires);
+        return -1;
+    }
+    struct buf sts, want;
+    buf_init(&sts, 0);
+    buf_init(&want, 0);
+    string_to_sign_v2(c, &sts);
+    uint8_t mac[CRYPTO_SHA1_LEN];
+    crypto_hmac_sha1(secret, strlen(secret), sts.data, sts.len, mac);
+    crypto_base64_encode(mac, sizeof mac, &want);
+    const char *sent = query_param(c, "Signature");
+    bool is_ok = strlen(sent) == want.len &&
+                 crypto_equal(sent, want.data, want.len);
+    int rc = 0;
+    if (!is_ok) {
+        rc = call_fail(c, AWS_ERR_INVALID_SIGNATURE, "The request signature "
+                       "we calculated does not match the signature you "
+                       "provided. Check your key and signing method.");
+        c->err_detail = cJSON_CreateObject();
+        cJSON_AddStringToObject(c->err_detail, "AWSAccessKeyId",
+                                authn_s3_sigv2_key(c));
+        cJSON_AddStringToObject(c->err_detail, "StringToSign",
+                                buf_cstr(&sts));
+        cJSON_AddStringToObject(c->err_detail, "SignatureProvided", sent);
+    }
+    buf_clear(&sts);
+    buf_clear(&want);
+    return rc;
 }

@@ -6,6 +6,8 @@
 #ifndef DYNALAKE_AUTHN_S3_H
 #define DYNALAKE_AUTHN_S3_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct call;
@@ -28,5 +30,15 @@ int authn_s3_payload(struct call *c, const struct sigv4_auth *auth,
  * request, as text and as hex bytes) from a verifier that just failed. */
 void authn_s3_mismatch_detail(struct call *c, const struct sigv4_auth *auth,
                               const struct sigv4_verifier *v);
+
+/* The legacy SigV2 query form of presigned URLs (AWSAccessKeyId, Expires,
+ * Signature), which boto3's default presigner and AWS CLI v1 still
+ * produce: whether c carries it, and its access key. */
+bool authn_s3_is_sigv2(const struct call *c);
+const char *authn_s3_sigv2_key(const struct call *c);
+/* Checks expiry (AccessDenied "Request has expired") and the HMAC-SHA1
+ * signature over S3's SigV2 string to sign (SignatureDoesNotMatch, with
+ * the StringToSign). 0 or -1 with the error recorded. */
+int authn_s3_sigv2_verify(struct call *c, const char *secret, int64_t now_ms);
 
 #endif

@@ -183,7 +183,9 @@ static int split_path(struct call *c, cJSON *input)
         path.len--;
     }
     int rc = 0;
-    if (host_bucket(c, &bucket)) {
+    bool is_virtual = host_bucket(c, &bucket);
+    cJSON_AddBoolToObject(input, "VirtualHost", is_virtual);
+    if (is_virtual) {
         rc = decode_path(path, &key);
     } else {
         struct str head;

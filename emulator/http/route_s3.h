@@ -10,7 +10,8 @@
 struct call;
 
 /* Sets c->service to SERVICE_S3, c->input to {"Bucket", "Key", "Query":
- * {name: value}} (all decoded; Bucket and Key "" when absent) and c->op.
+ * {name: value}, "VirtualHost": bool} (all decoded; Bucket and Key ""
+ * when absent) and c->op.
  * Returns 0, or -1 with the S3 error recorded (NotImplemented for a
  * subresource dynalake does not emulate, MethodNotAllowed). */
 int route_s3(struct call *c);

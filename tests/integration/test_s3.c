@@ -965,6 +965,88 @@ static void bad_signatures_should_get_s3_errors(void **state)
     expect_error(&r, 400, "XAmzContentSHA256Mismatch");
 }
 
+/* GET url (a path and query) on the checked emulator, unsigned. */
+static struct response get_checked(const char *url_path)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s",
+             emulator_port(checked), url_path);
+    struct buf data, head;
+    buf_init(&data, 0);
+    buf_init(&head, 0);
+    CURL *curl = curl_easy_init();
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &data);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, sink);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
+    struct response r = { 0 };
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_cleanup(curl);
+    r.body = buf_detach(&data, &r.len);
+    r.headers = buf_detach(&head, NULL);
+    return r;
+}
+
+/* A SigV2 presigned GET for path, as boto3's default presigner and AWS CLI
+ * v1 build it: HMAC-SHA1 over "GET\n\n\n<expires>\n<path>". */
+static void presign_v2(const char *path, long long expires,
+                       const char *secret, char *out, size_t len)
+{
+    char sts[512];
+    uint8_t mac[20];
+    snprintf(sts, sizeof sts, "GET\n\n\n%lld\n%s", expires, path);
+    crypto_hmac_sha1(secret, strlen(secret), sts, strlen(sts), mac);
+    struct buf b64;
+    buf_init(&b64, 0);
+    crypto_base64_encode(mac, sizeof mac, &b64);
+    char sig[128] = "";
+    for (const char *c = buf_cstr(&b64); *c; c++) {
+        if (*c == '+' || *c == '/' || *c == '=')
+            snprintf(sig + strlen(sig), 4, "%%%02X", *c);
+        else
+            snprintf(sig + strlen(sig), 2, "%c", *c);
+    }
+    buf_clear(&b64);
+    snprintf(out, len, "%s?AWSAccessKeyId=" ADMIN_KEY "&Expires=%lld"
+             "&Signature=%s", path, expires, sig);
+}
+
+static void sigv2_presigned_urls_should_be_verified(void **state)
+{
+    (void)state;
+    struct signed_req mb = { .method = "PUT", .path = "/presigned",
+                             .payload_hash = "UNSIGNED-PAYLOAD",
+                             .key = ADMIN_KEY, .secret = ADMIN_SECRET,
+                             .decoded_len = -1 };
+    struct response r = send_signed(&mb, NULL);
+    response_free(&r);
+    struct signed_req obj = { .method = "PUT", .path = "/presigned/k",
+                              .payload_hash = "UNSIGNED-PAYLOAD",
+                              .key = ADMIN_KEY, .secret = ADMIN_SECRET,
+                              .decoded_len = -1, .body = "secret",
+                              .body_len = 6 };
+    r = send_signed(&obj, NULL);
+    expect_status(&r, 200);
+    char url[512];
+    long long later = (long long)time(NULL) + 600;
+    presign_v2("/presigned/k", later, ADMIN_SECRET, url, sizeof url);
+    r = get_checked(url);
+    assert_string_equal(r.body, "secret");
+    expect_status(&r, 200);
+    presign_v2("/presigned/k", later, "wrong", url, sizeof url);
+    r = get_checked(url);
+    char v[256];
+    xml_get(&r, "StringToSign", v, sizeof v);
+    assert_non_null(strstr(v, "\n/presigned/k"));
+    expect_error(&r, 403, "SignatureDoesNotMatch");
+    presign_v2("/presigned/k", (long long)time(NULL) - 10, ADMIN_SECRET, url,
+               sizeof url);
+    r = get_checked(url);
+    expect_error(&r, 403, "AccessDenied");
+}
+
 int main(void)
 {
     client_start();
@@ -998,6 +1080,7 @@ int main(void)
                                reset),
         cmocka_unit_test(signed_chunks_should_verify_in_a_chain),
         cmocka_unit_test(bad_signatures_should_get_s3_errors),
+        cmocka_unit_test(sigv2_presigned_urls_should_be_verified),
     };
     return cmocka_run_group_tests(tests, start_checked, stop_checked);
 }
