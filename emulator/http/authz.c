@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "http/audit.h"
 #include "http/call.h"
+#include "http/condkeys.h"
 #include "http/ops.h"
 #include "iam/iam.h"
 #include "iam/policy.h"
@@ -127,6 +128,7 @@ struct context {
     char time_iso[32];
     char epoch[24];
     size_t n;
+    struct condkeys service_keys; /* the operation's own keys */
 };
 
 static void put(struct context *ctx, const char *key, const char *value)
@@ -179,6 +181,14 @@ static void build_context(const struct call *c, const cJSON *overrides,
                                          : c->emu->account);
     if (c->identity && !c->session)
         put(ctx, "aws:username", c->identity->name);
+    memset(&ctx->service_keys, 0, sizeof ctx->service_keys);
+    condkeys_collect(c, &ctx->service_keys);
+    const struct condkeys *ck = &ctx->service_keys;
+    for (size_t i = 0; i < ck->n_keys && ctx->n < AUTHZ_MAX_CONTEXT; i++)
+        ctx->entries[ctx->n++] = (struct iam_context_entry){
+            .key = ck->keys[i].key,
+            .values = (const char *const *)&ck->values[ck->keys[i].first],
+            .n_values = ck->keys[i].n };
 }
 
 static const char *decision_text(enum iam_decision d)
@@ -194,13 +204,22 @@ static const char *decision_text(enum iam_decision d)
     return "implicit_deny";
 }
 
+/* The context as the audit shows it: one string per single-valued key, a
+ * list for multivalued ones; the first entry of a key wins, as in IAM. */
 static cJSON *context_json(const struct context *ctx)
 {
     cJSON *obj = cJSON_CreateObject();
     for (size_t i = 0; i < ctx->n; i++) {
-        if (json_get(obj, ctx->entries[i].key) == NULL)
-            cJSON_AddStringToObject(obj, ctx->entries[i].key,
-                                    ctx->values[i]);
+        const struct iam_context_entry *e = &ctx->entries[i];
+        if (json_get(obj, e->key) != NULL)
+            continue;
+        if (e->n_values == 1 && strncmp(e->key, "aws:", 4) == 0) {
+            cJSON_AddStringToObject(obj, e->key, e->values[0]);
+            continue;
+        }
+        cJSON *list = cJSON_AddArrayToObject(obj, e->key);
+        for (size_t j = 0; j < e->n_values; j++)
+            cJSON_AddItemToArray(list, cJSON_CreateString(e->values[j]));
     }
     return obj;
 }
@@ -290,6 +309,8 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
             c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE)
             rc = deny(c, action, res.arns[i], &r);
     }
+    if (!is_off)
+        condkeys_clear(&ctx.service_keys);
     op_resources_clear(&res);
     return rc;
 }

@@ -34,6 +34,7 @@ KEYS = {
     "admin": ("AKIAADMIN0000EXAMPLE", "admin-secret-key-example"),
     "reader": ("AKIAREADER000EXAMPLE", "reader-secret-key-example"),
     "auditor": ("AKIAAUDITOR00EXAMPLE", "auditor-secret-key-example"),
+    "tenant": ("AKIATENANT000EXAMPLE", "tenant-secret-key-example"),
 }
 
 
@@ -144,6 +145,21 @@ class IamTest(unittest.TestCase):
         self.assertEqual(code, "AccessDeniedException")
         self.assertTrue(message.endswith(
             "with an explicit deny in an identity-based policy"), message)
+
+    def test_leading_keys_condition_confines_a_user_to_its_partition(self):
+        tenant = user_client("dynamodb", "tenant")
+        tenant.put_item(TableName=self.table, Item={"pk": {"S": "tenant"}})
+        tenant.get_item(TableName=self.table, Key={"pk": {"S": "tenant"}})
+        with self.assertRaises(ClientError) as ctx:
+            tenant.put_item(TableName=self.table, Item={"pk": {"S": "other"}})
+        self.assertEqual(error_of(ctx)[0], "AccessDeniedException")
+        status, body = SERVER.admin(
+            "audit?principal=" + urllib.parse.quote(
+                "arn:aws:iam::%s:user/tenant" % ACCOUNT, safe=""))
+        denied = [r for r in body["records"]
+                  if r["decision"] == "implicit_deny"]
+        self.assertEqual(denied[-1]["context"]["dynamodb:LeadingKeys"],
+                         ["other"])
 
     def test_wrong_secret_is_a_signature_mismatch(self):
         bad = client("dynamodb", KEYS["reader"][0], "not-the-secret")
