@@ -9,6 +9,8 @@
 #include "dynamodb/ddb_table.h"
 #include "base/crypto.h"
 #include "base/buf.h"
+#include "base/crypto.h"
+#include "base/file.h"
 #include "http/audit.h"
 #include "iam/iam_simulate.h"
 #include "http/authn.h"
@@ -28,6 +30,9 @@ void emulator_config_init(struct emulator_config *cfg)
         .port = 4566,
         .iam_mode = EMULATOR_IAM_OFF,
     };
+    const char *limit = getenv("DYNALAKE_ITEM_COLLECTION_MAX_BYTES");
+    if (limit && limit[0])
+        cfg->item_collection_max_bytes = strtoll(limit, NULL, 10);
 }
 
 static char *copy_or(const char *s, const char *fallback)
@@ -71,6 +76,65 @@ static int load_identities(struct emulator *emu)
     return 0;
 }
 
+/* Certificates are a few KB; this bounds a mistaken path. */
+#define EMULATOR_MAX_PEM_BYTES (1 << 20)
+
+static int load_tls(const struct emulator_config *cfg, struct buf *cert,
+                    struct buf *key)
+{
+    if (cfg->tls_cert_path || cfg->tls_key_path) {
+        size_t n;
+        char *c = cfg->tls_cert_path ? file_read(cfg->tls_cert_path,
+                                                 EMULATOR_MAX_PEM_BYTES, &n)
+                                     : NULL;
+        char *k = cfg->tls_key_path ? file_read(cfg->tls_key_path,
+                                                EMULATOR_MAX_PEM_BYTES, &n)
+                                    : NULL;
+        if (c)
+            buf_puts(cert, c);
+        if (k)
+            buf_puts(key, k);
+        free(c);
+        free(k);
+        if (c == NULL || k == NULL) {
+            log_error("tls: --tls-cert and --tls-key must both be readable "
+                      "PEM files");
+            return -1;
+        }
+        return 0;
+    }
+    if (crypto_self_signed_cert(cert, key) < 0 ||
+        file_write(cfg->tls_self_signed_path, cert->data, cert->len, 0644)) {
+        log_error("tls: cannot make a certificate at %s",
+                  cfg->tls_self_signed_path);
+        return -1;
+    }
+    return 0;
+}
+
+static int start_server(struct emulator *emu)
+{
+    const struct emulator_config *cfg = &emu->cfg;
+    struct buf cert, key;
+    buf_init(&cert, 0);
+    buf_init(&key, 0);
+    bool is_tls = cfg->tls_cert_path || cfg->tls_key_path ||
+                  cfg->tls_self_signed_path;
+    struct server_tls tls = { 0 };
+    int rc = is_tls ? load_tls(cfg, &cert, &key) : 0;
+    if (rc == 0) {
+        tls.cert_pem = buf_cstr(&cert);
+        tls.key_pem = buf_cstr(&key);
+        emu->server = server_start(emu, cfg->host, cfg->port,
+                                   cfg->threads ? cfg->threads
+                                                : default_threads(),
+                                   is_tls ? &tls : NULL);
+    }
+    buf_clear(&cert);
+    buf_clear(&key);
+    return emu->server ? 0 : -1;
+}
+
 struct emulator *emulator_start(const struct emulator_config *cfg)
 {
     mem_install_cjson_hooks();
@@ -87,6 +151,7 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     emu->cfg.account = emu->account;
     clock_init(&emu->clock);
     emu->started_ms = clock_real_ms();
+    crypto_random(&emu->request_seed, sizeof emu->request_seed);
     emu->catalog = ddb_catalog_new();
     emu->faults = faults_new();
     crypto_random(emu->streams_key, sizeof emu->streams_key);
@@ -99,15 +164,13 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
         emulator_stop(emu);
         return NULL;
     }
-    emu->server = server_start(emu, emu->cfg.host, cfg->port,
-                               cfg->threads ? cfg->threads
-                                            : default_threads());
-    if (emu->server == NULL) {
+    if (start_server(emu) < 0) {
         emulator_stop(emu);
         return NULL;
     }
     return emu;
 }
+
 
 int emulator_policy_simulate(const char *text, size_t len, struct buf *out)
 {

@@ -23,12 +23,25 @@ struct emulator_config {
     unsigned threads;      /* HTTP worker threads; 0 means one per core */
     const char *identities_path; /* the identities file, or NULL */
     const char *audit_path;      /* JSON-lines decision log, or NULL */
+    /* HTTPS: a certificate and key (PEM files), or a self-signed pair made
+     * at start whose certificate is written to tls_self_signed_path for
+     * clients to trust (AWS_CA_BUNDLE). All NULL: plain HTTP. */
+    const char *tls_cert_path;
+    const char *tls_key_path;
+    const char *tls_self_signed_path;
     enum emulator_iam_mode iam_mode; /* ENFORCE needs identities */
     int64_t shard_rollover_records; /* records per stream shard before it
                                        closes; 0: no count limit */
     int64_t shard_rollover_ms;   /* stream shard age before it closes on
                                     the virtual clock; 0 means AWS's four
                                     hours, negative means never */
+    int64_t item_collection_max_bytes; /* the LSI item collection size
+                                          limit; 0 means AWS's 10 GB. The
+                                          defaults take it from the
+                                          environment variable
+                                          DYNALAKE_ITEM_COLLECTION_MAX_BYTES
+                                          when set, so tests can make it
+                                          small */
 };
 
 struct emulator;

@@ -38,6 +38,7 @@ struct emulator {
     struct faults *faults;        /* owned; injected errors */
     uint8_t streams_key[STREAMS_KEY_LEN]; /* random; signs shard iterators */
     uint64_t request_seq;         /* atomic; request id counter */
+    uint64_t request_seed;        /* random per run; request ids */
     int64_t started_ms;           /* wall clock at start */
 };
 

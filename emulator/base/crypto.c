@@ -5,7 +5,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/ec.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509v3.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +242,79 @@ int crypto_base64_decode(const char *text, size_t len, struct buf *out)
             return -1;
     }
     return 0;
+}
+
+/* Adds one X.509v3 extension given in OpenSSL's config syntax. */
+static int add_extension(X509 *x, int nid, const char *value)
+{
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    if (ext == NULL)
+        return -1;
+    int ok = X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    return ok ? 0 : -1;
+}
+
+static int fill_certificate(X509 *x, EVP_PKEY *pkey)
+{
+    uint8_t serial[8];
+    crypto_random(serial, sizeof serial);
+    serial[0] &= 0x7f;
+    BIGNUM *bn = BN_bin2bn(serial, sizeof serial, NULL);
+    X509_NAME *name = X509_get_subject_name(x);
+    int ok = bn && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) &&
+             X509_set_version(x, 2) &&
+             X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
+             X509_gmtime_adj(X509_getm_notAfter(x), 365L * 24 * 3600) &&
+             X509_set_pubkey(x, pkey) &&
+             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                        (const unsigned char *)"localhost",
+                                        -1, -1, 0) &&
+             X509_set_issuer_name(x, name);
+    BN_free(bn);
+    if (!ok ||
+        add_extension(x, NID_basic_constraints, "critical,CA:TRUE") < 0 ||
+        add_extension(x, NID_key_usage,
+                      "critical,digitalSignature,keyCertSign") < 0 ||
+        add_extension(x, NID_subject_key_identifier, "hash") < 0 ||
+        add_extension(x, NID_subject_alt_name,
+                      "DNS:localhost,IP:127.0.0.1,IP:::1") < 0)
+        return -1;
+    return X509_sign(x, pkey, EVP_sha256()) > 0 ? 0 : -1;
+}
+
+static void append_bio(BIO *bio, struct buf *out)
+{
+    char *data = NULL;
+    long n = BIO_get_mem_data(bio, &data);
+    if (n > 0)
+        buf_append(out, data, (size_t)n);
+}
+
+int crypto_self_signed_cert(struct buf *cert, struct buf *key)
+{
+    EVP_PKEY *pkey = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    BIO *cert_bio = BIO_new(BIO_s_mem());
+    BIO *key_bio = BIO_new(BIO_s_mem());
+    int rc = -1;
+    if (pkey == NULL || x == NULL || cert_bio == NULL || key_bio == NULL ||
+        fill_certificate(x, pkey) < 0 ||
+        !PEM_write_bio_X509(cert_bio, x) ||
+        !PEM_write_bio_PrivateKey(key_bio, pkey, NULL, NULL, 0, NULL, NULL))
+        goto out;
+    append_bio(cert_bio, cert);
+    append_bio(key_bio, key);
+    rc = 0;
+out:
+    BIO_free(cert_bio);
+    BIO_free(key_bio);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+    return rc;
 }
 
 void crypto_random(void *out, size_t len)

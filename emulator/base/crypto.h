@@ -41,6 +41,12 @@ void crypto_base64_encode(const void *data, size_t len, struct buf *out);
  * length, 0 on success with the bytes appended to out. */
 int crypto_base64_decode(const char *text, size_t len, struct buf *out);
 
+/* A new self-signed certificate for localhost and 127.0.0.1 (EC P-256,
+ * valid for a year) and its private key, both PEM, appended to cert and key;
+ * clients trust it by naming the certificate file as their CA bundle.
+ * 0, or -1 if OpenSSL failed. */
+int crypto_self_signed_cert(struct buf *cert, struct buf *key);
+
 /* Random bytes from the OS generator. */
 void crypto_random(void *out, size_t len);
 

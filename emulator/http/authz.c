@@ -169,7 +169,7 @@ static void build_context(const struct call *c, const cJSON *overrides,
     }
     put(ctx, "aws:CurrentTime", ctx->time_iso);
     put(ctx, "aws:EpochTime", ctx->epoch);
-    put(ctx, "aws:SecureTransport", "false");
+    put(ctx, "aws:SecureTransport", c->is_tls ? "true" : "false");
     put(ctx, "aws:SourceIp", c->peer_ip);
     put(ctx, "aws:PrincipalArn", c->identity ? c->identity->arn
                                              : c->principal_arn);

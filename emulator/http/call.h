@@ -54,6 +54,7 @@ struct call {
                                       lower-case name to value, or NULL */
     bool is_loopback;              /* the peer is 127.0.0.0/8 or ::1 */
     char peer_ip[48];              /* the peer's address, for aws:SourceIp */
+    bool is_tls;                   /* arrived over HTTPS */
     char request_id[53];       /* 52 characters, as DynamoDB issues */
 
     /* Filled by the pipeline stages. */

@@ -21,18 +21,31 @@
 #include <stdio.h>
 #include <string.h>
 
+/* splitmix64: a bijection on 64 bits, so distinct inputs never collide. */
+static uint64_t splitmix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
 static void make_request_id(struct call *c)
 {
-    /* DynamoDB request ids are 52 upper-case alphanumerics; a counter mixed
-     * with the start time keeps them unique per process and per run. */
+    /* DynamoDB request ids are 52 upper-case alphanumerics. The first 12
+     * come from a bijection of the request counter, so ids of one run do not
+     * collide in practice (36^12 values); the rest
+     * mix in the run's random seed (distinct across runs). */
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     uint64_t seq = __atomic_add_fetch(&c->emu->request_seq, 1,
                                       __ATOMIC_RELAXED);
-    uint64_t mix = seq * 0x9E3779B97F4A7C15ull ^ (uint64_t)c->emu->started_ms;
+    uint64_t mix = splitmix(seq);
     size_t n = sizeof c->request_id - 1;
     for (size_t i = 0; i < n; i++) {
+        if (i % 12 == 0 && i > 0)
+            mix = splitmix(c->emu->request_seed ^ (seq * 64 + i));
         c->request_id[i] = alphabet[mix % 36];
-        mix = mix / 36 ^ (seq + i) * 0xBF58476D1CE4E5B9ull;
+        mix /= 36;
     }
     c->request_id[n] = '\0';
 }
@@ -154,8 +167,17 @@ void dispatch(struct call *c)
 void dispatch_reject_too_large(struct call *c)
 {
     make_request_id(c);
-    c->service = SERVICE_DYNAMODB;
-    call_fail(c, AWS_ERR_REQUEST_TOO_LARGE,
-              "Request must be smaller than %d bytes", 64 << 20);
+    /* Without a target it is an S3 upload, refused in S3's words. */
+    c->service = call_header(c, "X-Amz-Target") ? SERVICE_DYNAMODB
+                                                : SERVICE_S3;
+    if (c->service == SERVICE_S3) {
+        call_fail(c, AWS_ERR_REQUEST_TOO_LARGE, "Your proposed upload "
+                  "exceeds the maximum allowed size");
+        c->err_detail = cJSON_CreateObject();
+        cJSON_AddStringToObject(c->err_detail, "MaxSizeAllowed", "67108864");
+    } else {
+        call_fail(c, AWS_ERR_REQUEST_TOO_LARGE,
+                  "Request must be smaller than %d bytes", 64 << 20);
+    }
     finish(c);
 }

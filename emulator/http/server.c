@@ -25,6 +25,7 @@ struct server {
     struct emulator *emu; /* borrowed */
     struct MHD_Daemon *daemon;
     uint16_t port;
+    bool is_tls;
 };
 
 /* Per-request state, from the first access-handler call to completion. */
@@ -161,6 +162,7 @@ static enum MHD_Result run_call(struct server *srv, struct MHD_Connection *conn,
     c.body = buf_cstr(&req->body);
     c.body_len = req->body.len;
     read_peer(conn, &c);
+    c.is_tls = srv->is_tls;
     if (req->is_too_large)
         dispatch_reject_too_large(&c);
     else
@@ -251,7 +253,8 @@ static int resolve(const char *host, uint16_t port,
 }
 
 struct server *server_start(struct emulator *emu, const char *host,
-                            uint16_t port, unsigned threads)
+                            uint16_t port, unsigned threads,
+                            const struct server_tls *tls)
 {
     struct sockaddr_storage addr;
     socklen_t addr_len;
@@ -267,6 +270,14 @@ struct server *server_start(struct emulator *emu, const char *host,
                      MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    if (tls)
+        flags |= MHD_USE_TLS;
+    srv->is_tls = tls != NULL;
+    struct MHD_OptionItem tls_options[] = {
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? (void *)tls->key_pem : NULL },
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, tls ? (void *)tls->cert_pem : NULL },
+        { MHD_OPTION_END, 0, NULL },
+    };
     srv->daemon = MHD_start_daemon(
         flags, port, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -276,6 +287,7 @@ struct server *server_start(struct emulator *emu, const char *host,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_ARRAY, tls ? tls_options : tls_options + 2,
         MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_error("cannot listen on %s:%u (address in use?)", host, port);

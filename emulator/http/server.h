@@ -15,10 +15,18 @@ struct server;
  * tests drive. Larger bodies get RequestEntityTooLarge. */
 #define SERVER_MAX_BODY_BYTES ((size_t)64 << 20)
 
-/* Binds host:port (port 0 picks one) and starts `threads` workers. NULL on
- * failure, with the reason logged. */
+/* A certificate and its key, PEM text, for HTTPS; borrowed. */
+struct server_tls {
+    const char *cert_pem;
+    const char *key_pem;
+};
+
+/* Binds host:port (port 0 picks one) and starts `threads` workers,
+ * speaking HTTPS when tls is given. NULL on failure, with the reason
+ * logged. */
 struct server *server_start(struct emulator *emu, const char *host,
-                            uint16_t port, unsigned threads);
+                            uint16_t port, unsigned threads,
+                            const struct server_tls *tls);
 uint16_t server_port(const struct server *srv);
 /* Stops accepting, finishes requests in flight, frees. NULL accepted. */
 void server_stop(struct server *srv);

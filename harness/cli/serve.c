@@ -67,6 +67,9 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         { "identities", required_argument, NULL, 'i' },
         { "iam", required_argument, NULL, 'm' },
         { "audit-log", required_argument, NULL, 'L' },
+        { "tls-cert", required_argument, NULL, 'C' },
+        { "tls-key", required_argument, NULL, 'K' },
+        { "tls-self-signed", required_argument, NULL, 'S' },
         { "shard-rollover", required_argument, NULL, 'R' },
         { "shard-age", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, '?' },
@@ -84,6 +87,9 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         case 'a': cfg->account = optarg; break;
         case 'i': cfg->identities_path = optarg; break;
         case 'L': cfg->audit_path = optarg; break;
+        case 'C': cfg->tls_cert_path = optarg; break;
+        case 'K': cfg->tls_key_path = optarg; break;
+        case 'S': cfg->tls_self_signed_path = optarg; break;
         case 'm':
             if (parse_iam_mode(optarg, cfg, &is_iam_given) < 0)
                 return -1;
@@ -140,8 +146,9 @@ int serve_main(int argc, char **argv)
     struct emulator *emu = emulator_start(&cfg);
     if (emu == NULL)
         return 1;
-    printf("dynalake listening on http://%s:%u\n", cfg.host,
-           emulator_port(emu));
+    bool is_tls = cfg.tls_cert_path || cfg.tls_self_signed_path;
+    printf("dynalake listening on %s://%s:%u\n", is_tls ? "https" : "http",
+           cfg.host, emulator_port(emu));
     fflush(stdout);
     int sig = 0;
     sigwait(&stop_signals, &sig);

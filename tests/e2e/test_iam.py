@@ -35,20 +35,24 @@ KEYS = {
     "reader": ("AKIAREADER000EXAMPLE", "reader-secret-key-example"),
     "auditor": ("AKIAAUDITOR00EXAMPLE", "auditor-secret-key-example"),
     "tenant": ("AKIATENANT000EXAMPLE", "tenant-secret-key-example"),
+    "secure": ("AKIASECURE000EXAMPLE", "secure-secret-key-example"),
 }
 
 
 class Server:
-    """One `dynalake serve --identities ...` for this module."""
+    """One `dynalake serve --identities ...` (HTTPS when tls)."""
 
-    def __init__(self):
+    def __init__(self, tls=False):
         self.dir = tempfile.mkdtemp(prefix="dynalake-iam-")
         self.audit_path = os.path.join(self.dir, "audit.jsonl")
+        self.cert = os.path.join(self.dir, "cert.pem") if tls else None
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
-        self.proc = subprocess.Popen(
-            [os.environ["DYNALAKE"], "serve", "--port", "0",
-             "--identities", IDENTITIES, "--audit-log", self.audit_path],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        args = [os.environ["DYNALAKE"], "serve", "--port", "0",
+                "--identities", IDENTITIES, "--audit-log", self.audit_path]
+        if tls:
+            args += ["--tls-self-signed", self.cert]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         if "listening on" not in line:
             raise RuntimeError("server did not start: " + line)
@@ -87,11 +91,12 @@ def tearDownModule():
     SERVER.stop()
 
 
-def client(service, key_id, secret, token=None):
+def client(service, key_id, secret, token=None, server=None):
+    server = server or SERVER
     return boto3.client(
-        service, endpoint_url=SERVER.endpoint, region_name=REGION,
+        service, endpoint_url=server.endpoint, region_name=REGION,
         aws_access_key_id=key_id, aws_secret_access_key=secret,
-        aws_session_token=token,
+        aws_session_token=token, verify=server.cert,
         config=Config(retries={"total_max_attempts": 1}))
 
 
@@ -291,6 +296,31 @@ class IamTest(unittest.TestCase):
         status, _ = SERVER.admin("clock", {"advance_ms": 20 * 60 * 1000})
         self.assertEqual(status, 200)
         user_client("dynamodb", "reader").list_tables()
+
+
+class TlsTest(unittest.TestCase):
+    """HTTPS with a self-signed certificate: aws:SecureTransport is true for
+    real, so a "deny unless TLS" policy lets the same user through."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(tls=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_deny_unless_tls_policy_follows_the_transport(self):
+        self.assertTrue(self.server.endpoint.startswith("https://"))
+        over_tls = client("dynamodb", *KEYS["secure"], server=self.server)
+        over_tls.list_tables()
+        plain = user_client("dynamodb", "secure")
+        with self.assertRaises(ClientError) as ctx:
+            plain.list_tables()
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertTrue(message.endswith("with an explicit deny in an "
+                                         "identity-based policy"), message)
 
 
 def signed_post(when, key_id, secret):
