@@ -11,9 +11,10 @@
 
 struct policy;
 
-/* The most resources one request authorizes against (BatchWriteItem and
- * TransactWriteItems name up to 100 items across tables). */
-#define OPS_MAX_RESOURCES 100
+/* The most resources one request authorizes against: S3's DeleteObjects
+ * names up to 1000 keys, each authorized as s3:DeleteObject (BatchWriteItem
+ * and TransactWriteItems name up to 100 items). */
+#define OPS_MAX_RESOURCES 1000
 
 struct op_resources {
     char *arns[OPS_MAX_RESOURCES]; /* owned */

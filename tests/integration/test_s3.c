@@ -435,6 +435,15 @@ static void delete_objects_should_answer_per_key(void **state)
     expect_error(&r, 400, "MalformedXML");
 }
 
+static void oversized_uploads_should_be_entity_too_large(void **state)
+{
+    (void)state;
+    make_bucket("huge");
+    const char *h[] = { "Content-Length: 999999999", NULL };
+    struct response r = client_s3("PUT", "/huge/k", h, "", 0);
+    expect_error(&r, 400, "EntityTooLarge");
+}
+
 static void unknown_routes_should_be_refused(void **state)
 {
     (void)state;
@@ -1066,6 +1075,8 @@ int main(void)
                                reset),
         cmocka_unit_test_setup(delete_objects_should_answer_per_key, reset),
         cmocka_unit_test_setup(unknown_routes_should_be_refused, reset),
+        cmocka_unit_test_setup(oversized_uploads_should_be_entity_too_large,
+                               reset),
         cmocka_unit_test_setup(virtual_hosted_style_should_name_the_bucket,
                                reset),
         cmocka_unit_test_setup(listings_should_follow_prefix_and_delimiter,
