@@ -265,9 +265,12 @@ static int deny(struct call *c, const char *action, const char *resource,
                      c->principal_arn, action, resource, action);
 }
 
+/* Decides one (action, resource). A resource policy compiled for this
+ * request lands in *to_free: out borrows its Sid until the caller frees it. */
 static void evaluate(const struct authz *z, const struct call *c,
                      const char *action, const char *resource,
-                     const struct context *ctx, struct iam_result *out)
+                     const struct context *ctx, struct iam_result *out,
+                     struct policy **to_free)
 {
     const struct compiled *comp = compiled_of(z, c->identity);
     struct iam_context ictx = { .entries = ctx->entries, .n = ctx->n };
@@ -281,7 +284,7 @@ static void evaluate(const struct authz *z, const struct call *c,
         .is_same_account = true,
     };
     const struct policy *rp = c->op->resource_policy
-        ? c->op->resource_policy((struct call *)c, resource) : NULL;
+        ? c->op->resource_policy((struct call *)c, resource, to_free) : NULL;
     struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
     iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
                  rp ? &rref : NULL, out);
@@ -303,8 +306,10 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
         const char *action = res.actions[i] ? res.actions[i]
                                             : c->op->action;
         struct iam_result r;
-        evaluate(z, c, action, res.arns[i], &ctx, &r);
+        struct policy *to_free = NULL;
+        evaluate(z, c, action, res.arns[i], &ctx, &r, &to_free);
         record(audit, c, action, res.arns[i], &r, &ctx);
+        policy_free(to_free);
         if (r.decision != IAM_ALLOW &&
             c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE)
             rc = deny(c, action, res.arns[i], &r);

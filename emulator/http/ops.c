@@ -6,10 +6,12 @@
 
 #include "base/json.h"
 #include "base/mem.h"
+#include "dynamodb/ddb_batch.h"
 #include "dynamodb/ddb_item.h"
 #include "dynamodb/ddb_query.h"
 #include "dynamodb/ddb_table.h"
 #include "http/admin.h"
+#include "http/bucket_policy.h"
 #include "s3/s3.h"
 #include "state.h"
 #include "streams/streams_api.h"
@@ -84,6 +86,26 @@ static int resource_table(struct call *c, struct op_resources *out)
     return 0;
 }
 
+static char *table_arn(struct call *c, const char *name)
+{
+    char arn[512];
+    snprintf(arn, sizeof arn, "arn:aws:dynamodb:%s:%s:table/%s",
+             c->emu->region, c->emu->account, name ? name : "");
+    return xstrdup(arn);
+}
+
+/* BatchGetItem and BatchWriteItem act on every table RequestItems names,
+ * each authorized as the batch's own action. */
+static int resource_request_items(struct call *c, struct op_resources *out)
+{
+    const cJSON *table;
+    cJSON_ArrayForEach(table, json_get(c->input, "RequestItems")) {
+        if (table->string)
+            add_arn(out, table_arn(c, table->string));
+    }
+    return 0;
+}
+
 /* The stream named by StreamArn, as given; the handler validates it. */
 static int resource_stream(struct call *c, struct op_resources *out)
 {
@@ -116,9 +138,16 @@ static int resource_iterator(struct call *c, struct op_resources *out)
  * s3:ListBucket, HeadObject is s3:GetObject. */
 #define S3(op_name, fn, iam_action, res)                                    \
     { .service = SERVICE_S3, .name = #op_name, .handler = fn,              \
-      .action = "s3:" #iam_action, .resources = res }
+      .action = "s3:" #iam_action, .resources = res,                       \
+      .resource_policy = bucket_policy_for }
 #define ADMIN(path, fn)                                                    \
     { .service = SERVICE_ADMIN, .name = path, .handler = fn }
+
+/* The batches check fault rules per item themselves. */
+#define DDB_BATCH(op_name, fn)                                              \
+    { .service = SERVICE_DYNAMODB, .name = #op_name, .handler = fn,        \
+      .action = "dynamodb:" #op_name, .resources = resource_request_items, \
+      .is_json = 1, .checks_faults = 1 }
 
 static const struct op table[] = {
     DDB(CreateTable, ddb_create_table, resource_table),
@@ -132,6 +161,8 @@ static const struct op table[] = {
     DDB(DeleteItem, ddb_delete_item, resource_table),
     DDB(Query, ddb_query, resource_table),
     DDB(Scan, ddb_scan, resource_table),
+    DDB_BATCH(BatchGetItem, ddb_batch_get_item),
+    DDB_BATCH(BatchWriteItem, ddb_batch_write_item),
     STREAMS(ListStreams, streams_list_streams, resource_any),
     STREAMS(DescribeStream, streams_describe_stream, resource_stream),
     STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),

@@ -33,11 +33,17 @@ struct op {
     /* Appends the ARNs the operation acts on, from the parsed request;
      * -1 with a ValidationException recorded when they cannot be named. */
     int (*resources)(struct call *c, struct op_resources *out);
-    /* The resource-based policy that takes part in the decision on arn:
-     * a role's trust policy for sts:AssumeRole; NULL when none. */
-    const struct policy *(*resource_policy)(struct call *c, const char *arn);
+    /* The resource-based policy that takes part in the decision on arn: a
+     * role's trust policy for sts:AssumeRole, a bucket policy for S3; NULL
+     * when none. A policy compiled for this request is also stored in
+     * *to_free, which the caller frees after deciding. */
+    const struct policy *(*resource_policy)(struct call *c, const char *arn,
+                                            struct policy **to_free);
     /* The request body must be a JSON object (DynamoDB and Streams). */
     unsigned is_json : 1;
+    /* The handler consults the fault rules itself, per item (BatchGetItem
+     * and BatchWriteItem return throttled items unprocessed). */
+    unsigned checks_faults : 1;
 };
 
 /* The row for (service, name), or NULL. Names match exactly. */

@@ -14,7 +14,8 @@ int sts_assume_role(struct call *c);
 struct op_resources;
 struct policy;
 int sts_role_resource(struct call *c, struct op_resources *out);
-const struct policy *sts_trust_policy(struct call *c, const char *arn);
+const struct policy *sts_trust_policy(struct call *c, const char *arn,
+                                      struct policy **to_free);
 
 /* Appends STS's XML error body for c's recorded error. */
 void sts_write_error(struct call *c);

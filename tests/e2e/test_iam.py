@@ -166,6 +166,32 @@ class IamTest(unittest.TestCase):
         self.assertEqual(denied[-1]["context"]["dynamodb:LeadingKeys"],
                          ["other"])
 
+    def test_bucket_policy_grants_and_denies_with_identity_policies(self):
+        bucket = "shared-" + uuid.uuid4().hex[:8]
+        admin_s3 = user_client("s3", "admin")
+        admin_s3.create_bucket(Bucket=bucket)
+        admin_s3.put_object(Bucket=bucket, Key="public/a.txt", Body=b"hi")
+        admin_s3.put_object(Bucket=bucket, Key="secret/b.txt", Body=b"no")
+        reader_s3 = user_client("s3", "reader")
+        with self.assertRaises(ClientError) as ctx:
+            reader_s3.get_object(Bucket=bucket, Key="public/a.txt")
+        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+        admin_s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "ReaderReadsPublic", "Effect": "Allow",
+                 "Principal": {"AWS": "arn:aws:iam::%s:user/reader" % ACCOUNT},
+                 "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::%s/public/*" % bucket},
+                {"Sid": "NobodyReadsSecrets", "Effect": "Deny",
+                 "Principal": "*", "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::%s/secret/*" % bucket}]}))
+        body = reader_s3.get_object(Bucket=bucket, Key="public/a.txt")["Body"]
+        self.assertEqual(body.read(), b"hi")
+        with self.assertRaises(ClientError) as ctx:
+            admin_s3.get_object(Bucket=bucket, Key="secret/b.txt")
+        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+
     def test_wrong_secret_is_a_signature_mismatch(self):
         bad = client("dynamodb", KEYS["reader"][0], "not-the-secret")
         with self.assertRaises(ClientError) as ctx:
