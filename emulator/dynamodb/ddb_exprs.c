@@ -39,11 +39,11 @@ static struct ddb_expr **slot_of(struct ddb_exprs *x, enum ddb_exprs_allowed f)
     return NULL;
 }
 
-/* Whether the request holds any expression member the operation allows. */
-static bool has_expression(const struct call *c, unsigned allowed)
+/* Whether obj holds any expression member the operation allows. */
+static bool has_expression(const cJSON *obj, unsigned allowed)
 {
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
-        const cJSON *v = json_get(c->input, members[i].member);
+        const cJSON *v = json_get(obj, members[i].member);
         if ((allowed & members[i].flag) && v && !cJSON_IsNull(v))
             return true;
     }
@@ -65,11 +65,11 @@ static const char *missing_expressions(unsigned allowed)
 /* AWS refuses placeholder maps on a request that has no expression, before
  * it looks inside them (an empty map gets this message, not "must not be
  * empty"); names are checked first. */
-static int check_maps_need_expressions(struct call *c, unsigned allowed,
-                                       const cJSON *names,
+static int check_maps_need_expressions(struct call *c, const cJSON *obj,
+                                       unsigned allowed, const cJSON *names,
                                        const cJSON *values)
 {
-    if (has_expression(c, allowed))
+    if (has_expression(obj, allowed))
         return 0;
     if (names)
         return call_fail(c, AWS_ERR_VALIDATION, "ExpressionAttributeNames "
@@ -81,15 +81,15 @@ static int check_maps_need_expressions(struct call *c, unsigned allowed,
     return 0;
 }
 
-static int compile_members(struct call *c, unsigned allowed,
-                           struct ddb_exprs *x)
+static int compile_members(struct call *c, const cJSON *obj,
+                           unsigned allowed, struct ddb_exprs *x)
 {
     char err[1024];
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         const char *text;
         if (!(allowed & members[i].flag))
             continue;
-        if (ddb_input_string(c, c->input, members[i].member, &text) < 0)
+        if (ddb_input_string(c, obj, members[i].member, &text) < 0)
             return -1;
         if (text == NULL)
             continue;
@@ -103,22 +103,27 @@ static int compile_members(struct call *c, unsigned allowed,
 
 int ddb_exprs_compile(struct call *c, unsigned allowed, struct ddb_exprs *x)
 {
+    return ddb_exprs_compile_in(c, c->input, allowed, x);
+}
+
+int ddb_exprs_compile_in(struct call *c, const cJSON *obj, unsigned allowed,
+                         struct ddb_exprs *x)
+{
     memset(x, 0, sizeof *x);
     const cJSON *names;
     const cJSON *values;
     char err[1024];
-    if (ddb_input_object(c, c->input, "ExpressionAttributeNames", &names) < 0 ||
-        ddb_input_object(c, c->input, "ExpressionAttributeValues", &values) <
-            0)
+    if (ddb_input_object(c, obj, "ExpressionAttributeNames", &names) < 0 ||
+        ddb_input_object(c, obj, "ExpressionAttributeValues", &values) < 0)
         return -1;
-    if (check_maps_need_expressions(c, allowed, names, values) < 0)
+    if (check_maps_need_expressions(c, obj, allowed, names, values) < 0)
         return -1;
     /* Values are normalized in place; the request body is the call's. */
     cJSON *mutable_values = (cJSON *)values;
     if (ddb_expr_env_init(&x->env, names, mutable_values, err, sizeof err) <
         0)
         return call_fail(c, AWS_ERR_VALIDATION, "%s", err);
-    if (compile_members(c, allowed, x) < 0)
+    if (compile_members(c, obj, allowed, x) < 0)
         return -1;
     if (ddb_expr_env_check_unused(&x->env, err, sizeof err) < 0)
         return call_fail(c, AWS_ERR_VALIDATION, "%s", err);

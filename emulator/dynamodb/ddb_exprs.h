@@ -30,6 +30,12 @@ struct ddb_exprs {
  * from c->input. 0, or -1 with the ValidationException recorded; x must be
  * cleared with ddb_exprs_clear either way. */
 int ddb_exprs_compile(struct call *c, unsigned allowed, struct ddb_exprs *x);
+/* The same from the members of obj (a transaction's Put, Update, Delete
+ * or ConditionCheck, or a batch's table entry) rather than the request;
+ * placeholder values are normalized in place, so obj must belong to the
+ * call. */
+int ddb_exprs_compile_in(struct call *c, const cJSON *obj, unsigned allowed,
+                         struct ddb_exprs *x);
 void ddb_exprs_clear(struct ddb_exprs *x);
 
 #endif

@@ -2,6 +2,7 @@
 #include "dynamodb/ddb_input.h"
 
 #include "base/json.h"
+#include "dynamodb/ddb_value.h"
 #include "http/call.h"
 
 #include <math.h>
@@ -191,4 +192,11 @@ int ddb_input_refuse_legacy(struct call *c, const char *const *members)
                              "expressions", members[i]);
     }
     return 0;
+}
+
+int ddb_input_fail_value(struct call *c, const char *message)
+{
+    return call_fail(c, ddb_value_error_is_serialization(message)
+                            ? AWS_ERR_SERIALIZATION : AWS_ERR_VALIDATION,
+                     "%s", message);
 }

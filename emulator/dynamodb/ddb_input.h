@@ -63,4 +63,9 @@ void ddb_input_check_enum(struct ddb_errors *e, const char *value,
  * rather than run without them. */
 int ddb_input_refuse_legacy(struct call *c, const char *const *members);
 
+/* Records a value-model complaint (from ddb_value or ddb_key) with the
+ * exception AWS uses for it: SerializationException for payloads of the
+ * wrong JSON kind, ValidationException otherwise. Returns -1. */
+int ddb_input_fail_value(struct call *c, const char *message);
+
 #endif

@@ -95,6 +95,12 @@ enum aws_err faults_check(struct faults *f, const char *operation,
     return err;
 }
 
+bool fault_is_throttling(enum aws_err err)
+{
+    return err == AWS_ERR_PROVISIONED_THROUGHPUT_EXCEEDED ||
+           err == AWS_ERR_THROTTLING;
+}
+
 cJSON *faults_list(struct faults *f)
 {
     cJSON *out = cJSON_CreateArray();

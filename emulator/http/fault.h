@@ -11,6 +11,7 @@
 #include "http/aws_error.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Rules held at once; more is a test's mistake, refused by the admin API. */
@@ -38,6 +39,16 @@ int faults_add(struct faults *f, const struct fault_rule *r);
  * fires; AWS_ERR_NONE when none does. Rules whose count reaches 0 go. */
 enum aws_err faults_check(struct faults *f, const char *operation,
                           const char *table);
+
+/* Whether err is a throttling error (ProvisionedThroughputExceeded,
+ * Throttling). BatchGetItem and BatchWriteItem check
+ * the rules themselves, once per item: an item a throttling rule fires on
+ * is returned unprocessed (UnprocessedKeys, UnprocessedItems), as AWS
+ * returns items it could not fit in the table's throughput, and any other
+ * injected error fails the whole call. So "count": N leaves the next N
+ * items of matching batches unprocessed, and "fraction": F about that
+ * share of them. */
+bool fault_is_throttling(enum aws_err err);
 
 /* The rules as a JSON array, for the admin API. Caller frees. */
 cJSON *faults_list(struct faults *f);
