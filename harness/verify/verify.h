@@ -1,0 +1,89 @@
+/* Verification: did every change of the source table reach the landing
+ * prefix, once, in order per key, as well-formed records; and does the lake
+ * rebuilt from those records equal the source table? Inputs are plain data
+ * (the source stream's records, the landing objects, two item lists), so
+ * the checks run without a server; findings name the key, the sequence
+ * number and the object. */
+#ifndef DYNALAKE_VERIFY_H
+#define DYNALAKE_VERIFY_H
+
+#include "verify/finding.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+/* One change of the source stream: the ground truth the landing is
+ * measured against. */
+struct verify_change {
+    char *key;             /* owned; canonical key text (jsonl_key_write) */
+    char *label;           /* owned; "{pk: u#17}" for messages */
+    char *event_name;      /* owned; INSERT, MODIFY or REMOVE */
+    char *sequence_number; /* owned */
+    bool is_ttl;           /* a delete made by TTL expiry */
+};
+
+struct verify_changes {
+    struct verify_change *v; /* owned */
+    size_t n;
+    size_t cap;
+};
+
+void verify_changes_init(struct verify_changes *c);
+void verify_changes_clear(struct verify_changes *c);
+
+/* Adds a record as GetRecords returns it; -1 when it lacks the members. */
+int verify_changes_add(struct verify_changes *c, const cJSON *record);
+
+/* A landing object: its key and body (borrowed). */
+struct verify_object {
+    const char *key;
+    const char *body;
+    size_t len;
+};
+
+struct verify_landing {
+    const char *location;  /* "s3://lake/dynamodb-changes/", for messages */
+    const struct verify_changes *changes;
+    const struct verify_object *objects; /* in listing (key) order */
+    size_t n_objects;
+    bool is_retry_expected; /* retries happened: duplicates are allowed */
+};
+
+struct verify_stats {
+    size_t changes;        /* source changes */
+    size_t records;        /* well-formed landed records */
+    size_t delivered;      /* source changes found in the landing */
+    size_t lost;
+    size_t duplicates;     /* records landed more than once */
+    size_t out_of_order;
+    size_t bad_lines;
+    size_t source_items;
+    size_t lake_items;
+    size_t lake_differences;
+};
+
+/* Checks the landing against the changes; findings go to out under the
+ * landing and delivery checks. */
+void verify_landing(const struct verify_landing *in, struct findings *out,
+                    struct verify_stats *stats);
+
+/* Compares two item lists (arrays of AttributeValue maps) keyed by
+ * key_names (n_keys of them): rows missing from the lake, extra rows, and
+ * attribute-level differences, under the lake check. location names the
+ * lake in messages. */
+void verify_lake(const cJSON *source, const cJSON *lake,
+                 const char *const *key_names, size_t n_keys,
+                 const char *location, struct findings *out,
+                 struct verify_stats *stats);
+
+/* True when two AttributeValues are equal as DynamoDB compares them:
+ * numbers by value, sets in any order, maps by member. */
+bool verify_value_equal(const cJSON *a, const cJSON *b);
+
+/* Appends "{pk: u#17, sk: 3}" for an AttributeValue key map. */
+void verify_key_label(struct buf *out, const cJSON *keys);
+
+#endif

@@ -1,0 +1,252 @@
+/* verify: landing and lake checks, table-driven; findings are asserted by
+ * their exact text. */
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "verify/verify.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOC "s3://lake/dynamodb-changes/"
+
+/* A source stream record: event, key number, sequence number. */
+static cJSON *stream_record(const char *event, int key, const char *seq,
+                            bool is_ttl)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"eventName\":\"%s\",\"dynamodb\":{\"Keys\":{\"pk\":{\"S\":"
+             "\"u#%d\"}},\"SequenceNumber\":\"%s\"}%s}", event, key, seq,
+             is_ttl ? ",\"userIdentity\":{\"type\":\"Service\","
+                      "\"principalId\":\"dynamodb.amazonaws.com\"}" : "");
+    return json_parse(text, strlen(text));
+}
+
+/* A landed line in the change layout. */
+static void landed(struct buf *b, const char *event, int key,
+                   const char *seq)
+{
+    buf_printf(b, "{\"event_id\":\"e%s\",\"event_name\":\"%s\","
+               "\"event_time_ms\":1,\"sequence_number\":\"%s\",\"table\":"
+               "\"users\",\"keys\":{\"pk\":{\"S\":\"u#%d\"}}", seq, event,
+               seq, key);
+    if (strcmp(event, "REMOVE") != 0)
+        buf_printf(b, ",\"new_image\":{\"pk\":{\"S\":\"u#%d\"}}", key);
+    buf_puts(b, "}\n");
+}
+
+struct change {
+    const char *event;
+    int key;
+    const char *seq;
+    bool is_ttl;
+};
+
+struct landing_case {
+    const char *name;
+    struct change source[6];
+    const char *objects[3];   /* "E:K:SEQ;E:K:SEQ" lists, one per object */
+    bool is_retry_expected;
+    const char *findings[4];  /* "check/kind: message" */
+    size_t duplicates;
+};
+
+static const struct landing_case landing_cases[] = {
+    { "everything landed in order",
+      { { "INSERT", 1, "100", false }, { "MODIFY", 1, "200", false }, { "REMOVE", 2, "300", false } },
+      { "INSERT:1:100;MODIFY:1:200", "REMOVE:2:300" }, false, { NULL }, 0 },
+    { "a lost delete is named with its key, sequence and prefix",
+      { { "INSERT", 17, "100", false }, { "REMOVE", 17, "300", false } },
+      { "INSERT:17:100" }, false,
+      { "delivery/lost_change: delete of key {pk: u#17} at sequence 300 "
+        "never reached " LOC }, 0 },
+    { "a lost TTL delete says so",
+      { { "INSERT", 4, "100", false }, { "REMOVE", 4, "900", true } },
+      { "INSERT:4:100" }, false,
+      { "delivery/lost_change: TTL delete of key {pk: u#4} at sequence 900 "
+        "never reached " LOC }, 0 },
+    { "a duplicate without retries is a finding",
+      { { "INSERT", 1, "100", false } },
+      { "INSERT:1:100", "INSERT:1:100" }, false,
+      { "delivery/duplicate: INSERT of key {pk: u#1} at sequence 100 landed "
+        "twice (again in " LOC "o1 line 1) and no retry explains it" }, 1 },
+    { "a duplicate after retries is only counted",
+      { { "INSERT", 1, "100", false } },
+      { "INSERT:1:100", "INSERT:1:100" }, true, { NULL }, 1 },
+    { "a later change landing first is out of order",
+      { { "INSERT", 1, "100", false }, { "MODIFY", 1, "200", false } },
+      { "MODIFY:1:200", "INSERT:1:100" }, false,
+      { "delivery/out_of_order: key {pk: u#1}: sequence 100 (" LOC "o1 line "
+        "1) landed after sequence 200" }, 0 },
+    { "a record the source never made",
+      { { "INSERT", 1, "100", false } },
+      { "INSERT:1:100;INSERT:9:555" }, false,
+      { "delivery/unknown_change: " LOC "o0 line 2 holds INSERT of key "
+        "{pk: u#9} at sequence 555, which the source stream never recorded" },
+      0 },
+    { "a record landed under the wrong event",
+      { { "REMOVE", 1, "100", false } },
+      { "MODIFY:1:100" }, false,
+      { "landing/wrong_record: sequence 100 landed in " LOC "o0 line 1 as "
+        "MODIFY of key {pk: u#1}, but the source recorded REMOVE of key "
+        "{pk: u#1}" }, 0 },
+    { "a line that is not a record",
+      { { "INSERT", 1, "100", false } },
+      { "INSERT:1:100;garbage" }, false,
+      { "landing/bad_record: object " LOC "o0 line 2 is not a change record: "
+        "not a JSON object" }, 0 },
+};
+
+/* Builds object bodies from "E:K:SEQ;..." ("garbage" stays as is). */
+static void build_body(struct buf *b, const char *spec)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", spec);
+    for (char *save = NULL, *tok = strtok_r(copy, ";", &save); tok;
+         tok = strtok_r(NULL, ";", &save)) {
+        char event[16], seq[32];
+        int key;
+        if (sscanf(tok, "%15[A-Z]:%d:%31s", event, &key, seq) == 3)
+            landed(b, event, key, seq);
+        else
+            buf_printf(b, "%s\n", tok);
+    }
+}
+
+static void landing_checks_should_find_what_went_wrong(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof landing_cases / sizeof *landing_cases;
+         c++) {
+        const struct landing_case *tc = &landing_cases[c];
+        struct verify_changes changes;
+        verify_changes_init(&changes);
+        for (size_t i = 0; i < 6 && tc->source[i].event; i++) {
+            cJSON *r = stream_record(tc->source[i].event, tc->source[i].key,
+                                     tc->source[i].seq, tc->source[i].is_ttl);
+            assert_int_equal(verify_changes_add(&changes, r), 0);
+            cJSON_Delete(r);
+        }
+        struct buf bodies[3];
+        struct verify_object objects[3];
+        char names[3][8];
+        size_t n = 0;
+        for (; n < 3 && tc->objects[n]; n++) {
+            buf_init(&bodies[n], 0);
+            build_body(&bodies[n], tc->objects[n]);
+            snprintf(names[n], sizeof names[n], "o%zu", n);
+            objects[n] = (struct verify_object){ names[n],
+                                                 buf_cstr(&bodies[n]),
+                                                 bodies[n].len };
+        }
+        struct verify_landing in = { LOC, &changes, objects, n,
+                                     tc->is_retry_expected };
+        struct findings f;
+        struct verify_stats st = { 0 };
+        findings_init(&f);
+        verify_landing(&in, &f, &st);
+        size_t want = 0;
+        while (want < 4 && tc->findings[want])
+            want++;
+        for (size_t i = 0; i < f.n || i < want; i++) {
+            char got[512] = "(none)";
+            if (i < f.n)
+                snprintf(got, sizeof got, "%s/%s: %s", f.v[i].check,
+                         f.v[i].kind, f.v[i].message);
+            const char *w = i < want ? tc->findings[i] : "(none)";
+            if (strcmp(got, w) != 0)
+                fail_msg("%s: finding %zu\n   got  %s\n   want %s", tc->name,
+                         i, got, w);
+        }
+        assert_int_equal(st.duplicates, tc->duplicates);
+        findings_clear(&f);
+        for (size_t i = 0; i < n; i++)
+            buf_clear(&bodies[i]);
+        verify_changes_clear(&changes);
+    }
+}
+
+struct lake_case {
+    const char *name;
+    const char *source;
+    const char *lake;
+    const char *findings[3];
+};
+
+#define ROW(k, rest) "{\"pk\":{\"S\":\"u#" #k "\"}" rest "}"
+
+static const struct lake_case lake_cases[] = {
+    { "equal tables", "[" ROW(1, ",\"n\":{\"N\":\"1.50\"}") "]",
+      "[" ROW(1, ",\"n\":{\"N\":\"1.5\"}") "]", { NULL } },
+    { "sets equal in any order",
+      "[" ROW(1, ",\"s\":{\"SS\":[\"a\",\"b\"]},\"ns\":{\"NS\":[\"1\","
+                 "\"20\"]}") "]",
+      "[" ROW(1, ",\"s\":{\"SS\":[\"b\",\"a\"]},\"ns\":{\"NS\":[\"20\","
+                 "\"1.0\"]}") "]", { NULL } },
+    { "a missing row", "[" ROW(1, "") "," ROW(2, "") "]", "[" ROW(1, "") "]",
+      { "lake/missing_row: key {pk: u#2} is in the source table but not in "
+        "the lake" } },
+    { "an extra row", "[" ROW(1, "") "]", "[" ROW(1, "") "," ROW(3, "") "]",
+      { "lake/extra_row: key {pk: u#3} is in the lake but not in the source "
+        "table" } },
+    { "a value that differs inside a map",
+      "[" ROW(1, ",\"m\":{\"M\":{\"a\":{\"L\":[{\"N\":\"1\"}]}}}") "]",
+      "[" ROW(1, ",\"m\":{\"M\":{\"a\":{\"L\":[{\"S\":\"1\"}]}}}") "]",
+      { "lake/attribute_differs: key {pk: u#1} attribute m: the source "
+        "table has {\"M\":{\"a\":{\"L\":[{\"N\":\"1\"}]}}}, the lake has "
+        "{\"M\":{\"a\":{\"L\":[{\"S\":\"1\"}]}}}" } },
+    { "an attribute only the lake has", "[" ROW(1, "") "]",
+      "[" ROW(1, ",\"x\":{\"BOOL\":true}") "]",
+      { "lake/attribute_differs: key {pk: u#1} attribute x: the source "
+        "table has nothing, the lake has {\"BOOL\":true}" } },
+};
+
+static void lake_checks_should_list_differences_by_key(void **state)
+{
+    (void)state;
+    static const char *const keys[] = { "pk" };
+    for (size_t c = 0; c < sizeof lake_cases / sizeof *lake_cases; c++) {
+        const struct lake_case *tc = &lake_cases[c];
+        cJSON *s = json_parse(tc->source, strlen(tc->source));
+        cJSON *l = json_parse(tc->lake, strlen(tc->lake));
+        assert_non_null(s);
+        assert_non_null(l);
+        struct findings f;
+        struct verify_stats st = { 0 };
+        findings_init(&f);
+        verify_lake(s, l, keys, 1, "the lake", &f, &st);
+        size_t want = 0;
+        while (want < 3 && tc->findings[want])
+            want++;
+        for (size_t i = 0; i < f.n || i < want; i++) {
+            char got[512] = "(none)";
+            if (i < f.n)
+                snprintf(got, sizeof got, "%s/%s: %s", f.v[i].check,
+                         f.v[i].kind, f.v[i].message);
+            const char *w = i < want ? tc->findings[i] : "(none)";
+            if (strcmp(got, w) != 0)
+                fail_msg("%s: finding %zu\n   got  %s\n   want %s", tc->name,
+                         i, got, w);
+        }
+        findings_clear(&f);
+        cJSON_Delete(s);
+        cJSON_Delete(l);
+    }
+}
+
+int main(void)
+{
+    mem_install_cjson_hooks();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(landing_checks_should_find_what_went_wrong),
+        cmocka_unit_test(lake_checks_should_list_differences_by_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
