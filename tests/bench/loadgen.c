@@ -22,7 +22,7 @@
 #define LG_RESP_KEEP 1024
 /* A run that has not drained this long after its end has hung. */
 #define LG_DRAIN_LIMIT_NS 10000000000ull
-/* Requests per connection at most (libmicrohttpd has no such limit). */
+/* Connections at most: past this only the client would be measured. */
 #define LG_MAX_CONCURRENCY 256
 
 enum signer { SIGNER_OWN, SIGNER_CURL, SIGNER_NONE };
