@@ -2,6 +2,7 @@
  * own file and takes the arguments after its name. */
 #include "cli/policy.h"
 #include "cli/serve.h"
+#include "cli/ship.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -16,6 +17,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
     { "serve", serve_main,
       "run the AWS endpoint (DynamoDB, Streams, S3, STS) on one port" },
+    { "ship", ship_main,
+      "ship DynamoDB stream records to JSON lines in S3 (poller or handler)" },
     { "policy", policy_main,
       "offline IAM tools: 'policy simulate' decides cases without a server" },
 };

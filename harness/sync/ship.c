@@ -1,0 +1,514 @@
+/* The shipper: stream records to JSON-lines objects in S3; see ship.h.
+ * Poller state is one checkpoint document:
+ *   {"version":1,"stream_arn":ARN,
+ *    "shards":{ID:{"last":SEQ,"done":true|false}}}
+ * "last" is the newest sequence number whose object is in S3; "done" marks
+ * a closed shard read to its end. A shard is read only once its parent is
+ * done, so per-key order survives shard rollover. */
+#include "sync/ship.h"
+
+#include "aws/aws.h"
+#include "aws/aws_s3.h"
+#include "aws/aws_streams.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "sync/checkpoint.h"
+#include "sync/sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SHIP "ship"
+#define SHIP_BUCKET_MAX 64
+#define SHIP_PREFIX_MAX 1024
+#define SHIP_TABLE_MAX 256
+
+void ship_options_init(struct ship_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = JSONL_FORMAT_DDB_JSON;
+    o->layout = JSONL_LAYOUT_CHANGE;
+    o->batch_size = SHIP_MAX_BATCH;
+    o->poll_interval_ms = SHIP_DEFAULT_POLL_MS;
+}
+
+/* One run's state. */
+struct shipper {
+    const struct ship_options *o;
+    struct sync_stats *stats;
+    struct aws_client *client;
+    char bucket[SHIP_BUCKET_MAX];
+    char prefix[SHIP_PREFIX_MAX]; /* "" or ending in '/' */
+    char *arn;                    /* owned */
+    cJSON *cp;                    /* owned checkpoint document */
+    struct sync_progress progress;
+};
+
+static bool is_stopped(const struct shipper *s)
+{
+    return s->o->stop && *s->o->stop;
+}
+
+static int parse_target(struct shipper *s)
+{
+    if (s->o->to == NULL ||
+        aws_s3_url_parse(s->o->to, s->bucket, sizeof s->bucket, s->prefix,
+                         sizeof s->prefix - 1) < 0) {
+        fprintf(stderr, SHIP ": --to must be s3://BUCKET/PREFIX\n");
+        return -1;
+    }
+    size_t n = strlen(s->prefix);
+    if (n > 0 && s->prefix[n - 1] != '/')
+        strcat(s->prefix, "/");
+    return 0;
+}
+
+/* The object key of a batch; see ship.h. */
+static void object_key(const struct shipper *s, const char *table,
+                       const char *shard, const struct jsonl_record *first,
+                       const char *last_seq, struct buf *out)
+{
+    time_t secs = (time_t)(first->event_time_ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    buf_printf(out, "%stable=%s/dt=%04d-%02d-%02d/%s-%s-%s.jsonl", s->prefix,
+               table, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, shard,
+               first->sequence_number, last_seq);
+}
+
+static int put_lines(struct shipper *s, const char *key,
+                     const struct buf *lines)
+{
+    uint64_t before = aws_client_retries(s->client);
+    int rc = aws_s3_put_object(s->client, s->bucket, key, lines->data,
+                               lines->len, "application/x-ndjson");
+    s->stats->retried += aws_client_retries(s->client) - before;
+    if (rc < 0)
+        sync_report_error(SHIP, "PutObject", s->client);
+    return rc;
+}
+
+/* ---- Checkpoint --------------------------------------------------------- */
+
+static cJSON *shard_state(struct shipper *s, const char *shard)
+{
+    cJSON *shards = cJSON_GetObjectItemCaseSensitive(s->cp, "shards");
+    if (!cJSON_IsObject(shards)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(s->cp, "shards");
+        shards = cJSON_AddObjectToObject(s->cp, "shards");
+    }
+    cJSON *st = cJSON_GetObjectItemCaseSensitive(shards, shard);
+    if (!cJSON_IsObject(st)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(shards, shard);
+        st = cJSON_AddObjectToObject(shards, shard);
+    }
+    return st;
+}
+
+static void set_member(cJSON *obj, const char *name, cJSON *value)
+{
+    if (cJSON_GetObjectItemCaseSensitive(obj, name))
+        cJSON_ReplaceItemInObjectCaseSensitive(obj, name, value);
+    else
+        cJSON_AddItemToObject(obj, name, value);
+}
+
+static int save_checkpoint(struct shipper *s)
+{
+    char err[512];
+    if (s->o->checkpoint == NULL)
+        return 0;
+    if (checkpoint_save(s->o->checkpoint, s->cp, err, sizeof err) < 0) {
+        fprintf(stderr, SHIP ": checkpoint: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_checkpoint(struct shipper *s)
+{
+    char err[512];
+    if (s->o->checkpoint == NULL) {
+        s->cp = cJSON_CreateObject();
+    } else if (checkpoint_load(s->o->checkpoint, &s->cp, err,
+                               sizeof err) < 0) {
+        fprintf(stderr, SHIP ": %s\n", err);
+        return -1;
+    }
+    const char *arn = json_get_string(s->cp, "stream_arn");
+    if (arn && strcmp(arn, s->arn) != 0) {
+        /* The table's stream was replaced (disabled and enabled again):
+         * the old positions mean nothing in the new stream. */
+        fprintf(stderr, SHIP ": checkpoint was for %s; starting %s from "
+                "the beginning\n", arn, s->arn);
+        cJSON_DeleteItemFromObjectCaseSensitive(s->cp, "shards");
+    }
+    set_member(s->cp, "version", cJSON_CreateNumber(1));
+    set_member(s->cp, "stream_arn", cJSON_CreateString(s->arn));
+    return 0;
+}
+
+/* ---- Reading one shard ------------------------------------------------- */
+
+/* Converts and writes one GetRecords page, then moves the shard's
+ * checkpoint past it. */
+static int ship_page(struct shipper *s, const char *table, const char *shard,
+                     const cJSON *records)
+{
+    struct buf lines, key;
+    struct jsonl_record first = { 0 }, r;
+    const char *last = NULL;
+    char err[JSONL_ERR_MAX];
+    int rc = 0;
+    buf_init(&lines, 0);
+    buf_init(&key, 0);
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, records) {
+        if (jsonl_from_stream(rec, table, &r, err, sizeof err) < 0 ||
+            jsonl_write(&lines, &r, s->o->format, s->o->layout) < 0) {
+            fprintf(stderr, SHIP ": %s: record %s: %s\n", shard,
+                    r.sequence_number ? r.sequence_number : "?", err);
+            rc = -1;
+            break;
+        }
+        if (first.sequence_number == NULL)
+            first = r;
+        last = r.sequence_number;
+        s->stats->read++;
+    }
+    if (rc == 0 && last) {
+        object_key(s, table, shard, &first, last, &key);
+        rc = put_lines(s, buf_cstr(&key), &lines);
+    }
+    if (rc == 0 && last) {
+        s->stats->written += (uint64_t)cJSON_GetArraySize(records);
+        s->stats->objects++;
+        set_member(shard_state(s, shard), "last", cJSON_CreateString(last));
+        rc = save_checkpoint(s);
+    }
+    buf_clear(&lines);
+    buf_clear(&key);
+    return rc;
+}
+
+static bool error_is(const struct shipper *s, const char *code)
+{
+    return strcmp(aws_client_error(s->client)->code, code) == 0;
+}
+
+/* An iterator at the shard's checkpoint; *it is NULL when the shard no
+ * longer exists. Trimmed positions are reported as loss and restart at
+ * the oldest record kept. */
+static int open_iterator(struct shipper *s, const char *shard, char **it)
+{
+    const char *last = json_get_string(shard_state(s, shard), "last");
+    const char *type = last ? "AFTER_SEQUENCE_NUMBER"
+                     : s->o->is_latest ? "LATEST" : "TRIM_HORIZON";
+    uint64_t before = aws_client_retries(s->client);
+    int rc = aws_streams_get_iterator(s->client, s->arn, shard, type, last,
+                                      it);
+    if (rc < 0 && error_is(s, "TrimmedDataAccessException")) {
+        fprintf(stderr, SHIP ": DATA LOSS: %s: records after %s were "
+                "trimmed before they were shipped\n", shard, last);
+        s->stats->lost++;
+        rc = aws_streams_get_iterator(s->client, s->arn, shard,
+                                      "TRIM_HORIZON", NULL, it);
+    }
+    if (rc < 0 && error_is(s, "ResourceNotFoundException")) {
+        fprintf(stderr, SHIP ": %s: shard no longer exists (%s)\n", shard,
+                aws_client_error(s->client)->message);
+        *it = NULL;
+        rc = 0;
+    }
+    s->stats->retried += aws_client_retries(s->client) - before;
+    if (rc < 0)
+        sync_report_error(SHIP, "GetShardIterator", s->client);
+    return rc;
+}
+
+/* Reads a shard from its checkpoint until it ends (closed: marked done) or
+ * is caught up (open). *n_read counts the records shipped. */
+static int ship_shard(struct shipper *s, const char *table,
+                      const cJSON *shard, uint64_t *n_read)
+{
+    const char *id = json_get_string(shard, "ShardId");
+    char *it = NULL;
+    if (open_iterator(s, id, &it) < 0)
+        return -1;
+    int rc = 0;
+    while (it && rc == 0 && !is_stopped(s)) {
+        cJSON *page = NULL;
+        uint64_t before = aws_client_retries(s->client);
+        rc = aws_streams_get_records(s->client, it, s->o->batch_size, &page);
+        s->stats->retried += aws_client_retries(s->client) - before;
+        free(it);
+        it = NULL;
+        if (rc < 0 && (error_is(s, "ExpiredIteratorException") ||
+                       error_is(s, "TrimmedDataAccessException"))) {
+            /* Iterators live 15 minutes; a fresh one after the checkpoint
+             * continues exactly where this one stopped. */
+            rc = open_iterator(s, id, &it);
+            continue;
+        }
+        if (rc < 0) {
+            sync_report_error(SHIP, "GetRecords", s->client);
+            break;
+        }
+        const cJSON *records = json_get(page, "Records");
+        int n = cJSON_GetArraySize(records);
+        if (n > 0)
+            rc = ship_page(s, table, id, records);
+        *n_read += (uint64_t)n;
+        const char *next = json_get_string(page, "NextShardIterator");
+        if (rc == 0 && next == NULL) {
+            set_member(shard_state(s, id), "done", cJSON_CreateTrue());
+            rc = save_checkpoint(s);
+        } else if (rc == 0 && (n > 0 || json_get(json_get(shard,
+                               "SequenceNumberRange"),
+                               "EndingSequenceNumber"))) {
+            it = xstrdup(next);
+        }
+        cJSON_Delete(page);
+        sync_progress(&s->progress, SHIP, s->stats);
+    }
+    free(it);
+    return rc;
+}
+
+/* ---- Following the stream ---------------------------------------------- */
+
+static bool is_done(struct shipper *s, const char *shard)
+{
+    return cJSON_IsTrue(json_get(shard_state(s, shard), "done"));
+}
+
+static const cJSON *find_shard(const cJSON *shards, const char *id)
+{
+    const cJSON *sh;
+    cJSON_ArrayForEach(sh, shards) {
+        const char *sid = json_get_string(sh, "ShardId");
+        if (sid && strcmp(sid, id) == 0)
+            return sh;
+    }
+    return NULL;
+}
+
+/* One pass over the stream's shards. A shard waits for its parent when the
+ * parent is still listed and not done; a parent no longer listed was
+ * trimmed and does not block. *n_read counts what the pass shipped. */
+static int ship_pass(struct shipper *s, const char *table, uint64_t *n_read)
+{
+    cJSON *desc = NULL;
+    uint64_t before = aws_client_retries(s->client);
+    int rc = aws_streams_describe(s->client, s->arn, &desc);
+    s->stats->retried += aws_client_retries(s->client) - before;
+    if (rc < 0) {
+        sync_report_error(SHIP, "DescribeStream", s->client);
+        return -1;
+    }
+    const cJSON *shards = json_get(desc, "Shards");
+    /* Passes repeat until nothing is left, so children whose parents were
+     * finished earlier in this pass are reached in the same call. */
+    bool is_progressing = true;
+    while (rc == 0 && is_progressing && !is_stopped(s)) {
+        is_progressing = false;
+        const cJSON *sh;
+        cJSON_ArrayForEach(sh, shards) {
+            const char *id = json_get_string(sh, "ShardId");
+            const char *parent = json_get_string(sh, "ParentShardId");
+            if (id == NULL || is_done(s, id))
+                continue;
+            if (parent && find_shard(shards, parent) && !is_done(s, parent))
+                continue;
+            rc = ship_shard(s, table, sh, n_read);
+            if (rc < 0 || is_stopped(s))
+                break;
+            is_progressing |= is_done(s, id);
+        }
+    }
+    cJSON_Delete(desc);
+    return rc;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000,
+                           .tv_nsec = (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static int resolve_stream(struct shipper *s)
+{
+    if (s->o->stream_arn) {
+        s->arn = xstrdup(s->o->stream_arn);
+        return 0;
+    }
+    if (s->o->table == NULL) {
+        fprintf(stderr, SHIP ": --table or --stream-arn is required\n");
+        return -1;
+    }
+    uint64_t before = aws_client_retries(s->client);
+    int rc = aws_streams_latest_arn(s->client, s->o->table, &s->arn);
+    s->stats->retried += aws_client_retries(s->client) - before;
+    if (rc < 0) {
+        sync_report_error(SHIP, "ListStreams", s->client);
+        return -1;
+    }
+    if (s->arn == NULL) {
+        fprintf(stderr, SHIP ": table %s has no stream (enable one with "
+                "UpdateTable StreamSpecification)\n", s->o->table);
+        return -1;
+    }
+    return 0;
+}
+
+int ship_run(const struct ship_options *o, struct sync_stats *stats)
+{
+    struct shipper s = { .o = o, .stats = stats };
+    char table[SHIP_TABLE_MAX];
+    s.progress.is_enabled = o->is_progress;
+    int rc = parse_target(&s);
+    if (rc == 0) {
+        s.client = sync_client_new(o->endpoint, o->max_attempts);
+        rc = s.client ? resolve_stream(&s) : -1;
+    }
+    if (rc == 0 && jsonl_table_from_arn(s.arn, table, sizeof table) < 0) {
+        fprintf(stderr, SHIP ": %s is not a stream ARN\n", s.arn);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = load_checkpoint(&s);
+    while (rc == 0 && !is_stopped(&s)) {
+        uint64_t n_read = 0;
+        rc = ship_pass(&s, table, &n_read);
+        if (rc < 0 || (o->is_once && n_read == 0))
+            break;
+        if (n_read == 0)
+            pause_ms(o->poll_interval_ms);
+    }
+    if (rc == 0 && stats->lost > 0)
+        rc = 1;
+    aws_client_free(s.client);
+    cJSON_Delete(s.cp);
+    free(s.arn);
+    return rc;
+}
+
+/* ---- Handler mode ------------------------------------------------------- */
+
+static void add_failure(cJSON *failures, const char *seq)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "itemIdentifier", seq ? seq : "");
+    cJSON_AddItemToArray(failures, f);
+}
+
+/* Writes records[from, to) of one table as one object. */
+static int handler_put(struct shipper *s, const char *table,
+                       const struct buf *lines,
+                       const struct jsonl_record *first, const char *last)
+{
+    struct buf key;
+    buf_init(&key, 0);
+    object_key(s, table, "batch", first, last, &key);
+    int rc = put_lines(s, buf_cstr(&key), lines);
+    buf_clear(&key);
+    return rc;
+}
+
+/* Converts the event's records in order, writing one object per run of
+ * records from the same table; stops at the first failure. */
+static void handle_records(struct shipper *s, const cJSON *records,
+                           cJSON *failures)
+{
+    struct buf lines;
+    struct jsonl_record r, first = { 0 };
+    char table[SHIP_TABLE_MAX] = "", next_table[SHIP_TABLE_MAX];
+    char err[JSONL_ERR_MAX] = "", last[JSONL_SEQ_MAX + 1] = "";
+    const char *failed = NULL;
+    bool is_failed = false;
+    uint64_t n = 0;
+    buf_init(&lines, 0);
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, records) {
+        const char *arn = json_get_string(rec, "eventSourceARN");
+        bool is_ok = jsonl_table_from_arn(arn, next_table,
+                                          sizeof next_table) == 0;
+        if (!is_ok)
+            snprintf(err, sizeof err, "no table in eventSourceARN");
+        if (is_ok && n > 0 && strcmp(next_table, table) != 0) {
+            if (handler_put(s, table, &lines, &first, last) < 0) {
+                failed = first.sequence_number;
+                is_failed = true;
+                n = 0;
+                break;
+            }
+            s->stats->written += n;
+            s->stats->objects++;
+            buf_reset(&lines);
+            n = 0;
+        }
+        if (is_ok)
+            is_ok = jsonl_from_stream(rec, next_table, &r, err,
+                                      sizeof err) == 0 &&
+                    jsonl_write(&lines, &r, s->o->format, s->o->layout) == 0;
+        s->stats->read++;
+        if (!is_ok) {
+            fprintf(stderr, SHIP ": record %d refused: %s\n",
+                    (int)s->stats->read, err);
+            s->stats->rejected++;
+            failed = json_get_string(json_get(rec, "dynamodb"),
+                                     "SequenceNumber");
+            is_failed = true;
+            break;
+        }
+        if (n++ == 0)
+            first = r;
+        snprintf(table, sizeof table, "%s", next_table);
+        snprintf(last, sizeof last, "%s", r.sequence_number);
+    }
+    if (n > 0 && handler_put(s, table, &lines, &first, last) == 0) {
+        s->stats->written += n;
+        s->stats->objects++;
+    } else if (n > 0) {
+        /* Earlier than any refused record: retry from here. */
+        failed = first.sequence_number;
+        is_failed = true;
+    }
+    if (is_failed)
+        add_failure(failures, failed);
+    buf_clear(&lines);
+}
+
+int ship_handle_event(const struct ship_options *o, const char *event,
+                      size_t len, struct buf *response,
+                      struct sync_stats *stats)
+{
+    struct shipper s = { .o = o, .stats = stats };
+    cJSON *doc = json_parse(event, len);
+    const cJSON *records = json_get(doc, "Records");
+    int rc = 0;
+    if (!cJSON_IsArray(records)) {
+        buf_puts(response, "{\"errorMessage\":\"event has no Records "
+                           "array\",\"errorType\":\"InvalidEvent\"}");
+        rc = -1;
+    } else if (parse_target(&s) < 0 ||
+               (s.client = sync_client_new(o->endpoint,
+                                           o->max_attempts)) == NULL) {
+        buf_puts(response, "{\"errorMessage\":\"shipper is not configured "
+                           "(see stderr)\",\"errorType\":\"Config\"}");
+        rc = -1;
+    } else {
+        cJSON *out = cJSON_CreateObject();
+        cJSON *failures = cJSON_AddArrayToObject(out, "batchItemFailures");
+        handle_records(&s, records, failures);
+        json_write(response, out);
+        cJSON_Delete(out);
+    }
+    aws_client_free(s.client);
+    cJSON_Delete(doc);
+    return rc;
+}
