@@ -1,32 +1,41 @@
-/* The decision audit; see audit.h. Each record is formatted once, as its
- * JSON line, outside the lock; the lock covers only the append. */
+/* The decision audit; see audit.h. A decision's JSON is formatted only when
+ * a file wants it or when a new distinct decision is first seen; repeats
+ * only bump a counter under the lock. */
 #include "http/audit.h"
 
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "iam/iam_cond.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct audit_record {
-    int64_t time_ms;
-    char *principal; /* owned */
-    char *line;      /* owned; the JSON object, no newline */
+/* One distinct decision and how often it was made. */
+struct audit_agg {
+    struct audit_agg *next_in_bucket;
+    struct audit_agg *next_in_order;
+    uint64_t hash;
+    char *key;          /* owned; the six fields joined by '\n' */
+    char *principal;    /* owned */
+    char *line;         /* owned; the first occurrence's JSON, no count */
+    uint64_t count;
+    int64_t first_ms;
+    int64_t last_ms;
 };
 
 struct audit {
     pthread_mutex_t lock;
-    FILE *file;                    /* owned; NULL without --audit-log */
-    struct audit_record *records;  /* ring of AUDIT_MAX_RECORDS at most */
-    size_t head;                   /* index of the oldest */
+    FILE *file;                  /* owned; NULL without --audit-log */
+    struct audit_agg **buckets;  /* owned; chained hash table */
+    size_t n_buckets;
     size_t n;
-    size_t cap;
+    struct audit_agg *first;     /* first-seen order */
+    struct audit_agg *last;
 };
 
 struct audit *audit_new(const char *path)
@@ -44,19 +53,22 @@ struct audit *audit_new(const char *path)
     return a;
 }
 
-static void record_clear(struct audit_record *r)
-{
-    free(r->principal);
-    free(r->line);
-}
-
 void audit_clear(struct audit *a)
 {
     pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < a->n; i++)
-        record_clear(&a->records[(a->head + i) % a->cap]);
-    a->head = 0;
+    while (a->first) {
+        struct audit_agg *next = a->first->next_in_order;
+        free(a->first->key);
+        free(a->first->principal);
+        free(a->first->line);
+        free(a->first);
+        a->first = next;
+    }
+    free(a->buckets);
+    a->buckets = NULL;
+    a->n_buckets = 0;
     a->n = 0;
+    a->last = NULL;
     pthread_mutex_unlock(&a->lock);
 }
 
@@ -65,7 +77,6 @@ void audit_free(struct audit *a)
     if (a == NULL)
         return;
     audit_clear(a);
-    free(a->records);
     if (a->file)
         fclose(a->file);
     pthread_mutex_destroy(&a->lock);
@@ -81,66 +92,167 @@ static void write_member(struct buf *b, const char *name, const char *value)
         buf_puts(b, "null");
 }
 
-static char *format_line(const struct audit_entry *e)
+/* The context as JSON: one string per single-valued aws:* key, a list for
+ * the others; the first entry of a repeated key wins, as in IAM. */
+static void write_context(struct buf *b, const struct iam_context *ctx)
 {
-    struct buf b;
-    buf_init(&b, 0);
-    buf_printf(&b, "{\"time_ms\":%lld", (long long)e->time_ms);
-    write_member(&b, "request_id", e->request_id);
-    write_member(&b, "principal", e->principal);
-    write_member(&b, "action", e->action);
-    write_member(&b, "resource", e->resource);
-    write_member(&b, "decision", e->decision);
-    write_member(&b, "policy", e->policy);
-    write_member(&b, "statement", e->statement);
-    buf_printf(&b, ",\"enforced\":%s,\"context\":",
-               e->is_enforced ? "true" : "false");
-    if (e->context)
-        json_write(&b, e->context);
-    else
-        buf_puts(&b, "{}");
-    buf_putc(&b, '}');
-    return buf_detach(&b, NULL);
+    buf_puts(b, ",\"context\":{");
+    for (size_t i = 0; ctx && i < ctx->n; i++) {
+        const struct iam_context_entry *e = &ctx->entries[i];
+        bool is_repeat = false;
+        for (size_t j = 0; j < i && !is_repeat; j++)
+            is_repeat = strcmp(ctx->entries[j].key, e->key) == 0;
+        if (is_repeat)
+            continue;
+        buf_puts(b, i ? "," : "");
+        json_write_string(b, e->key, strlen(e->key));
+        buf_putc(b, ':');
+        bool is_list = e->n_values != 1 || strncmp(e->key, "aws:", 4) != 0;
+        buf_puts(b, is_list ? "[" : "");
+        for (size_t k = 0; k < e->n_values; k++) {
+            buf_puts(b, k ? "," : "");
+            json_write_string(b, e->values[k], strlen(e->values[k]));
+        }
+        buf_puts(b, is_list ? "]" : "");
+    }
+    buf_putc(b, '}');
 }
 
-/* Appends to the ring, dropping the oldest record when it is full. */
-static void append(struct audit *a, struct audit_record r)
+/* The decision's JSON object, without its closing brace, so that counts
+ * can follow. */
+static void format_line(struct buf *b, const struct audit_entry *e)
 {
-    if (a->n == a->cap && a->cap < AUDIT_MAX_RECORDS) {
-        size_t cap = a->cap ? a->cap * 2 : 1024;
-        if (cap > AUDIT_MAX_RECORDS)
-            cap = AUDIT_MAX_RECORDS;
-        struct audit_record *grown = xcalloc(cap, sizeof *grown);
-        for (size_t i = 0; i < a->n; i++)
-            grown[i] = a->records[(a->head + i) % a->cap];
-        free(a->records);
-        a->records = grown;
-        a->cap = cap;
-        a->head = 0;
+    buf_printf(b, "{\"time_ms\":%lld", (long long)e->time_ms);
+    write_member(b, "request_id", e->request_id);
+    write_member(b, "principal", e->principal);
+    write_member(b, "action", e->action);
+    write_member(b, "resource", e->resource);
+    write_member(b, "decision", e->decision);
+    write_member(b, "policy", e->policy);
+    write_member(b, "statement", e->statement);
+    buf_printf(b, ",\"enforced\":%s", e->is_enforced ? "true" : "false");
+    write_context(b, e->context);
+}
+
+static void make_key(struct buf *b, const struct audit_entry *e)
+{
+    const char *const parts[] = { e->principal, e->action, e->resource,
+                                  e->decision, e->policy, e->statement };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        buf_puts(b, parts[i] ? parts[i] : "");
+        buf_putc(b, '\n');
     }
-    if (a->n == a->cap) {
-        record_clear(&a->records[a->head]);
-        a->records[a->head] = r;
-        a->head = (a->head + 1) % a->cap;
+}
+
+static uint64_t hash_of(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static void grow(struct audit *a)
+{
+    size_t n = a->n_buckets ? a->n_buckets * 2 : 256;
+    struct audit_agg **buckets = xcalloc(n, sizeof *buckets);
+    for (struct audit_agg *g = a->first; g; g = g->next_in_order) {
+        g->next_in_bucket = buckets[g->hash % n];
+        buckets[g->hash % n] = g;
+    }
+    free(a->buckets);
+    a->buckets = buckets;
+    a->n_buckets = n;
+}
+
+static struct audit_agg *find(struct audit *a, uint64_t hash,
+                              const char *key)
+{
+    if (a->n_buckets == 0)
+        return NULL;
+    for (struct audit_agg *g = a->buckets[hash % a->n_buckets]; g;
+         g = g->next_in_bucket) {
+        if (g->hash == hash && strcmp(g->key, key) == 0)
+            return g;
+    }
+    return NULL;
+}
+
+static void insert(struct audit *a, struct audit_agg *g)
+{
+    if (a->n >= a->n_buckets)
+        grow(a);
+    g->next_in_bucket = a->buckets[g->hash % a->n_buckets];
+    a->buckets[g->hash % a->n_buckets] = g;
+    if (a->last)
+        a->last->next_in_order = g;
+    else
+        a->first = g;
+    a->last = g;
+    a->n++;
+}
+
+/* Counts a repeat; false when the decision is new. */
+static bool bump(struct audit *a, uint64_t hash, const char *key,
+                 int64_t time_ms)
+{
+    pthread_mutex_lock(&a->lock);
+    struct audit_agg *g = find(a, hash, key);
+    if (g) {
+        g->count++;
+        if (time_ms > g->last_ms)
+            g->last_ms = time_ms;
+    }
+    pthread_mutex_unlock(&a->lock);
+    return g != NULL;
+}
+
+static void add_new(struct audit *a, struct buf *key, uint64_t hash,
+                    const struct audit_entry *e, const char *line)
+{
+    struct audit_agg *g = xcalloc(1, sizeof *g);
+    g->hash = hash;
+    g->key = buf_detach(key, NULL);
+    g->principal = xstrdup(e->principal);
+    g->line = xstrdup(line);
+    g->count = 1;
+    g->first_ms = g->last_ms = e->time_ms;
+    pthread_mutex_lock(&a->lock);
+    struct audit_agg *raced = find(a, hash, g->key);
+    if (raced) {
+        raced->count++;
+        pthread_mutex_unlock(&a->lock);
+        free(g->key);
+        free(g->principal);
+        free(g->line);
+        free(g);
         return;
     }
-    a->records[(a->head + a->n) % a->cap] = r;
-    a->n++;
+    insert(a, g);
+    pthread_mutex_unlock(&a->lock);
 }
 
 void audit_record(struct audit *a, const struct audit_entry *e)
 {
-    struct audit_record r = { .time_ms = e->time_ms,
-                              .principal = xstrdup(e->principal),
-                              .line = format_line(e) };
-    pthread_mutex_lock(&a->lock);
+    struct buf key, line;
+    buf_init(&key, 0);
+    buf_init(&line, 0);
+    make_key(&key, e);
+    uint64_t hash = hash_of(key.data, key.len);
+    bool is_known = bump(a, hash, buf_cstr(&key), e->time_ms);
+    if (!is_known || a->file)
+        format_line(&line, e);
     if (a->file) {
-        fputs(r.line, a->file);
-        fputc('\n', a->file);
+        pthread_mutex_lock(&a->lock);
+        fputs(buf_cstr(&line), a->file);
+        fputs("}\n", a->file);
         fflush(a->file);
+        pthread_mutex_unlock(&a->lock);
     }
-    append(a, r);
-    pthread_mutex_unlock(&a->lock);
+    if (!is_known)
+        add_new(a, &key, hash, e, buf_cstr(&line));
+    buf_clear(&key);
+    buf_clear(&line);
 }
 
 void audit_write(struct audit *a, const char *principal, int64_t since_ms,
@@ -149,14 +261,17 @@ void audit_write(struct audit *a, const char *principal, int64_t since_ms,
     buf_puts(out, "{\"records\":[");
     bool is_first = true;
     pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < a->n; i++) {
-        const struct audit_record *r = &a->records[(a->head + i) % a->cap];
-        if (r->time_ms < since_ms ||
-            (principal && strcmp(principal, r->principal) != 0))
+    for (const struct audit_agg *g = a->first; g; g = g->next_in_order) {
+        if (g->last_ms < since_ms ||
+            (principal && strcmp(principal, g->principal) != 0))
             continue;
-        if (!is_first)
-            buf_putc(out, ',');
-        buf_puts(out, r->line);
+        buf_puts(out, is_first ? "" : ",");
+        /* The stored line's time is the first occurrence; the record's
+         * time_ms is replaced by the last one. */
+        const char *rest = strchr(g->line, ',');
+        buf_printf(out, "{\"time_ms\":%lld%s,\"first_ms\":%lld,"
+                   "\"count\":%llu}", (long long)g->last_ms, rest,
+                   (long long)g->first_ms, (unsigned long long)g->count);
         is_first = false;
     }
     pthread_mutex_unlock(&a->lock);

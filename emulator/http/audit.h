@@ -1,19 +1,20 @@
-/* The decision audit: one record per (action, resource) decision, with the
- * principal, the condition-key values used, the outcome and the policy and
- * statement that decided. Records go to an optional JSON-lines file and to
- * a bounded in-memory log that the admin API serves, filtered by principal
- * and time, for the least-privilege analysis. Thread-safe. */
+/* The decision audit: every IAM decision, with the principal, action,
+ * resource, outcome, the deciding policy and statement, and the condition
+ * keys. Decisions go to an optional JSON-lines file one by one, and are
+ * kept in memory aggregated by (principal, action, resource, decision,
+ * policy, statement) with a count and first/last time — all that the
+ * least-privilege analysis needs, in memory bounded by distinct decisions
+ * rather than by traffic. The admin API serves them filtered by principal
+ * and time. Thread-safe. */
 #ifndef DYNALAKE_AUDIT_H
 #define DYNALAKE_AUDIT_H
 
-#include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct audit;
 struct buf;
-
-/* Most records kept in memory; older ones are dropped first. */
-#define AUDIT_MAX_RECORDS 1000000
+struct iam_context;
 
 struct audit_entry {
     int64_t time_ms;
@@ -24,9 +25,8 @@ struct audit_entry {
     const char *decision;    /* "allow", "explicit_deny", "implicit_deny" */
     const char *policy;      /* the deciding policy's name, or NULL */
     const char *statement;   /* its Sid or index, or NULL */
-    const cJSON *context;    /* condition keys used; may be NULL */
-    int is_enforced;         /* 0 in audit mode: allowed whatever the
-                                decision */
+    const struct iam_context *context; /* condition keys; may be NULL */
+    bool is_enforced;        /* false in audit mode: allowed regardless */
 };
 
 /* path may be NULL (memory only). NULL if the file cannot be opened. */
@@ -35,12 +35,14 @@ void audit_free(struct audit *a); /* NULL accepted */
 
 void audit_record(struct audit *a, const struct audit_entry *e);
 
-/* Appends {"records":[...]} of the records of principal (NULL: all) at or
- * after since_ms, oldest first. */
+/* Appends {"records":[...]}: one object per distinct decision of principal
+ * (NULL: all) last made at or after since_ms, in first-seen order, each
+ * with "count", "first_ms", "time_ms" (the last) and the context of its
+ * first occurrence. */
 void audit_write(struct audit *a, const char *principal, int64_t since_ms,
                  struct buf *out);
 
-/* Forgets the in-memory records (the file is kept). */
+/* Forgets the in-memory decisions (the file is kept). */
 void audit_clear(struct audit *a);
 
 #endif

@@ -204,26 +204,6 @@ static const char *decision_text(enum iam_decision d)
     return "implicit_deny";
 }
 
-/* The context as the audit shows it: one string per single-valued key, a
- * list for multivalued ones; the first entry of a key wins, as in IAM. */
-static cJSON *context_json(const struct context *ctx)
-{
-    cJSON *obj = cJSON_CreateObject();
-    for (size_t i = 0; i < ctx->n; i++) {
-        const struct iam_context_entry *e = &ctx->entries[i];
-        if (json_get(obj, e->key) != NULL)
-            continue;
-        if (e->n_values == 1 && strncmp(e->key, "aws:", 4) == 0) {
-            cJSON_AddStringToObject(obj, e->key, e->values[0]);
-            continue;
-        }
-        cJSON *list = cJSON_AddArrayToObject(obj, e->key);
-        for (size_t j = 0; j < e->n_values; j++)
-            cJSON_AddItemToArray(list, cJSON_CreateString(e->values[j]));
-    }
-    return obj;
-}
-
 static void record(struct audit *audit, const struct call *c,
                    const char *action, const char *resource,
                    const struct iam_result *r, const struct context *ctx)
@@ -233,7 +213,7 @@ static void record(struct audit *audit, const struct call *c,
         snprintf(statement, sizeof statement, "%s", r->cause.sid);
     else if (r->cause.statement >= 0)
         snprintf(statement, sizeof statement, "%d", r->cause.statement);
-    cJSON *context = context_json(ctx);
+    struct iam_context ictx = { .entries = ctx->entries, .n = ctx->n };
     struct audit_entry e = {
         .time_ms = clock_now_ms(&c->emu->clock),
         .request_id = c->request_id,
@@ -243,11 +223,10 @@ static void record(struct audit *audit, const struct call *c,
         .decision = decision_text(r->decision),
         .policy = r->cause.policy,
         .statement = statement[0] ? statement : NULL,
-        .context = context,
+        .context = &ictx,
         .is_enforced = c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE,
     };
     audit_record(audit, &e);
-    cJSON_Delete(context);
 }
 
 /* AWS's AccessDenied wording, which names the reason. */
