@@ -34,34 +34,155 @@ void ddb_catalog_free(struct ddb_catalog *cat)
     free(cat);
 }
 
-/* Reads the HASH and RANGE elements of the description's KeySchema, and
- * their types from AttributeDefinitions. */
-static int read_key_schema(struct ddb_table_def *def)
+/* The declared type of an attribute, from AttributeDefinitions. */
+static enum ddb_type attribute_type(const cJSON *attrs, const char *name)
 {
-    const cJSON *schema = json_get(def->desc, "KeySchema");
-    const cJSON *attrs = json_get(def->desc, "AttributeDefinitions");
+    const cJSON *a;
+    cJSON_ArrayForEach(a, attrs) {
+        const char *aname = json_get_string(a, "AttributeName");
+        if (name && aname && strcmp(name, aname) == 0)
+            return ddb_type_parse(json_get_string(a, "AttributeType"));
+    }
+    return DDB_TYPE_INVALID;
+}
+
+/* The names and types of a KeySchema's HASH and RANGE elements. */
+struct key_names {
+    char **hash_name;
+    enum ddb_type *hash_type;
+    char **range_name;
+    enum ddb_type *range_type;
+};
+
+static int read_keys(const cJSON *schema, const cJSON *attrs,
+                     struct key_names out)
+{
     const cJSON *el;
     cJSON_ArrayForEach(el, schema) {
         const char *name = json_get_string(el, "AttributeName");
         const char *kind = json_get_string(el, "KeyType");
-        enum ddb_type type = DDB_TYPE_INVALID;
-        const cJSON *a;
-        cJSON_ArrayForEach(a, attrs) {
-            const char *aname = json_get_string(a, "AttributeName");
-            if (name && aname && strcmp(name, aname) == 0)
-                type = ddb_type_parse(json_get_string(a, "AttributeType"));
-        }
+        enum ddb_type type = attribute_type(attrs, name);
         if (name == NULL || kind == NULL || type == DDB_TYPE_INVALID)
             return -1;
-        if (strcmp(kind, "HASH") == 0) {
-            def->hash_name = xstrdup(name);
-            def->hash_type = type;
-        } else {
-            def->range_name = xstrdup(name);
-            def->range_type = type;
+        if (strcmp(kind, "HASH") == 0 && *out.hash_name == NULL) {
+            *out.hash_name = xstrdup(name);
+            *out.hash_type = type;
+        } else if (*out.range_name == NULL) {
+            *out.range_name = xstrdup(name);
+            *out.range_type = type;
         }
     }
-    return def->hash_name ? 0 : -1;
+    return *out.hash_name ? 0 : -1;
+}
+
+/* Reads the table's key schema, and its types from AttributeDefinitions. */
+static int read_key_schema(struct ddb_table_def *def)
+{
+    struct key_names out = { &def->hash_name, &def->hash_type,
+                             &def->range_name, &def->range_type };
+    return read_keys(json_get(def->desc, "KeySchema"),
+                     json_get(def->desc, "AttributeDefinitions"), out);
+}
+
+static int read_index(struct ddb_index_def *idx, const cJSON *desc,
+                      const cJSON *attrs, bool is_local)
+{
+    const char *name = json_get_string(desc, "IndexName");
+    const cJSON *projection = json_get(desc, "Projection");
+    const char *type = json_get_string(projection, "ProjectionType");
+    const cJSON *non_key = json_get(projection, "NonKeyAttributes");
+    struct key_names out = { &idx->hash_name, &idx->hash_type,
+                             &idx->range_name, &idx->range_type };
+    idx->is_local = is_local;
+    idx->name = xstrdup(name ? name : "");
+    if (name == NULL || read_keys(json_get(desc, "KeySchema"), attrs, out) < 0)
+        return -1;
+    idx->projection = type == NULL || strcmp(type, "ALL") == 0
+                          ? DDB_PROJECTION_ALL
+                      : strcmp(type, "KEYS_ONLY") == 0
+                          ? DDB_PROJECTION_KEYS_ONLY
+                          : DDB_PROJECTION_INCLUDE;
+    int n = cJSON_GetArraySize(non_key);
+    idx->non_key = xcalloc(n > 0 ? (size_t)n : 1, sizeof *idx->non_key);
+    const cJSON *el;
+    cJSON_ArrayForEach(el, non_key) {
+        if (cJSON_IsString(el))
+            idx->non_key[idx->n_non_key++] = xstrdup(el->valuestring);
+    }
+    return 0;
+}
+
+static int compare_indexes(const void *a, const void *b)
+{
+    const struct ddb_index_def *x = a;
+    const struct ddb_index_def *y = b;
+    return strcmp(x->name, y->name);
+}
+
+/* Reads GlobalSecondaryIndexes and LocalSecondaryIndexes, sorted by name
+ * (AWS reports the first offending index in that order). */
+static int read_indexes(struct ddb_table_def *def)
+{
+    const cJSON *attrs = json_get(def->desc, "AttributeDefinitions");
+    const cJSON *lists[2] = { json_get(def->desc, "GlobalSecondaryIndexes"),
+                              json_get(def->desc, "LocalSecondaryIndexes") };
+    size_t n = (size_t)cJSON_GetArraySize(lists[0]) +
+               (size_t)cJSON_GetArraySize(lists[1]);
+    if (n == 0)
+        return 0;
+    def->indexes = xcalloc(n, sizeof *def->indexes);
+    for (int i = 0; i < 2; i++) {
+        const cJSON *el;
+        cJSON_ArrayForEach(el, lists[i]) {
+            struct ddb_index_def *idx = &def->indexes[def->n_indexes++];
+            if (read_index(idx, el, attrs, i == 1) < 0)
+                return -1;
+            def->has_local |= idx->is_local;
+        }
+    }
+    qsort(def->indexes, def->n_indexes, sizeof *def->indexes,
+          compare_indexes);
+    return 0;
+}
+
+const struct ddb_index_def *ddb_table_def_index(const struct ddb_table_def *def,
+                                                const char *name)
+{
+    for (size_t i = 0; i < def->n_indexes; i++) {
+        if (strcmp(def->indexes[i].name, name) == 0)
+            return &def->indexes[i];
+    }
+    return NULL;
+}
+
+bool ddb_index_def_projects(const struct ddb_table_def *def,
+                            const struct ddb_index_def *idx, const char *name)
+{
+    if (idx->projection == DDB_PROJECTION_ALL ||
+        strcmp(name, def->hash_name) == 0 ||
+        (def->range_name && strcmp(name, def->range_name) == 0) ||
+        strcmp(name, idx->hash_name) == 0 ||
+        (idx->range_name && strcmp(name, idx->range_name) == 0))
+        return true;
+    for (size_t i = 0; i < idx->n_non_key; i++) {
+        if (strcmp(idx->non_key[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void free_indexes(struct ddb_table_def *def)
+{
+    for (size_t i = 0; i < def->n_indexes; i++) {
+        struct ddb_index_def *idx = &def->indexes[i];
+        free(idx->name);
+        free(idx->hash_name);
+        free(idx->range_name);
+        for (size_t j = 0; j < idx->n_non_key; j++)
+            free(idx->non_key[j]);
+        free(idx->non_key);
+    }
+    free(def->indexes);
 }
 
 struct ddb_table_def *ddb_table_def_new(int64_t id, cJSON *desc)
@@ -72,7 +193,7 @@ struct ddb_table_def *ddb_table_def_new(int64_t id, cJSON *desc)
     def->desc = desc;
     const char *name = json_get_string(desc, "TableName");
     def->name = xstrdup(name ? name : "");
-    if (name == NULL || read_key_schema(def) < 0) {
+    if (name == NULL || read_key_schema(def) < 0 || read_indexes(def) < 0) {
         ddb_table_def_release(def);
         return NULL;
     }
@@ -91,6 +212,7 @@ void ddb_table_def_release(struct ddb_table_def *def)
     free(def->name);
     free(def->hash_name);
     free(def->range_name);
+    free_indexes(def);
     cJSON_Delete(def->desc);
     free(def);
 }

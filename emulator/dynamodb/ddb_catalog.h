@@ -13,6 +13,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a secondary index holds besides its own and the table's keys. */
+enum ddb_projection {
+    DDB_PROJECTION_ALL,
+    DDB_PROJECTION_KEYS_ONLY,
+    DDB_PROJECTION_INCLUDE
+};
+
+/* A secondary index, parsed from its description; part of the table
+ * definition and as immutable. */
+struct ddb_index_def {
+    char *name;          /* owned */
+    bool is_local;       /* an LSI: same partition key, read-your-writes */
+    char *hash_name;     /* owned */
+    enum ddb_type hash_type;
+    char *range_name;    /* owned; NULL without a sort key */
+    enum ddb_type range_type;
+    enum ddb_projection projection;
+    char **non_key;      /* owned; INCLUDE's NonKeyAttributes */
+    size_t n_non_key;
+};
+
 struct ddb_table_def {
     int refs;            /* atomic */
     int64_t id;          /* never reused, so stale rows are unreachable */
@@ -23,6 +44,9 @@ struct ddb_table_def {
     enum ddb_type range_type;
     cJSON *desc;         /* owned; the persisted TableDescription fields */
     bool is_deleted;     /* set, under the write lock, by DeleteTable */
+    struct ddb_index_def *indexes; /* owned; GSIs and LSIs by name */
+    size_t n_indexes;
+    bool has_local;      /* some index is an LSI */
 };
 
 struct ddb_catalog;
@@ -33,6 +57,15 @@ void ddb_catalog_free(struct ddb_catalog *cat); /* NULL accepted */
 /* Builds a definition from its persisted description (as written by
  * ddb_table). The description is taken. NULL if it lacks a key schema. */
 struct ddb_table_def *ddb_table_def_new(int64_t id, cJSON *desc);
+/* The named secondary index of def, or NULL. */
+const struct ddb_index_def *ddb_table_def_index(const struct ddb_table_def *def,
+                                                const char *name);
+
+/* Whether the index holds the attribute name: the table's and the index's
+ * keys always, other attributes as the projection says. */
+bool ddb_index_def_projects(const struct ddb_table_def *def,
+                            const struct ddb_index_def *idx, const char *name);
+
 void ddb_table_def_retain(struct ddb_table_def *def);
 void ddb_table_def_release(struct ddb_table_def *def); /* NULL accepted */
 

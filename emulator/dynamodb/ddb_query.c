@@ -25,8 +25,29 @@ struct query {
     struct buf hi;                 /* the encoded upper operand */
     struct store_ddb_partition part; /* bounds point into pk, lo, hi and
                                         the start key */
+    struct store_ddb_index_after after; /* index reads: where to resume */
+    bool has_after;
     struct ddb_page page;
 };
+
+/* The key the query reads by: the index's, or the table's. */
+struct query_keys {
+    const char *hash_name;
+    enum ddb_type hash_type;
+    const char *range_name;
+    enum ddb_type range_type;
+};
+
+static struct query_keys keys_of(const struct query *q)
+{
+    const struct ddb_index_def *idx = q->r.index;
+    const struct ddb_table_def *def = q->r.def;
+    if (idx)
+        return (struct query_keys){ idx->hash_name, idx->hash_type,
+                                    idx->range_name, idx->range_type };
+    return (struct query_keys){ def->hash_name, def->hash_type,
+                                def->range_name, def->range_type };
+}
 
 static void query_init(struct query *q)
 {
@@ -67,18 +88,18 @@ static int check_members(struct call *c, struct query *q)
  * against the declared key types. */
 static int split_key_condition(struct call *c, struct query *q)
 {
-    const struct ddb_table_def *def = q->r.def;
+    const struct query_keys def = keys_of(q);
     const struct ddb_key_condition *kc = &q->kc;
     char err[1024];
-    if (ddb_expr_key_condition(q->r.exprs.key_condition, def->hash_name,
-                               def->range_name, &q->kc, err, sizeof err) < 0)
+    if (ddb_expr_key_condition(q->r.exprs.key_condition, def.hash_name,
+                               def.range_name, &q->kc, err, sizeof err) < 0)
         return call_fail(c, AWS_ERR_VALIDATION, "%s", err);
     bool is_typed =
-        ddb_value_type(kc->hash_value) == def->hash_type &&
+        ddb_value_type(kc->hash_value) == def.hash_type &&
         (kc->op == DDB_KEY_NONE ||
-         (ddb_value_type(kc->range_lo) == def->range_type &&
+         (ddb_value_type(kc->range_lo) == def.range_type &&
           (kc->range_hi == NULL ||
-           ddb_value_type(kc->range_hi) == def->range_type)));
+           ddb_value_type(kc->range_hi) == def.range_type)));
     if (!is_typed)
         return call_fail(c, AWS_ERR_VALIDATION, "One or more parameter "
                          "values were invalid: Condition parameter type does "
@@ -186,7 +207,9 @@ static int apply_start(struct call *c, struct query *q)
 {
     if (q->r.start == NULL)
         return 0;
-    struct store_ddb_key start = ddb_key_store(&q->r.start_key);
+    struct store_ddb_key start = ddb_key_store(q->r.index
+                                                   ? &q->r.start_index_key
+                                                   : &q->r.start_key);
     bool is_same_partition = start.pk_len == q->pk.len &&
                              memcmp(start.pk, q->pk.data, q->pk.len) == 0;
     if (q->kc.op == DDB_KEY_NONE && !is_same_partition)
@@ -199,6 +222,16 @@ static int apply_start(struct call *c, struct query *q)
     if (!is_same_partition)
         return call_fail(c, AWS_ERR_VALIDATION, "The query can return at "
                          "most one row and cannot be restarted");
+    if (q->r.index) {
+        /* Index keys need not be unique: resume after the base key too. */
+        struct store_ddb_key base = ddb_key_store(&q->r.start_key);
+        q->after = (struct store_ddb_index_after){
+            .sk = start.sk, .sk_len = start.sk_len, .base_pk = base.pk,
+            .base_pk_len = base.pk_len, .base_sk = base.sk,
+            .base_sk_len = base.sk_len };
+        q->has_after = true;
+        return 0;
+    }
     struct store_ddb_bound after = { .key = start.sk ? start.sk : "",
                                      .len = start.sk_len,
                                      .is_inclusive = false };
@@ -212,8 +245,8 @@ static int apply_start(struct call *c, struct query *q)
 /* AWS refuses a Query filter on a key attribute, nested paths included. */
 static int check_filter(struct call *c, struct query *q)
 {
-    const struct ddb_table_def *def = q->r.def;
-    const char *names[2] = { def->hash_name, def->range_name };
+    const struct query_keys def = keys_of(q);
+    const char *names[2] = { def.hash_name, def.range_name };
     for (size_t i = 0; i < 2 && q->r.exprs.filter && names[i]; i++) {
         if (ddb_expr_uses_attribute(q->r.exprs.filter, names[i]))
             return call_fail(c, AWS_ERR_VALIDATION, "Filter Expression can "
@@ -248,6 +281,14 @@ static enum store_result query_in_store(struct store_tx *tx, void *arg)
 {
     struct query *q = arg;
     ddb_page_reset(&q->page);
+    if (q->r.index) {
+        struct store_ddb_index_partition ip = {
+            .part = q->part, .index = q->r.index->name,
+            .after = q->has_after ? &q->after : NULL,
+            .is_fetch = ddb_read_is_fetch(&q->r) };
+        return store_ddb_index_partition_each(tx, &ip, ddb_page_row,
+                                              &q->page);
+    }
     return store_ddb_partition_each(tx, &q->part, ddb_page_row, &q->page);
 }
 

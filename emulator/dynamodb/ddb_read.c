@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_expr.h"
+#include "dynamodb/ddb_index.h"
 #include "dynamodb/ddb_input.h"
 #include "http/call.h"
 #include "state.h"
@@ -24,6 +25,7 @@ void ddb_read_init(struct ddb_read *r, bool is_query)
     memset(r, 0, sizeof *r);
     r->is_query = is_query;
     buf_init(&r->start_key.enc, 0);
+    buf_init(&r->start_index_key.enc, 0);
 }
 
 void ddb_read_clear(struct ddb_read *r)
@@ -31,13 +33,20 @@ void ddb_read_clear(struct ddb_read *r)
     ddb_table_def_release(r->def);
     ddb_exprs_clear(&r->exprs);
     ddb_key_clear(&r->start_key);
+    ddb_key_clear(&r->start_index_key);
     r->def = NULL;
+    r->index = NULL;
 }
 
 static bool is_given(const struct call *c, const char *member)
 {
     const cJSON *v = json_get(c->input, member);
     return v != NULL && !cJSON_IsNull(v);
+}
+
+static bool is_all_attributes(const struct ddb_read *r)
+{
+    return r->select && strcmp(r->select, "ALL_ATTRIBUTES") == 0;
 }
 
 static bool is_select_value(const char *select)
@@ -91,6 +100,7 @@ int ddb_read_check_members(struct call *c, struct ddb_read *r,
         ddb_input_integer(c, c->input, "Limit", &limit, &has_limit) < 0 ||
         ddb_input_bool(c, c->input, "ConsistentRead", &is_consistent) < 0)
         return -1;
+    r->is_consistent = is_consistent;
     ddb_input_check_name(e, name, "tableName");
     if (r->index_name)
         ddb_input_check_name(e, r->index_name, "indexName");
@@ -132,11 +142,78 @@ int ddb_read_prepare(struct call *c, struct ddb_read *r,
                          "Requested resource not found");
     if (ddb_input_refuse_legacy(c, legacy) < 0)
         return -1;
-    /* Secondary indexes arrive with their own issue; until then no table
-     * has one, and AWS answers an unknown name this way. */
-    if (r->index_name)
+    if (r->index_name == NULL)
+        return 0;
+    r->index = ddb_table_def_index(r->def, r->index_name);
+    /* AWS's order (dynalite's tests): a start key against an unknown index
+     * is reported as the start key's fault. */
+    if (r->index == NULL && is_given(c, "ExclusiveStartKey"))
+        return call_fail(c, AWS_ERR_VALIDATION,
+                         "The provided starting key is invalid");
+    if (r->index == NULL)
         return call_fail(c, AWS_ERR_VALIDATION, "The table does not have "
                          "the specified index: %s", r->index_name);
+    if (!r->index->is_local && r->is_consistent)
+        return call_fail(c, AWS_ERR_VALIDATION, "Consistent reads are not "
+                         "supported on global secondary indexes");
+    if (!r->index->is_local && is_all_attributes(r) &&
+        r->index->projection != DDB_PROJECTION_ALL)
+        return call_fail(c, AWS_ERR_VALIDATION, "One or more parameter "
+                         "values were invalid: Select type ALL_ATTRIBUTES "
+                         "is not supported for global secondary index %s "
+                         "because its projection type is not ALL",
+                         r->index->name);
+    return 0;
+}
+
+bool ddb_read_is_fetch(const struct ddb_read *r)
+{
+    const struct ddb_index_def *idx = r->index;
+    if (idx == NULL || !idx->is_local || idx->projection == DDB_PROJECTION_ALL)
+        return false;
+    return is_all_attributes(r) || r->exprs.projection || r->exprs.filter;
+}
+
+/* An index start key: exactly the table's and the index's key attributes,
+ * the index's typed as declared; then the table's key as for a table. The
+ * wording is dynalite's, from AWS. */
+static int index_start_key(struct call *c, struct ddb_read *r, cJSON *start)
+{
+    const struct ddb_table_def *def = r->def;
+    const struct ddb_index_def *idx = r->index;
+    const char *names[4] = { def->hash_name, def->range_name, idx->hash_name,
+                             idx->range_name };
+    char err[1024];
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        bool is_repeat = false;
+        for (int j = 0; j < i; j++)
+            is_repeat |= names[i] && names[j] && !strcmp(names[i], names[j]);
+        n += names[i] && !is_repeat;
+    }
+    cJSON *av;
+    cJSON_ArrayForEach(av, start) {
+        if (cJSON_GetArraySize(start) == n &&
+            ddb_value_normalize(av, 0, err, sizeof err) < 0)
+            return call_fail(c, AWS_ERR_VALIDATION, "The provided starting "
+                             "key is invalid: %s", err);
+    }
+    if (cJSON_GetArraySize(start) != n ||
+        ddb_index_key(idx, start, &r->start_index_key) == 0)
+        return call_fail(c, AWS_ERR_VALIDATION,
+                         "The provided starting key is invalid");
+    cJSON *table_key = cJSON_CreateObject();
+    for (int i = 0; i < 2; i++) {
+        const cJSON *v = names[i] ? json_get(start, names[i]) : NULL;
+        if (v)
+            cJSON_AddItemToObject(table_key, names[i],
+                                  cJSON_Duplicate(v, true));
+    }
+    int rc = ddb_key_from_map(def, table_key, &r->start_key, err, sizeof err);
+    cJSON_Delete(table_key);
+    if (rc < 0)
+        return call_fail(c, AWS_ERR_VALIDATION, "The provided starting key "
+                         "is invalid: %s", err);
     return 0;
 }
 
@@ -158,6 +235,8 @@ int ddb_read_start_key(struct call *c, struct ddb_read *r)
     if (start == NULL)
         return 0;
     r->start = start;
+    if (r->index)
+        return index_start_key(c, r, (cJSON *)start);
     bool is_named = has_key_names(r->def, start);
     /* The request body is the call's; key values are normalized in place. */
     int rc = is_named ? ddb_key_from_map(r->def, (cJSON *)start,
@@ -206,12 +285,26 @@ void ddb_page_clear(struct ddb_page *p)
     buf_clear(&p->last);
 }
 
+/* Whether a fetched base item is cut back to the index's attributes:
+ * reading an LSI for its filter, AWS still returns what the index holds. */
+static bool is_trim(const struct ddb_read *r)
+{
+    return r->index && !is_all_attributes(r) && r->exprs.projection == NULL &&
+           ddb_read_is_fetch(r);
+}
+
 /* Appends a matching item: its stored JSON as it is, or its projection. */
 static void add_item(struct ddb_page *p, const cJSON *item,
                      const struct store_ddb_row *row)
 {
     if (p->count > 1)
         buf_putc(&p->items, ',');
+    if (is_trim(p->r)) {
+        cJSON *trimmed = ddb_index_project(p->r->def, p->r->index, item);
+        json_write(&p->items, trimmed);
+        cJSON_Delete(trimmed);
+        return;
+    }
     if (p->r->exprs.projection == NULL) {
         buf_append(&p->items, row->item, row->item_len);
         return;
@@ -232,7 +325,7 @@ int ddb_page_row(const struct store_ddb_row *row, void *arg)
     p->bytes += row->size;
     buf_reset(&p->last);
     buf_append(&p->last, row->item, row->item_len);
-    if (x->filter || (x->projection && !r->is_count)) {
+    if (x->filter || ((x->projection || is_trim(r)) && !r->is_count)) {
         item = json_parse(row->item, row->item_len);
         if (item == NULL) {
             p->is_corrupt = true;
@@ -269,10 +362,15 @@ static cJSON *last_key(const struct ddb_page *p)
     if (item == NULL)
         return NULL;
     cJSON *key = cJSON_CreateObject();
-    const char *names[2] = { def->hash_name, def->range_name };
-    for (size_t i = 0; i < 2 && names[i]; i++) {
-        const cJSON *v = json_get(item, names[i]);
-        if (v)
+    const struct ddb_index_def *idx = p->r->index;
+    /* Reading an index, its keys and the table's (AWS: "the index key
+     * attributes and the table key attributes"). */
+    const char *names[4] = { def->hash_name, def->range_name,
+                             idx ? idx->hash_name : NULL,
+                             idx ? idx->range_name : NULL };
+    for (size_t i = 0; i < 4; i++) {
+        const cJSON *v = names[i] ? json_get(item, names[i]) : NULL;
+        if (v && json_get(key, names[i]) == NULL)
             cJSON_AddItemToObject(key, names[i], cJSON_Duplicate(v, true));
     }
     cJSON_Delete(item);

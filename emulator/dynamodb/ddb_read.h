@@ -30,12 +30,16 @@ struct ddb_read {
     bool is_query;               /* Query's wording, else Scan's */
     struct ddb_table_def *def;   /* reference released by ddb_read_clear */
     const char *index_name;      /* borrowed; NULL for the base table */
+    const struct ddb_index_def *index; /* borrowed from def once prepared;
+                                          NULL for the base table */
     const char *select;          /* borrowed; NULL when not given */
     long long limit;             /* 0 when not given */
     bool is_count;               /* Select COUNT */
+    bool is_consistent;          /* ConsistentRead */
     struct ddb_exprs exprs;
     const cJSON *start;          /* borrowed ExclusiveStartKey, or NULL */
     struct ddb_key start_key;    /* its encoding when start is given */
+    struct ddb_key start_index_key; /* index reads: the start's index key */
 };
 
 void ddb_read_init(struct ddb_read *r, bool is_query);
@@ -53,7 +57,13 @@ int ddb_read_check_select(struct call *c, struct ddb_read *r);
  * NULL-terminated legacy members, and answers an unknown IndexName. */
 int ddb_read_prepare(struct call *c, struct ddb_read *r,
                      const char *const *legacy);
-/* Decodes ExclusiveStartKey into r->start_key. 0 when absent or valid, -1
+/* Whether an index read hands the page base items rather than index
+ * entries: an LSI with a partial projection fetches them for Select
+ * ALL_ATTRIBUTES, a ProjectionExpression or a filter, as AWS does. */
+bool ddb_read_is_fetch(const struct ddb_read *r);
+
+/* Decodes ExclusiveStartKey into r->start_key (and, reading an index,
+ * r->start_index_key). 0 when absent or valid, -1
  * with the operation's ValidationException otherwise. */
 int ddb_read_start_key(struct call *c, struct ddb_read *r);
 

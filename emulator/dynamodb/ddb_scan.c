@@ -116,6 +116,18 @@ static enum store_result scan_in_store(struct store_tx *tx, void *arg)
     if (s->r.start)
         after = ddb_key_store(&s->r.start_key);
     ddb_page_reset(&s->page);
+    if (s->r.index) {
+        struct store_ddb_key after_index = { 0 };
+        if (s->r.start)
+            after_index = ddb_key_store(&s->r.start_index_key);
+        struct store_ddb_index_scan is = {
+            .table = s->r.def->id, .index = s->r.index->name,
+            .hash_lo = s->hash_lo, .hash_hi = s->hash_hi,
+            .after_key = s->r.start ? &after_index : NULL,
+            .after_base = s->r.start ? &after : NULL,
+            .is_fetch = ddb_read_is_fetch(&s->r) };
+        return store_ddb_index_scan_each(tx, &is, ddb_page_row, &s->page);
+    }
     return store_ddb_table_scan(tx, s->r.def->id, s->hash_lo, s->hash_hi,
                                 s->r.start ? &after : NULL, ddb_page_row,
                                 &s->page);

@@ -9,11 +9,13 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
+#include "dynamodb/ddb_index.h"
 #include "dynamodb/ddb_input.h"
 #include "dynamodb/ddb_table_spec.h"
 #include "http/call.h"
 #include "state.h"
 #include "store/store_ddb.h"
+#include "store/store_ddb_index.h"
 #include "streams/streams_log.h"
 
 #include <stdio.h>
@@ -62,15 +64,53 @@ static struct ddb_table_def *require_named(struct call *c)
 }
 
 struct table_stats {
-    int64_t id;
+    const struct ddb_table_def *def;
     int64_t count;
     int64_t bytes;
+    int64_t *index_counts; /* per def->indexes[i] */
+    int64_t *index_bytes;
 };
 
 static enum store_result read_stats(struct store_tx *tx, void *arg)
 {
     struct table_stats *st = arg;
-    return store_ddb_table_stats(tx, st->id, &st->count, &st->bytes);
+    const struct ddb_table_def *def = st->def;
+    enum store_result res = store_ddb_table_stats(tx, def->id, &st->count,
+                                                  &st->bytes);
+    for (size_t i = 0; res == STORE_OK && i < def->n_indexes; i++)
+        res = store_ddb_index_stats(tx, def->id, def->indexes[i].name,
+                                    &st->index_counts[i],
+                                    &st->index_bytes[i]);
+    return res;
+}
+
+/* Adds what changes on its own to each index description: the status (as
+ * the table's while it is created or deleted), item count and size. */
+static void describe_indexes(cJSON *desc, const struct table_stats *st,
+                             const char *status)
+{
+    const char *index_status = strcmp(status, "CREATING") == 0 ||
+                                       strcmp(status, "DELETING") == 0
+                                   ? status
+                                   : "ACTIVE";
+    const char *lists[2] = { "GlobalSecondaryIndexes",
+                             "LocalSecondaryIndexes" };
+    for (int k = 0; k < 2; k++) {
+        cJSON *idx;
+        cJSON_ArrayForEach(idx, cJSON_GetObjectItemCaseSensitive(desc,
+                                                                 lists[k])) {
+            const char *name = json_get_string(idx, "IndexName");
+            const struct ddb_index_def *def =
+                name ? ddb_table_def_index(st->def, name) : NULL;
+            size_t i = def ? (size_t)(def - st->def->indexes) : 0;
+            if (k == 0)
+                cJSON_AddStringToObject(idx, "IndexStatus", index_status);
+            cJSON_AddNumberToObject(idx, "IndexSizeBytes",
+                                    def ? (double)st->index_bytes[i] : 0);
+            cJSON_AddNumberToObject(idx, "ItemCount",
+                                    def ? (double)st->index_counts[i] : 0);
+        }
+    }
 }
 
 /* The TableDescription AWS returns: the stored description plus status,
@@ -79,12 +119,21 @@ static cJSON *describe(struct call *c, const struct ddb_table_def *def,
                        const char *status)
 {
     cJSON *desc = cJSON_Duplicate(def->desc, true);
-    struct table_stats st = { .id = def->id };
-    if (store_read(c->emu->store, read_stats, &st) != STORE_OK)
+    size_t n = def->n_indexes ? def->n_indexes : 1;
+    struct table_stats st = { .def = def,
+                              .index_counts = xcalloc(n, sizeof(int64_t)),
+                              .index_bytes = xcalloc(n, sizeof(int64_t)) };
+    if (store_read(c->emu->store, read_stats, &st) != STORE_OK) {
         st.count = st.bytes = 0;
+        memset(st.index_counts, 0, n * sizeof(int64_t));
+        memset(st.index_bytes, 0, n * sizeof(int64_t));
+    }
     cJSON_AddStringToObject(desc, "TableStatus", status);
     cJSON_AddNumberToObject(desc, "ItemCount", (double)st.count);
     cJSON_AddNumberToObject(desc, "TableSizeBytes", (double)st.bytes);
+    describe_indexes(desc, &st, status);
+    free(st.index_counts);
+    free(st.index_bytes);
     return desc;
 }
 
@@ -270,6 +319,25 @@ struct update_txn {
     struct ddb_table_def *def;  /* set on success */
 };
 
+/* Builds the entries of a GSI the update added and drops those of one it
+ * deleted, in the update's transaction: readers see the index complete or
+ * not at all. */
+static enum store_result update_indexes(struct store_tx *tx,
+                                        const struct ddb_table_def *old,
+                                        const struct ddb_table_def *cur)
+{
+    enum store_result res = STORE_OK;
+    for (size_t i = 0; res == STORE_OK && i < old->n_indexes; i++) {
+        if (ddb_table_def_index(cur, old->indexes[i].name) == NULL)
+            res = store_ddb_index_drop(tx, old->id, old->indexes[i].name);
+    }
+    for (size_t i = 0; res == STORE_OK && i < cur->n_indexes; i++) {
+        if (ddb_table_def_index(old, cur->indexes[i].name) == NULL)
+            res = ddb_index_backfill(tx, cur, &cur->indexes[i]);
+    }
+    return res;
+}
+
 static enum store_result update_in_store(struct store_tx *tx, void *arg)
 {
     struct update_txn *t = arg;
@@ -293,6 +361,14 @@ static enum store_result update_in_store(struct store_tx *tx, void *arg)
     t->desc = NULL;
     if (t->def == NULL)
         return STORE_ERROR;
+    res = update_indexes(tx, t->old, t->def);
+    if (res != STORE_OK) {
+        /* The runner may retry: the description is rebuilt from the def. */
+        t->desc = cJSON_Duplicate(t->def->desc, true);
+        ddb_table_def_release(t->def);
+        t->def = NULL;
+        return res;
+    }
     ddb_table_def_retain(t->def);
     ddb_catalog_replace(t->emu->catalog, t->def);
     return STORE_OK;

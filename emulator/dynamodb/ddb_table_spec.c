@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
+#include "dynamodb/ddb_index_spec.h"
 #include "dynamodb/ddb_input.h"
 #include "http/call.h"
 #include "state.h"
@@ -158,6 +159,12 @@ static int check_keys_defined(struct call *c, const cJSON *schema,
     return 0;
 }
 
+static bool has_indexes(const struct call *c)
+{
+    return cJSON_IsArray(json_get(c->input, "LocalSecondaryIndexes")) ||
+           cJSON_IsArray(json_get(c->input, "GlobalSecondaryIndexes"));
+}
+
 static int check_key_semantics(struct call *c, const cJSON *schema,
                                const cJSON *attrs)
 {
@@ -186,7 +193,10 @@ static int check_key_semantics(struct call *c, const cJSON *schema,
     }
     if (check_keys_defined(c, schema, attrs) < 0)
         return -1;
-    if (cJSON_GetArraySize(attrs) != cJSON_GetArraySize(schema))
+    /* With secondary indexes, ddb_index_spec checks the definitions
+     * against every key schema instead. */
+    if (!has_indexes(c) &&
+        cJSON_GetArraySize(attrs) != cJSON_GetArraySize(schema))
         return fail_invalid(c, "Number of attributes in KeySchema does not "
                             "exactly match number of attributes defined in "
                             "AttributeDefinitions");
@@ -360,19 +370,27 @@ static int check_create_members(struct call *c, const char *name,
     check_key_schema(&e, schema);
     check_attribute_definitions(&e, attrs);
     ddb_input_check_enum(&e, mode, "billingMode", billing_modes);
+    if (ddb_index_spec_check_members(
+            c, &e, json_get(c->input, "LocalSecondaryIndexes"),
+            json_get(c->input, "GlobalSecondaryIndexes")) < 0) {
+        ddb_errors_clear(&e);
+        return -1;
+    }
     return ddb_errors_report(c, &e);
 }
 
 cJSON *ddb_table_spec_create(struct call *c)
 {
     const char *name, *mode;
-    const cJSON *schema, *attrs, *pt, *stream;
+    const cJSON *schema, *attrs, *pt, *stream, *lsis, *gsis;
     if (ddb_input_string(c, c->input, "TableName", &name) < 0 ||
         ddb_input_array(c, c->input, "KeySchema", &schema) < 0 ||
         ddb_input_array(c, c->input, "AttributeDefinitions", &attrs) < 0 ||
         ddb_input_string(c, c->input, "BillingMode", &mode) < 0 ||
         ddb_input_object(c, c->input, "ProvisionedThroughput", &pt) < 0 ||
-        ddb_input_object(c, c->input, "StreamSpecification", &stream) < 0)
+        ddb_input_object(c, c->input, "StreamSpecification", &stream) < 0 ||
+        ddb_input_array(c, c->input, "LocalSecondaryIndexes", &lsis) < 0 ||
+        ddb_input_array(c, c->input, "GlobalSecondaryIndexes", &gsis) < 0)
         return NULL;
     if (check_create_members(c, name, schema, attrs, mode) < 0 ||
         check_key_semantics(c, schema, attrs) < 0)
@@ -382,7 +400,9 @@ cJSON *ddb_table_spec_create(struct call *c)
     if (check_stream_spec(c, stream, &is_stream_enabled, &view) < 0)
         return NULL;
     cJSON *desc = new_description(c, name, schema, attrs);
-    if (apply_billing(c, desc, mode, pt) < 0) {
+    bool is_on_demand = mode && strcmp(mode, "PAY_PER_REQUEST") == 0;
+    if (apply_billing(c, desc, mode, pt) < 0 ||
+        ddb_index_spec_create(c, desc, lsis, gsis, is_on_demand) < 0) {
         cJSON_Delete(desc);
         return NULL;
     }
@@ -477,7 +497,8 @@ cJSON *ddb_table_spec_update(struct call *c, const struct ddb_table_def *def)
                                "BillingMode");
     if (((mode || pt) && apply_billing(c, desc, mode, pt) < 0) ||
         (pt && check_throughput_changes(c, def->desc, desc) < 0) ||
-        (stream && apply_stream_update(c, desc, stream) < 0)) {
+        (stream && apply_stream_update(c, desc, stream) < 0) ||
+        ddb_index_spec_update(c, desc) < 0) {
         cJSON_Delete(desc);
         return NULL;
     }

@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_expr.h"
+#include "dynamodb/ddb_index.h"
 #include "dynamodb/ddb_value.h"
 #include "state.h"
 #include "store/store_ddb.h"
@@ -100,19 +101,21 @@ static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
     return res;
 }
 
-/* Whether the table has an enabled stream now. Asked of the catalog's
- * current definition, under the write lock: the request's may predate an
- * UpdateTable that enabled or disabled the stream. */
-static bool has_stream(const struct ddb_write *w)
+/* The table's definition now, retained, or NULL when there is no catalog
+ * to ask or the table went away. Asked under the write lock: the
+ * request's definition may predate an UpdateTable that enabled or disabled
+ * the stream, or added or deleted an index. */
+static struct ddb_table_def *current_def(const struct ddb_write *w)
 {
     if (w->emu == NULL)
-        return false;
+        return NULL;
     struct ddb_table_def *cur = ddb_catalog_find(w->emu->catalog,
                                                  w->def->name);
-    bool is_on = cur && cur->id == w->def->id &&
-                 streams_log_is_enabled(cur->desc);
-    ddb_table_def_release(cur);
-    return is_on;
+    if (cur && cur->id != w->def->id) {
+        ddb_table_def_release(cur);
+        cur = NULL;
+    }
+    return cur;
 }
 
 /* Stores the outcome; *after is the item as it now is (NULL: deleted). */
@@ -139,29 +142,66 @@ static enum store_result apply_kind(struct store_tx *tx, struct ddb_write *w,
     return STORE_ERROR;
 }
 
+/* Replaces the item's index entries, in the same transaction as the item:
+ * an update's result is checked here, a put's item before anything. */
+static enum store_result update_indexes(struct store_tx *tx,
+                                        struct ddb_write *w,
+                                        const struct ddb_table_def *def,
+                                        const cJSON *after)
+{
+    if (w->kind == DDB_WRITE_UPDATE && after &&
+        ddb_index_check_item(def, after, true, w->message,
+                             sizeof w->message) < 0) {
+        w->err = AWS_ERR_VALIDATION;
+        return STORE_ABORT;
+    }
+    int64_t limit = w->emu ? w->emu->cfg.item_collection_max_bytes : 0;
+    struct ddb_index_change ch = {
+        .def = def, .old_item = w->old, .new_item = after,
+        .collection_max_bytes = limit > 0 ? limit
+                                          : DDB_MAX_ITEM_COLLECTION_BYTES };
+    enum store_result res = ddb_index_apply(tx, &ch);
+    if (res == STORE_ABORT)
+        abort_with(w, ch.err, ch.message);
+    return res;
+}
+
 enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
 {
     /* The runner may retry a transaction: start from a clean slate. */
     ddb_write_clear(w);
     if (w->def->is_deleted)
         return STORE_NOT_FOUND;
-    bool is_streamed = has_stream(w);
+    struct ddb_table_def *cur = current_def(w);
+    const struct ddb_table_def *def = cur ? cur : w->def;
+    bool is_streamed = cur && streams_log_is_enabled(cur->desc);
+    bool is_indexed = def->n_indexes > 0;
     enum store_result res = STORE_OK;
-    if (needs_old(w) || is_streamed)
+    if (is_indexed && w->kind == DDB_WRITE_PUT &&
+        ddb_index_check_item(def, w->item, false, w->message,
+                             sizeof w->message) < 0) {
+        w->err = AWS_ERR_VALIDATION;
+        res = STORE_ABORT;
+    }
+    if (res == STORE_OK && (needs_old(w) || is_streamed || is_indexed))
         res = read_old(tx, w);
     if (res == STORE_OK)
         res = test_condition(w);
-    if (res != STORE_OK)
-        return res;
     const cJSON *after = NULL;
-    res = apply_kind(tx, w, &after);
-    if (res != STORE_OK || !is_streamed)
-        return res;
-    /* The stream record commits with the change, or neither does. */
-    struct streams_log_change ch = { .def = w->def, .old_item = w->old,
-                                     .new_item = after, .is_ttl = w->is_ttl,
-                                     .now_ms = w->now_ms };
-    return streams_log_append(tx, w->emu, &ch);
+    if (res == STORE_OK)
+        res = apply_kind(tx, w, &after);
+    if (res == STORE_OK && is_indexed)
+        res = update_indexes(tx, w, def, after);
+    if (res == STORE_OK && is_streamed) {
+        /* The stream record commits with the change, or neither does. */
+        struct streams_log_change ch = { .def = w->def, .old_item = w->old,
+                                         .new_item = after,
+                                         .is_ttl = w->is_ttl,
+                                         .now_ms = w->now_ms };
+        res = streams_log_append(tx, w->emu, &ch);
+    }
+    ddb_table_def_release(cur);
+    return res;
 }
 
 void ddb_write_clear(struct ddb_write *w)

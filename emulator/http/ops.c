@@ -94,6 +94,21 @@ static char *table_arn(struct call *c, const char *name)
     return xstrdup(arn);
 }
 
+/* Query and Scan with an IndexName act on the index, whose ARN is the
+ * table's with "/index/<name>" (Service Authorization Reference, Amazon
+ * DynamoDB resource type "index"); without one, on the table. */
+static int resource_table_or_index(struct call *c, struct op_resources *out)
+{
+    const char *name = json_get_string(c->input, "TableName");
+    const char *index = json_get_string(c->input, "IndexName");
+    char arn[800];
+    snprintf(arn, sizeof arn, "arn:aws:dynamodb:%s:%s:table/%s%s%s",
+             c->emu->region, c->emu->account, name ? name : "",
+             index ? "/index/" : "", index ? index : "");
+    add_arn(out, xstrdup(arn));
+    return 0;
+}
+
 /* BatchGetItem and BatchWriteItem act on every table RequestItems names,
  * each authorized as the batch's own action. */
 static int resource_request_items(struct call *c, struct op_resources *out)
@@ -159,8 +174,8 @@ static const struct op table[] = {
     DDB(GetItem, ddb_get_item, resource_table),
     DDB(UpdateItem, ddb_update_item, resource_table),
     DDB(DeleteItem, ddb_delete_item, resource_table),
-    DDB(Query, ddb_query, resource_table),
-    DDB(Scan, ddb_scan, resource_table),
+    DDB(Query, ddb_query, resource_table_or_index),
+    DDB(Scan, ddb_scan, resource_table_or_index),
     DDB_BATCH(BatchGetItem, ddb_batch_get_item),
     DDB_BATCH(BatchWriteItem, ddb_batch_write_item),
     STREAMS(ListStreams, streams_list_streams, resource_any),

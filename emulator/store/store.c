@@ -52,6 +52,16 @@ static const char schema[] =
     " tbl INTEGER NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL,"
     " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
     " PRIMARY KEY(tbl, hash, pk, sk)) WITHOUT ROWID;"
+    /* Secondary index entries: one row per indexed item and index, in the
+     * index's key order (index partition hash, partition key, sort key),
+     * then the base item's key, which tells items with equal index keys
+     * apart; bhash finds the base item's row. */
+    "CREATE TABLE IF NOT EXISTS ddb_index_items("
+    " tbl INTEGER NOT NULL, idx TEXT NOT NULL, hash INTEGER NOT NULL,"
+    " ipk BLOB NOT NULL, isk BLOB NOT NULL, bhash INTEGER NOT NULL,"
+    " bpk BLOB NOT NULL, bsk BLOB NOT NULL, item TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " PRIMARY KEY(tbl, idx, hash, ipk, isk, bpk, bsk)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS streams("
     " id INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, table_name TEXT NOT NULL,"
     " arn TEXT NOT NULL UNIQUE, label TEXT NOT NULL, view TEXT NOT NULL,"
@@ -354,7 +364,8 @@ enum store_result store_write(struct store *s, store_fn fn, void *arg)
 enum store_result store_wipe_in(struct store_tx *tx)
 {
     char *err = NULL;
-    if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_tables;"
+    if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_index_items;"
+                     "DELETE FROM ddb_tables;"
                      "DELETE FROM stream_records; DELETE FROM stream_shards;"
                      "DELETE FROM streams;"
                      "DELETE FROM s3_parts; DELETE FROM s3_uploads;"

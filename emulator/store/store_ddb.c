@@ -12,6 +12,8 @@ static const char sql_table_update[] =
 static const char sql_table_delete[] = "DELETE FROM ddb_tables WHERE id = ?1";
 static const char sql_table_items_delete[] =
     "DELETE FROM ddb_items WHERE tbl = ?1";
+static const char sql_table_index_items_delete[] =
+    "DELETE FROM ddb_index_items WHERE tbl = ?1";
 static const char sql_table_max_id[] = "SELECT coalesce(max(id), 0) FROM "
                                        "ddb_tables";
 static const char sql_table_each[] = "SELECT id, def FROM ddb_tables "
@@ -79,6 +81,13 @@ enum store_result store_ddb_table_delete(struct store_tx *tx, int64_t id)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     enum store_result res = step_done(tx, st, "delete items");
+    if (res != STORE_OK)
+        return res;
+    st = store_stmt(tx, sql_table_index_items_delete);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    res = step_done(tx, st, "delete index items");
     if (res != STORE_OK)
         return res;
     st = store_stmt(tx, sql_table_delete);

@@ -25,7 +25,7 @@ enum store_result store_ddb_table_insert(struct store_tx *tx, int64_t id,
                                          const char *name, const char *def);
 enum store_result store_ddb_table_update(struct store_tx *tx, int64_t id,
                                          const char *def);
-/* Deletes the table's row and all its items. */
+/* Deletes the table's row, all its items and their index entries. */
 enum store_result store_ddb_table_delete(struct store_tx *tx, int64_t id);
 /* The largest table id ever stored (0 if none), so ids are never reused. */
 enum store_result store_ddb_table_max_id(struct store_tx *tx, int64_t *out);

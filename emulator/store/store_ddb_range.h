@@ -68,4 +68,50 @@ enum store_result store_ddb_table_scan(struct store_tx *tx, int64_t table,
                                        const struct store_ddb_key *after,
                                        store_ddb_row_fn fn, void *arg);
 
+/* Index reads. Rows come in the index's order: partition hash, index
+ * partition key, index sort key, then the base item's key; the callback's
+ * row carries the index key in hash, pk and sk. */
+
+/* Where an index read resumes: strictly after (sort key, base key) in the
+ * read's direction, within the partition read's bounds. Borrowed. */
+struct store_ddb_index_after {
+    const void *sk; /* the index sort key; empty without one */
+    size_t sk_len;
+    const void *base_pk;
+    size_t base_pk_len;
+    const void *base_sk;
+    size_t base_sk_len;
+};
+
+/* One partition of an index (Query with IndexName). */
+struct store_ddb_index_partition {
+    struct store_ddb_partition part; /* table, index key, bounds, direction */
+    const char *index;               /* borrowed index name */
+    const struct store_ddb_index_after *after; /* NULL from the start */
+    bool is_fetch; /* hand fn the base item instead of the projected one */
+};
+
+enum store_result
+store_ddb_index_partition_each(struct store_tx *tx,
+                               const struct store_ddb_index_partition *p,
+                               store_ddb_row_fn fn, void *arg);
+
+/* A whole index, or the partition hashes [hash_lo, hash_hi] of it (Scan
+ * with IndexName). */
+struct store_ddb_index_scan {
+    int64_t table;
+    const char *index; /* borrowed */
+    uint32_t hash_lo;
+    uint32_t hash_hi;
+    /* Resume strictly after this index key and base key; NULL from the
+     * start. Borrowed. */
+    const struct store_ddb_key *after_key;
+    const struct store_ddb_key *after_base;
+    bool is_fetch; /* as for store_ddb_index_partition */
+};
+
+enum store_result store_ddb_index_scan_each(struct store_tx *tx,
+                                            const struct store_ddb_index_scan *s,
+                                            store_ddb_row_fn fn, void *arg);
+
 #endif
