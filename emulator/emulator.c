@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_txn.h"
 #include "base/crypto.h"
 #include "base/buf.h"
 #include "base/crypto.h"
@@ -154,6 +155,7 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     crypto_random(&emu->request_seed, sizeof emu->request_seed);
     emu->catalog = ddb_catalog_new();
     emu->faults = faults_new();
+    emu->txn_tokens = ddb_txn_tokens_new();
     crypto_random(emu->streams_key, sizeof emu->streams_key);
     if (load_identities(emu) < 0) {
         emulator_stop(emu);
@@ -195,6 +197,7 @@ static enum store_result wipe(struct store_tx *tx, void *arg)
 int emulator_reset(struct emulator *emu)
 {
     faults_clear(emu->faults);
+    ddb_txn_tokens_clear(emu->txn_tokens);
     return store_write(emu->store, wipe, emu) == STORE_OK ? 0 : -1;
 }
 
@@ -206,6 +209,7 @@ void emulator_stop(struct emulator *emu)
     store_close(emu->store);
     ddb_catalog_free(emu->catalog);
     faults_free(emu->faults);
+    ddb_txn_tokens_free(emu->txn_tokens);
     authn_free(emu->authn);
     authz_free(emu->authz);
     audit_free(emu->audit);

@@ -21,6 +21,7 @@ struct server;
 struct store;
 
 struct faults;
+struct ddb_txn_tokens;
 
 struct emulator {
     struct emulator_config cfg; /* strings owned (copied at start) */
@@ -36,6 +37,8 @@ struct emulator {
     struct ddb_catalog *catalog;  /* owned */
     struct server *server;        /* owned */
     struct faults *faults;        /* owned; injected errors */
+    struct ddb_txn_tokens *txn_tokens; /* owned; TransactWriteItems
+                                          ClientRequestTokens */
     uint8_t streams_key[STREAMS_KEY_LEN]; /* random; signs shard iterators */
     uint64_t request_seq;         /* atomic; request id counter */
     uint64_t request_seed;        /* random per run; request ids */

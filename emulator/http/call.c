@@ -61,13 +61,19 @@ int call_fail(struct call *c, enum aws_err err, const char *fmt, ...)
 {
     if (c->err != AWS_ERR_NONE)
         return -1;
-    char message[2048];
+    /* Sized to fit: AWS's constraint messages quote whole request values
+     * (a 101-item TransactItems list runs to kilobytes). */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    c->err_message = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    c->err_message[0] = '\0';
+    va_start(ap, fmt);
+    if (n > 0)
+        vsnprintf(c->err_message, (size_t)n + 1, fmt, ap);
     va_end(ap);
     c->err = err;
-    c->err_message = xstrdup(message);
     return -1;
 }
 

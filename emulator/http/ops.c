@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_item.h"
 #include "dynamodb/ddb_query.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_txn.h"
 #include "http/admin.h"
 #include "http/bucket_policy.h"
 #include "s3/s3.h"
@@ -121,6 +122,49 @@ static int resource_request_items(struct call *c, struct op_resources *out)
     return 0;
 }
 
+/* Adds (action, table) once: a transaction of many items on one table
+ * asks once per action. */
+static void add_action_once(struct call *c, struct op_resources *out,
+                            const char *action, const char *table)
+{
+    char *arn = table_arn(c, table);
+    for (size_t i = 0; i < out->n; i++) {
+        if (strcmp(out->actions[i], action) == 0 &&
+            strcmp(out->arns[i], arn) == 0) {
+            free(arn);
+            return;
+        }
+    }
+    if (out->n < OPS_MAX_RESOURCES)
+        out->actions[out->n] = action;
+    add_arn(out, arn);
+}
+
+/* TransactWriteItems and TransactGetItems are authorized per item as the
+ * action the item performs (Service Authorization Reference: a Put needs
+ * dynamodb:PutItem on its table, a ConditionCheck
+ * dynamodb:ConditionCheckItem, a Get dynamodb:GetItem). */
+static int resource_transact_items(struct call *c, struct op_resources *out)
+{
+    static const struct { const char *member, *action; } kinds[] = {
+        { "Put", "dynamodb:PutItem" },
+        { "Update", "dynamodb:UpdateItem" },
+        { "Delete", "dynamodb:DeleteItem" },
+        { "ConditionCheck", "dynamodb:ConditionCheckItem" },
+        { "Get", "dynamodb:GetItem" },
+    };
+    const cJSON *item;
+    cJSON_ArrayForEach(item, json_get(c->input, "TransactItems")) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            const cJSON *op = json_get(item, kinds[k].member);
+            if (op)
+                add_action_once(c, out, kinds[k].action,
+                                json_get_string(op, "TableName"));
+        }
+    }
+    return 0;
+}
+
 /* The stream named by StreamArn, as given; the handler validates it. */
 static int resource_stream(struct call *c, struct op_resources *out)
 {
@@ -178,6 +222,9 @@ static const struct op table[] = {
     DDB(Scan, ddb_scan, resource_table_or_index),
     DDB_BATCH(BatchGetItem, ddb_batch_get_item),
     DDB_BATCH(BatchWriteItem, ddb_batch_write_item),
+    DDB(TransactWriteItems, ddb_transact_write_items,
+        resource_transact_items),
+    DDB(TransactGetItems, ddb_transact_get_items, resource_transact_items),
     STREAMS(ListStreams, streams_list_streams, resource_any),
     STREAMS(DescribeStream, streams_describe_stream, resource_stream),
     STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),

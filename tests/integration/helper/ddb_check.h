@@ -69,8 +69,10 @@ static inline void ddb_err_split(const char *op, const char *body,
                            : ml >= strlen(end) &&
                                  strcmp(m + ml - strlen(end), end) == 0);
     if (!ok)
-        print_error("%s %.300s:\n  got %ld %s\n  want %s: %s...%s\n", op,
-                    body, r.status, r.body, type, start, end ? end : "");
+        print_error("%s %.300s:\n  got %ld %s: %.300s...%s\n  want %s: "
+                    "%s...%s\n", op, body, r.status, response_error(&r), m,
+                    ml > 300 ? m + ml - 300 : "", type, start,
+                    end ? end : "");
     response_free(&r);
     assert_true(ok);
 }
