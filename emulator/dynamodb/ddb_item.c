@@ -271,7 +271,7 @@ int ddb_get_item(struct call *c)
     if (rc == 0) {
         t.def = r.def;
         t.key = &r.key;
-        if (store_read(c->emu->store, get_in_store, &t) != STORE_OK)
+        if (store_read_one(c->emu->store, get_in_store, &t) != STORE_OK)
             rc = call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
     }
     if (rc == 0)

@@ -287,6 +287,11 @@ struct server *server_start(struct emulator *emu, const char *host,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        /* libmicrohttpd zeroes this pool for every request on a kept-alive
+         * connection; 16 KiB holds the longest request head clients send
+         * (presigned URLs with session tokens run to ~4 KiB), and bodies go
+         * to our own buffer. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_ARRAY, tls ? tls_options : tls_options + 2,
         MHD_OPTION_END);
     if (srv->daemon == NULL) {

@@ -176,8 +176,12 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
     char pragmas[256];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;"
-             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;%s",
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
+             "PRAGMA wal_autocheckpoint=%d;%s",
              s->is_durable ? "NORMAL" : "OFF",
+             /* In memory, checkpoints buy nothing but a bounded WAL: run
+              * them ten times less often than SQLite's default. */
+             s->is_durable ? 1000 : 10000,
              is_writer ? "" : "PRAGMA query_only=1;");
     char *err = NULL;
     if (sqlite3_exec(tx->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
@@ -351,6 +355,18 @@ enum store_result store_read(struct store *s, store_fn fn, void *arg)
     enum store_result res = run(tx, "BEGIN", fn, arg);
     reader_release(s, tx);
     return res;
+}
+
+enum store_result store_read_one(struct store *s, store_fn fn, void *arg)
+{
+    struct store_tx *tx = reader_acquire(s);
+    if (tx == NULL)
+        return STORE_ERROR;
+    enum store_result res = STORE_BUSY;
+    for (int i = 0; i < STORE_MAX_BUSY_RETRIES && res == STORE_BUSY; i++)
+        res = fn(tx, arg);
+    reader_release(s, tx);
+    return res == STORE_BUSY ? STORE_ERROR : res;
 }
 
 enum store_result store_write(struct store *s, store_fn fn, void *arg)

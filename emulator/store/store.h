@@ -32,6 +32,9 @@ void store_close(struct store *s);
  * SQLITE_BUSY itself and returns fn's result, or STORE_ERROR. */
 typedef enum store_result (*store_fn)(struct store_tx *tx, void *arg);
 enum store_result store_read(struct store *s, store_fn fn, void *arg);
+/* As store_read for a fn that runs exactly one statement, which is its own
+ * read transaction: no BEGIN and COMMIT around it. */
+enum store_result store_read_one(struct store *s, store_fn fn, void *arg);
 enum store_result store_write(struct store *s, store_fn fn, void *arg);
 
 /* Deletes every row of every table, inside the caller's write transaction
