@@ -1,5 +1,6 @@
 /* dynalake: one binary, one subcommand table. Each subcommand lives in its
  * own file and takes the arguments after its name. */
+#include "cli/load.h"
 #include "cli/policy.h"
 #include "cli/serve.h"
 #include "cli/ship.h"
@@ -19,6 +20,8 @@ static const struct subcommand subcommands[] = {
       "run the AWS endpoint (DynamoDB, Streams, S3, STS) on one port" },
     { "ship", ship_main,
       "ship DynamoDB stream records to JSON lines in S3 (poller or handler)" },
+    { "load", load_main,
+      "load JSON-lines change files from S3 into a SQLite lake table" },
     { "policy", policy_main,
       "offline IAM tools: 'policy simulate' decides cases without a server" },
 };

@@ -1,0 +1,151 @@
+/* The lake table over SQLite; see lake.h. Sequence numbers are stored
+ * left-padded with zeros to 40 digits, so SQL text comparison orders them
+ * numerically. */
+#include "sync/lake.h"
+
+#include "base/mem.h"
+#include "sync/jsonl.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lake {
+    sqlite3 *db;
+    sqlite3_stmt *apply;
+};
+
+static const char schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "CREATE TABLE IF NOT EXISTS items("
+    "  tbl TEXT NOT NULL, key TEXT NOT NULL, seq TEXT NOT NULL, item TEXT,"
+    "  PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rejected("
+    "  file TEXT PRIMARY KEY, reason TEXT NOT NULL);";
+
+/* Newer sequence numbers win; equal ones are replays and change nothing. */
+static const char apply_sql[] =
+    "INSERT INTO items(tbl, key, seq, item) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT(tbl, key) DO UPDATE SET seq = excluded.seq,"
+    " item = excluded.item WHERE excluded.seq > items.seq";
+
+struct lake *lake_open(const char *path, char *err, size_t errlen)
+{
+    struct lake *l = xcalloc(1, sizeof *l);
+    char *msg = NULL;
+    if (sqlite3_open(path, &l->db) != SQLITE_OK ||
+        sqlite3_busy_timeout(l->db, 5000) != SQLITE_OK ||
+        sqlite3_exec(l->db, schema, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_prepare_v2(l->db, apply_sql, -1, &l->apply, NULL) !=
+            SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path,
+                 msg ? msg : sqlite3_errmsg(l->db));
+        sqlite3_free(msg);
+        lake_close(l);
+        return NULL;
+    }
+    return l;
+}
+
+void lake_close(struct lake *l)
+{
+    if (l == NULL)
+        return;
+    sqlite3_finalize(l->apply);
+    sqlite3_close(l->db);
+    free(l);
+}
+
+static int exec(struct lake *l, const char *sql)
+{
+    if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "lake: %s: %s\n", sql, sqlite3_errmsg(l->db));
+        return -1;
+    }
+    return 0;
+}
+
+int lake_begin(struct lake *l)
+{
+    return exec(l, "BEGIN IMMEDIATE");
+}
+
+int lake_commit(struct lake *l)
+{
+    return exec(l, "COMMIT");
+}
+
+void lake_rollback(struct lake *l)
+{
+    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum lake_result lake_apply(struct lake *l, const char *table,
+                            const char *key, const char *seq,
+                            const char *item)
+{
+    char padded[JSONL_SEQ_MAX + 1];
+    size_t n = strlen(seq);
+    if (n > JSONL_SEQ_MAX)
+        return LAKE_ERROR;
+    memset(padded, '0', JSONL_SEQ_MAX - n);
+    memcpy(padded + JSONL_SEQ_MAX - n, seq, n + 1);
+    sqlite3_stmt *st = l->apply;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, padded, -1, SQLITE_TRANSIENT);
+    if (item)
+        sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "lake: apply: %s\n", sqlite3_errmsg(l->db));
+        return LAKE_ERROR;
+    }
+    return sqlite3_changes(l->db) > 0 ? LAKE_APPLIED : LAKE_STALE;
+}
+
+int lake_reject(struct lake *l, const char *file, const char *reason)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, "INSERT OR REPLACE INTO "
+                                "rejected(file, reason) VALUES (?1, ?2)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "lake: reject: %s\n", sqlite3_errmsg(l->db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+long lake_snapshot(struct lake *l, FILE *out)
+{
+    sqlite3_stmt *st = NULL;
+    long n = 0;
+    if (sqlite3_prepare_v2(l->db, "SELECT item FROM items WHERE item IS NOT "
+                           "NULL ORDER BY tbl, key", -1, &st,
+                           NULL) != SQLITE_OK) {
+        fprintf(stderr, "lake: snapshot: %s\n", sqlite3_errmsg(l->db));
+        return -1;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fprintf(out, "%s\n", (const char *)sqlite3_column_text(st, 0));
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "lake: snapshot: %s\n", sqlite3_errmsg(l->db));
+        n = -1;
+    }
+    sqlite3_finalize(st);
+    return n;
+}

@@ -1,0 +1,47 @@
+/* The lake table: what the loader builds from the landing files, kept as a
+ * SQLite database (a stand-in for a Delta table). One row per primary key
+ * with the sequence number of the change that set it; a REMOVE leaves a
+ * tombstone (item NULL) so that an older INSERT arriving later cannot bring
+ * the item back. The harness's own module; the emulator's store is not
+ * used here. */
+#ifndef DYNALAKE_LAKE_H
+#define DYNALAKE_LAKE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct lake;
+
+enum lake_result {
+    LAKE_APPLIED = 0, /* the change is now the row's version */
+    LAKE_STALE = 1,   /* the row already holds this or a newer change */
+    LAKE_ERROR = -1,
+};
+
+/* Opens (creating) the database at path. Returns NULL with a reason in
+ * err. Caller closes with lake_close. */
+struct lake *lake_open(const char *path, char *err, size_t errlen);
+void lake_close(struct lake *l);
+
+/* One transaction per landing file: a file is applied whole or not at
+ * all. Each returns 0 or -1 (reason on stderr). */
+int lake_begin(struct lake *l);
+int lake_commit(struct lake *l);
+void lake_rollback(struct lake *l);
+
+/* Applies one change to table's row for key (canonical key text, see
+ * jsonl_key_write): item is the new image's DynamoDB JSON, or NULL for a
+ * REMOVE. seq orders changes to one key; an older or equal one is
+ * LAKE_STALE. */
+enum lake_result lake_apply(struct lake *l, const char *table,
+                            const char *key, const char *seq,
+                            const char *item);
+
+/* Records a landing file the loader refused, with why. */
+int lake_reject(struct lake *l, const char *file, const char *reason);
+
+/* Writes every live row, one DynamoDB JSON item per line, ordered by table
+ * then canonical key. Returns the number of rows, or -1. */
+long lake_snapshot(struct lake *l, FILE *out);
+
+#endif
