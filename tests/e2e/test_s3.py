@@ -9,6 +9,8 @@ makes its own uniquely named buckets. Expected codes are AWS's.
 import hashlib
 import io
 import os
+import subprocess
+import tempfile
 import unittest
 import urllib.error
 import urllib.request
@@ -333,6 +335,71 @@ class TestPresigned(S3Case):
             urllib.request.urlopen(url, timeout=10)
         self.assertEqual(cm.exception.code, 404)
         self.assertIn(b"<Code>NoSuchKey</Code>", cm.exception.read())
+
+
+@unittest.skipUnless(os.environ.get("DYNALAKE"), "needs $DYNALAKE to start")
+class TestChunkedOverTLS(unittest.TestCase):
+    """Over HTTPS the SDKs send aws-chunked bodies with unsigned CRC32
+    trailers (STREAMING-UNSIGNED-PAYLOAD-TRAILER); over plain HTTP they send
+    the checksum as a header. This starts a private TLS server."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cert = os.path.join(cls.tmp.name, "cert.pem")
+        cls.proc = subprocess.Popen(
+            [os.environ["DYNALAKE"], "serve", "--port", "0",
+             "--tls-self-signed", cert],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = cls.proc.stdout.readline()
+        if "listening on https://" not in line:
+            cls.proc.kill()
+            raise unittest.SkipTest("no TLS server: " + line.strip())
+        endpoint = line.split("listening on ")[1].strip()
+        cls.s3 = boto3.client(
+            "s3", endpoint_url=endpoint, region_name=REGION, verify=cert,
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=Config(retries={"total_max_attempts": 1},
+                          s3={"addressing_style": "path"}))
+        cls.s3.create_bucket(Bucket="tls-chunked")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        cls.proc.wait(timeout=10)
+        cls.proc.stdout.close()
+        cls.tmp.cleanup()
+
+    def test_trailer_checksum_put_and_get(self):
+        sent = []
+        self.s3.meta.events.register(
+            "before-send.s3.PutObject",
+            lambda request, **kw: sent.append(
+                request.headers.get("X-Amz-Content-SHA256")))
+        put = self.s3.put_object(Bucket="tls-chunked", Key="k",
+                                 Body=b"hello over tls",
+                                 ChecksumAlgorithm="CRC32")
+        self.assertEqual(sent[-1], b"STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+        self.assertEqual(put["ChecksumCRC32"], "Br5oYg==")
+        got = self.s3.get_object(Bucket="tls-chunked", Key="k",
+                                 ChecksumMode="ENABLED")
+        self.assertEqual(got["Body"].read(), b"hello over tls")
+        self.assertEqual(got["ChecksumCRC32"], "Br5oYg==")
+
+    def test_multipart_with_composite_checksum(self):
+        data = os.urandom(11 * MIB)
+        cfg = TransferConfig(multipart_threshold=5 * MIB,
+                             multipart_chunksize=5 * MIB)
+        self.s3.upload_fileobj(io.BytesIO(data), "tls-chunked", "big",
+                               ExtraArgs={"ChecksumAlgorithm": "CRC32"},
+                               Config=cfg)
+        head = self.s3.head_object(Bucket="tls-chunked", Key="big",
+                                   ChecksumMode="ENABLED")
+        self.assertEqual(head["ContentLength"], len(data))
+        self.assertTrue(head["ChecksumCRC32"].endswith("-3"), head)
+        out = io.BytesIO()
+        self.s3.download_fileobj("tls-chunked", "big", out)
+        self.assertEqual(out.getvalue(), data)
 
 
 if __name__ == "__main__":
