@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_ttl.h"
 #include "dynamodb/ddb_txn.h"
 #include "base/crypto.h"
 #include "base/buf.h"
@@ -126,7 +127,9 @@ static int start_server(struct emulator *emu)
     if (rc == 0) {
         tls.cert_pem = buf_cstr(&cert);
         tls.key_pem = buf_cstr(&key);
-        emu->server = server_start(emu, cfg->host, cfg->port,
+        if (cfg->ttl_sweep_ms >= 0)
+        emu->ttl = ddb_ttl_start(emu, cfg->ttl_sweep_ms);
+    emu->server = server_start(emu, cfg->host, cfg->port,
                                    cfg->threads ? cfg->threads
                                                 : default_threads(),
                                    is_tls ? &tls : NULL);
@@ -205,6 +208,7 @@ void emulator_stop(struct emulator *emu)
 {
     if (emu == NULL)
         return;
+    ddb_ttl_stop(emu->ttl);
     server_stop(emu->server);
     store_close(emu->store);
     ddb_catalog_free(emu->catalog);

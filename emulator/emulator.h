@@ -35,6 +35,10 @@ struct emulator_config {
     int64_t shard_rollover_ms;   /* stream shard age before it closes on
                                     the virtual clock; 0 means AWS's four
                                     hours, negative means never */
+    int64_t ttl_sweep_ms;        /* how often (real time) the TTL sweeper
+                                    deletes expired items; 0 means every
+                                    second, negative means only when
+                                    POST /_dynalake/ttl/sweep asks */
     int64_t item_collection_max_bytes; /* the LSI item collection size
                                           limit; 0 means AWS's 10 GB. The
                                           defaults take it from the

@@ -21,6 +21,7 @@ struct server;
 struct store;
 
 struct faults;
+struct ddb_ttl;
 struct ddb_txn_tokens;
 
 struct emulator {
@@ -39,6 +40,8 @@ struct emulator {
     struct faults *faults;        /* owned; injected errors */
     struct ddb_txn_tokens *txn_tokens; /* owned; TransactWriteItems
                                           ClientRequestTokens */
+    struct ddb_ttl *ttl;          /* owned; the TTL sweeper thread, or
+                                     NULL when it is off */
     uint8_t streams_key[STREAMS_KEY_LEN]; /* random; signs shard iterators */
     uint64_t request_seq;         /* atomic; request id counter */
     uint64_t request_seed;        /* random per run; request ids */

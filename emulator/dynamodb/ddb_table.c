@@ -119,6 +119,9 @@ static cJSON *describe(struct call *c, const struct ddb_table_def *def,
                        const char *status)
 {
     cJSON *desc = cJSON_Duplicate(def->desc, true);
+    /* Kept with the definition, answered by their own operations. */
+    cJSON_DeleteItemFromObjectCaseSensitive(desc, "TimeToLiveDescription");
+    cJSON_DeleteItemFromObjectCaseSensitive(desc, "Tags");
     size_t n = def->n_indexes ? def->n_indexes : 1;
     struct table_stats st = { .def = def,
                               .index_counts = xcalloc(n, sizeof(int64_t)),
@@ -397,6 +400,17 @@ int ddb_update_table(struct call *c)
     ddb_table_def_release(t.def);
     ddb_table_def_release(def);
     return rc;
+}
+
+enum store_result ddb_table_replace_desc(struct emulator *emu,
+                                         const struct ddb_table_def *old,
+                                         cJSON *desc)
+{
+    struct update_txn t = { .emu = emu, .old = old, .desc = desc };
+    enum store_result res = store_write(emu->store, update_in_store, &t);
+    cJSON_Delete(t.desc);
+    ddb_table_def_release(t.def);
+    return res;
 }
 
 static void load_one(int64_t id, const char *text, void *arg)

@@ -5,6 +5,10 @@
 #ifndef DYNALAKE_DDB_TABLE_H
 #define DYNALAKE_DDB_TABLE_H
 
+#include "store/store.h"
+
+#include <cjson/cJSON.h>
+
 struct call;
 struct emulator;
 struct ddb_table_def;
@@ -22,5 +26,14 @@ int ddb_table_load(struct emulator *emu);
  * caller releases, or NULL with the error recorded (ValidationException for
  * a missing or malformed name, ResourceNotFoundException otherwise). */
 struct ddb_table_def *ddb_table_require(struct call *c);
+
+/* Stores desc (taken) as the table's description in place of old's, and
+ * swaps the catalog's definition, in one write transaction: for settings
+ * kept with the table that DescribeTable does not show (Time to Live,
+ * tags). STORE_CONDITION_FAILED when another change to the table got in
+ * first (the caller reads the new definition and tries again). */
+enum store_result ddb_table_replace_desc(struct emulator *emu,
+                                         const struct ddb_table_def *old,
+                                         cJSON *desc);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "dynamodb/ddb_ttl.h"
 #include "http/call.h"
 #include "http/fault.h"
 #include "streams/streams_log.h"
@@ -163,5 +164,17 @@ int admin_streams_rollover(struct call *c)
         return -1;
     cJSON *out = cJSON_CreateObject();
     cJSON_AddNumberToObject(out, "rolled", t.rolled);
+    return reply(c, out);
+}
+
+int admin_ttl_sweep(struct call *c)
+{
+    if (require_method(c, "POST") < 0)
+        return -1;
+    long deleted = ddb_ttl_sweep(c->emu);
+    if (deleted < 0)
+        return call_fail(c, AWS_ERR_INTERNAL, "TTL sweep failed");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(out, "deleted", (double)deleted);
     return reply(c, out);
 }

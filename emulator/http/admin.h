@@ -29,4 +29,9 @@ int admin_faults(struct call *c);
  * stream (or of T's) now, opening a child; answers {"rolled": N}. */
 int admin_streams_rollover(struct call *c);
 
+/* POST: deletes every expired item now, as the TTL sweeper would on its
+ * next round (tests advance the clock, then sweep); answers
+ * {"deleted": N}. */
+int admin_ttl_sweep(struct call *c);
+
 #endif

@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_item.h"
 #include "dynamodb/ddb_query.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_ttl.h"
 #include "dynamodb/ddb_txn.h"
 #include "http/admin.h"
 #include "http/bucket_policy.h"
@@ -225,6 +226,8 @@ static const struct op table[] = {
     DDB(TransactWriteItems, ddb_transact_write_items,
         resource_transact_items),
     DDB(TransactGetItems, ddb_transact_get_items, resource_transact_items),
+    DDB(UpdateTimeToLive, ddb_update_time_to_live, resource_table),
+    DDB(DescribeTimeToLive, ddb_describe_time_to_live, resource_table),
     STREAMS(ListStreams, streams_list_streams, resource_any),
     STREAMS(DescribeStream, streams_describe_stream, resource_stream),
     STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),
@@ -280,6 +283,7 @@ static const struct op table[] = {
     ADMIN("assume-role", admin_assume_role),
     ADMIN("faults", admin_faults),
     ADMIN("streams/rollover", admin_streams_rollover),
+    ADMIN("ttl/sweep", admin_ttl_sweep),
 };
 
 const struct op *ops_find(enum service service, struct str name)
