@@ -2,6 +2,7 @@
  * own file and takes the arguments after its name. */
 #include "cli/load.h"
 #include "cli/policy.h"
+#include "cli/run.h"
 #include "cli/serve.h"
 #include "cli/ship.h"
 #include "version.h"
@@ -22,6 +23,8 @@ static const struct subcommand subcommands[] = {
       "ship DynamoDB stream records to JSON lines in S3 (poller or handler)" },
     { "load", load_main,
       "load JSON-lines change files from S3 into a SQLite lake table" },
+    { "run", run_main,
+      "run scenarios end to end: workload, pipeline, verification, IAM" },
     { "policy", policy_main,
       "offline IAM tools: 'policy simulate' decides cases without a server" },
 };

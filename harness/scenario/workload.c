@@ -84,11 +84,13 @@ static const char *const texts[] = {
     "Ñandú", "שלום", "quote \" backslash \\ tab\t", "line\nbreak", "Ωμέγα",
 };
 
-/* A 38-digit number (DynamoDB's precision), sign and scale from g. */
-static void big_number(struct gen *g, char *out, size_t len)
+/* A 38-digit number (DynamoDB's precision); negative half the time unless
+ * is_positive. */
+static void big_number(struct gen *g, bool is_positive, char *out,
+                       size_t len)
 {
     size_t o = 0;
-    if (below(g, 2))
+    if (below(g, 2) && !is_positive)
         out[o++] = '-';
     out[o++] = (char)('1' + below(g, 9));
     for (int i = 1; i < 38 && o + 2 < len; i++)
@@ -131,8 +133,8 @@ static cJSON *number_set(struct gen *g)
     }
     if (below(g, 2)) {
         char big[48];
-        big_number(g, big, sizeof big);
-        big[0] = '9'; /* positive and above every small member: distinct */
+        big_number(g, true, big, sizeof big);
+        big[0] = '9'; /* above every small member: distinct */
         cJSON_AddItemToArray(list, cJSON_CreateString(big));
     }
     return v;
@@ -174,7 +176,7 @@ static cJSON *profile(struct gen *g)
     cJSON *history = cJSON_CreateObject();
     cJSON *hl = cJSON_AddArrayToObject(history, "L");
     cJSON_AddItemToArray(hl, av_new("S", texts[below(g, 10)]));
-    big_number(g, num, sizeof num);
+    big_number(g, false, num, sizeof num);
     cJSON_AddItemToArray(hl, av_new("N", num));
     cJSON *flag = cJSON_CreateObject();
     cJSON_AddBoolToObject(flag, "BOOL", below(g, 2));
@@ -249,7 +251,7 @@ static cJSON *item_of(struct gen *g, int64_t k, bool is_large, int64_t ttl_s)
     snprintf(num, sizeof num, "%llu", (unsigned long long)below(g, 1000));
     av(item, "counter", "N", num);
     if (below(g, 4)) {
-        big_number(g, num, sizeof num);
+        big_number(g, false, num, sizeof num);
         av(item, "balance", "N", num);
     }
     if (below(g, 2)) {

@@ -1,0 +1,359 @@
+/* The runner's verification: reads back the ground truth (the source
+ * stream and table, as the runner's own identity), the landing objects,
+ * the lake snapshot and the decision audit; runs verify and leastpriv; then
+ * turns the scenario's checks and expected findings into report cases;
+ * see runner_internal.h. */
+#include "scenario/runner_internal.h"
+
+#include "aws/aws.h"
+#include "aws/aws_ddb.h"
+#include "aws/aws_s3.h"
+#include "aws/aws_streams.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "report/report.h"
+#include "verify/leastpriv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* GetRecords pages read per shard before giving up on an open shard. */
+#define RUNNER_MAX_PAGES 100000
+
+static void read_failed(struct runner *r, const char *what)
+{
+    const struct aws_error *e = aws_client_error(r->admin);
+    findings_add(&r->findings, FINDING_CHECK_PIPELINE, "readback_failed",
+                 NULL, "reading back %s failed: %s: %s", what, e->code,
+                 e->message);
+}
+
+/* Every record of shard, oldest first, into changes. */
+static int read_shard(struct runner *r, const char *arn, const char *shard,
+                      struct verify_changes *changes)
+{
+    char *it = NULL;
+    if (aws_streams_get_iterator(r->admin, arn, shard, "TRIM_HORIZON", NULL,
+                                 &it) < 0)
+        return -1;
+    for (int page_no = 0; it && page_no < RUNNER_MAX_PAGES; page_no++) {
+        cJSON *page = NULL;
+        int rc = aws_streams_get_records(r->admin, it, 1000, &page);
+        free(it);
+        it = NULL;
+        if (rc < 0)
+            return -1;
+        const cJSON *recs = json_get(page, "Records"), *rec;
+        cJSON_ArrayForEach(rec, recs)
+            verify_changes_add(changes, rec);
+        const char *next = json_get_string(page, "NextShardIterator");
+        if (next && cJSON_GetArraySize(recs) > 0)
+            it = xstrdup(next);
+        cJSON_Delete(page);
+    }
+    free(it);
+    return 0;
+}
+
+/* The source stream of table: the changes the landing must hold. */
+static int read_changes(struct runner *r, const char *table,
+                        struct verify_changes *changes)
+{
+    char *arn = NULL;
+    cJSON *desc = NULL;
+    int rc = aws_streams_latest_arn(r->admin, table, &arn);
+    if (rc == 0 && arn)
+        rc = aws_streams_describe(r->admin, arn, &desc);
+    const cJSON *shard, *shards = json_get(desc, "Shards");
+    cJSON_ArrayForEach(shard, shards) {
+        if (rc == 0)
+            rc = read_shard(r, arn, json_get_string(shard, "ShardId"),
+                            changes);
+    }
+    if (rc < 0)
+        read_failed(r, "the source stream");
+    cJSON_Delete(desc);
+    free(arn);
+    return rc;
+}
+
+struct landing {
+    struct aws_s3_listing listing;
+    struct buf *bodies;          /* owned, one per object */
+    struct verify_object *objects;
+};
+
+static int read_landing(struct runner *r, const char *bucket,
+                        const char *prefix, struct landing *l)
+{
+    memset(l, 0, sizeof *l);
+    if (aws_s3_list(r->admin, bucket, prefix, NULL, &l->listing) < 0) {
+        read_failed(r, "the landing listing");
+        return -1;
+    }
+    size_t n = l->listing.n;
+    l->bodies = xcalloc(n + 1, sizeof *l->bodies);
+    l->objects = xcalloc(n + 1, sizeof *l->objects);
+    for (size_t i = 0; i < n; i++) {
+        buf_init(&l->bodies[i], 0);
+        if (aws_s3_get_object(r->admin, bucket, l->listing.objects[i].key,
+                              &l->bodies[i]) < 0) {
+            read_failed(r, l->listing.objects[i].key);
+            return -1;
+        }
+        l->objects[i] = (struct verify_object){
+            l->listing.objects[i].key + strlen(prefix),
+            l->bodies[i].data ? l->bodies[i].data : "", l->bodies[i].len };
+    }
+    return 0;
+}
+
+static void landing_clear(struct landing *l)
+{
+    for (size_t i = 0; i < l->listing.n && l->bodies; i++)
+        buf_clear(&l->bodies[i]);
+    free(l->bodies);
+    free(l->objects);
+    aws_s3_listing_clear(&l->listing);
+}
+
+/* Verifies each distinct landing location a ship or handler step wrote. */
+static void check_landings(struct runner *r)
+{
+    char seen[SCENARIO_MAX_STEPS][512];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < r->s->n_steps; i++) {
+        const struct scenario_step *st = &r->s->steps[i];
+        if (strcmp(st->kind, "load") == 0)
+            continue;
+        char url[512], bucket[256], prefix[512];
+        runner_step_location(r, st, url, sizeof url);
+        bool is_seen = false;
+        for (size_t j = 0; j < n_seen && !is_seen; j++)
+            is_seen = strcmp(seen[j], url) == 0;
+        if (is_seen || aws_s3_url_parse(url, bucket, sizeof bucket, prefix,
+                                        sizeof prefix) < 0)
+            continue;
+        snprintf(seen[n_seen++], sizeof seen[0], "%s", url);
+        struct verify_changes changes;
+        verify_changes_init(&changes);
+        struct landing l;
+        const char *table = st->table ? st->table : r->s->tables[0].name;
+        if (read_changes(r, table, &changes) == 0 &&
+            read_landing(r, bucket, prefix, &l) == 0) {
+            struct verify_landing in = {
+                url, &changes, l.objects, l.listing.n,
+                r->counts.retries > 0 || r->s->faults != NULL };
+            verify_landing(&in, &r->findings, &r->vstats);
+            r->counts.objects = l.listing.n;
+        }
+        landing_clear(&l);
+        verify_changes_clear(&changes);
+    }
+}
+
+/* Every item of table, by Scan (consistent, all pages). */
+static cJSON *scan_all(struct runner *r, const char *table)
+{
+    cJSON *items = cJSON_CreateArray();
+    cJSON *start = NULL;
+    do {
+        struct aws_ddb_scan args = { .table = table, .start_key = start,
+                                     .is_consistent = true };
+        cJSON *page = NULL;
+        int rc = aws_ddb_scan(r->admin, &args, &page);
+        cJSON_Delete(start);
+        start = NULL;
+        if (rc < 0) {
+            read_failed(r, "the source table");
+            cJSON_Delete(items);
+            return NULL;
+        }
+        const cJSON *item;
+        cJSON_ArrayForEach(item, json_get(page, "Items"))
+            cJSON_AddItemToArray(items, cJSON_Duplicate(item, true));
+        const cJSON *last = json_get(page, "LastEvaluatedKey");
+        if (last)
+            start = cJSON_Duplicate(last, true);
+        cJSON_Delete(page);
+    } while (start);
+    return items;
+}
+
+static cJSON *read_snapshot(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return NULL;
+    cJSON *items = cJSON_CreateArray();
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        cJSON *item = json_parse(line, (size_t)n);
+        if (item)
+            cJSON_AddItemToArray(items, item);
+    }
+    free(line);
+    fclose(f);
+    return items;
+}
+
+static void check_lake(struct runner *r)
+{
+    const struct scenario_table *t = scenario_table_find(r->s, r->lake_table);
+    if (t == NULL)
+        return;
+    cJSON *source = scan_all(r, t->name);
+    cJSON *lake = read_snapshot(r->lake_snapshot);
+    if (source && lake) {
+        const char *names[2] = { t->keys[0].name,
+                                 t->n_keys > 1 ? t->keys[1].name : NULL };
+        verify_lake(source, lake, names, (size_t)t->n_keys, r->lake_location,
+                    &r->findings, &r->vstats);
+    } else if (source) {
+        findings_add(&r->findings, FINDING_CHECK_LAKE, "no_lake", NULL,
+                     "%s left no snapshot to compare", r->lake_location);
+    }
+    cJSON_Delete(source);
+    cJSON_Delete(lake);
+}
+
+/* ---- least privilege ---------------------------------------------------- */
+
+struct principals {
+    struct leastpriv_principal *v;
+    struct leastpriv_policy **policies;  /* owned, one array each */
+    char (*names)[160];
+    char (*arns)[256];
+    const char *(*services)[SCENARIO_MAX_STEPS];
+    size_t n;
+};
+
+static void principals_build(struct runner *r, struct principals *p)
+{
+    const struct scenario *s = r->s;
+    size_t n = s->n_identities;
+    p->v = xcalloc(n + 1, sizeof *p->v);
+    p->policies = xcalloc(n + 1, sizeof *p->policies);
+    p->names = xcalloc(n + 1, sizeof *p->names);
+    p->arns = xcalloc(n + 1, sizeof *p->arns);
+    p->services = xcalloc(n + 1, sizeof *p->services);
+    p->n = n;
+    for (size_t i = 0; i < n; i++) {
+        const struct scenario_identity *id = &s->identities[i];
+        struct leastpriv_principal *x = &p->v[i];
+        snprintf(p->names[i], sizeof p->names[i], "%s/%s",
+                 id->is_role ? "role" : "user", id->name);
+        snprintf(p->arns[i], sizeof p->arns[i], "arn:aws:iam::%s:%s",
+                 s->account, p->names[i]);
+        p->policies[i] = xcalloc(id->n_policies + 1, sizeof **p->policies);
+        for (size_t j = 0; j < id->n_policies; j++)
+            p->policies[i][j] = (struct leastpriv_policy){
+                id->policy_names[j], id->policies[j] };
+        *x = (struct leastpriv_principal){
+            .name = p->names[i], .arn = p->arns[i], .is_role = id->is_role,
+            .policies = p->policies[i], .n_policies = id->n_policies,
+            .trust = id->trust, .trust_name = id->trust_name,
+            .services = p->services[i] };
+        x->is_used = s->has_workload && s->workload.as &&
+                     strcmp(s->workload.as, id->name) == 0;
+        for (size_t k = 0; k < s->n_steps; k++) {
+            const struct scenario_step *st = &s->steps[k];
+            if (st->as == NULL || strcmp(st->as, id->name) != 0)
+                continue;
+            x->is_used = true;
+            const char *svc = st->service ? st->service
+                                          : runner_default_service(st->kind);
+            bool is_dup = false;
+            for (size_t m = 0; m < x->n_services && !is_dup; m++)
+                is_dup = strcmp(x->services[m], svc) == 0;
+            if (id->is_role && !is_dup)
+                p->services[i][x->n_services++] = svc;
+        }
+    }
+}
+
+static void principals_clear(struct principals *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->policies[i]);
+    free(p->policies);
+    free(p->v);
+    free(p->names);
+    free(p->arns);
+    free(p->services);
+}
+
+static void write_policy_file(struct runner *r, const char *dir,
+                              const struct leastpriv_principal *p,
+                              const cJSON *minimal)
+{
+    char path[PATH_MAX];
+    const char *slash = strchr(p->name, '/');
+    snprintf(path, sizeof path, "%s/%s-%s.json", dir, r->s->name,
+             slash ? slash + 1 : p->name);
+    FILE *f = fopen(path, "w");
+    char *text = cJSON_Print(minimal);
+    if (f == NULL || fprintf(f, "%s\n", text) < 0)
+        report_add_note(r->out, "cannot write %s", path);
+    else
+        report_add_note(r->out, "minimal policy for %s written to %s",
+                        p->name, path);
+    if (f)
+        fclose(f);
+    free(text);
+}
+
+/* Notes the minimal policy's diff per principal, and writes the policy
+ * when asked. */
+static void minimal_policies(struct runner *r, const struct leastpriv_input *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        const struct leastpriv_principal *p = &in->principals[i];
+        cJSON *minimal = leastpriv_minimal(in, p);
+        struct buf diff;
+        buf_init(&diff, 0);
+        leastpriv_diff(in, p, minimal, &diff);
+        if (diff.len > 0) {
+            report_add_note(r->out, "policy changes for %s (+ add, - remove, "
+                            "~ narrow):", p->name);
+            report_add_note(r->out, "%s", buf_cstr(&diff));
+        }
+        if (r->o->policies_dir && minimal)
+            write_policy_file(r, r->o->policies_dir, p, minimal);
+        buf_clear(&diff);
+        cJSON_Delete(minimal);
+    }
+}
+
+static void check_access(struct runner *r)
+{
+    cJSON *audit = NULL;
+    if (runner_admin(r, "GET", "audit", NULL, &audit) < 0) {
+        read_failed(r, "the decision audit");
+        return;
+    }
+    struct principals p;
+    principals_build(r, &p);
+    struct leastpriv_input in = { r->s->account, r->s->region, p.v, p.n,
+                                  json_get(audit, "records") };
+    leastpriv_analyze(&in, &r->findings);
+    minimal_policies(r, &in);
+    principals_clear(&p);
+    cJSON_Delete(audit);
+}
+
+void runner_check(struct runner *r)
+{
+    if (r->o->progress)
+        report_text_progress(r->o->progress, r->s->name, "verifying", 0, 0);
+    if (r->has_landing)
+        check_landings(r);
+    if (r->lake_snapshot)
+        check_lake(r);
+    if (r->is_iam && r->s->n_identities > 0)
+        check_access(r);
+}

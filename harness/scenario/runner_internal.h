@@ -1,0 +1,108 @@
+/* What the runner's files share: the state of one scenario run. runner.c
+ * drives the phases, runner_env.c owns the environment (work directory,
+ * identities file, emulator, admin API, credentials), runner_steps.c the
+ * workload and pipeline steps, runner_check.c verification and cases. */
+#ifndef DYNALAKE_RUNNER_INTERNAL_H
+#define DYNALAKE_RUNNER_INTERNAL_H
+
+#include "scenario/runner.h"
+#include "scenario/scenario.h"
+#include "scenario/workload.h"
+#include "verify/finding.h"
+#include "verify/verify.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct aws_client;
+struct emulator;
+struct report_scenario;
+
+/* The runner's own identity: it creates tables and buckets and reads the
+ * ground truth; the analysis leaves it out. */
+#define RUNNER_USER "dynalake-runner"
+
+/* Credentials for one identity (session token only for roles). */
+struct runner_creds {
+    char access_key_id[128];
+    char secret[128];
+    char token[2048];
+};
+
+/* What the steps and the workload counted, for the report. */
+struct runner_counts {
+    uint64_t operations;     /* workload requests sent */
+    uint64_t failed_conditions;
+    uint64_t denied;         /* requests answered AccessDenied */
+    uint64_t errors;         /* other failures */
+    uint64_t unsupported;    /* operations the endpoint does not know */
+    uint64_t retries;        /* client retries, workload and steps */
+    uint64_t shipped;        /* records written by ship/handler steps */
+    uint64_t objects;
+    uint64_t loaded;
+};
+
+struct runner {
+    const struct scenario *s;
+    const struct runner_options *o;
+    const struct runner_override *override;
+    struct report_scenario *out;
+    uint64_t seed;
+    char dir[PATH_MAX];        /* the work directory */
+    struct emulator *emu;      /* embedded emulator, or NULL */
+    char endpoint[256];
+    struct aws_client *admin;  /* as RUNNER_USER (or the environment's
+                                  credentials with --endpoint) */
+    bool is_iam;               /* identities loaded: IAM enforced */
+    int64_t clock_offset_ms;   /* virtual minus wall, after the epoch jump */
+    struct workload wl;
+    struct findings findings;
+    struct runner_counts counts;
+    struct verify_stats vstats;
+    bool has_landing;          /* a step wrote change records */
+    bool is_step_failed[SCENARIO_MAX_STEPS];
+    char *lake_snapshot;       /* owned; the last load step's snapshot
+                                  (JSON lines), or NULL: no lake */
+    const char *lake_table;    /* the source table it mirrors */
+    char lake_location[600];   /* "the lake rebuilt by …", for messages */
+};
+
+/* runner_env.c */
+int runner_env_start(struct runner *r);
+void runner_env_stop(struct runner *r);
+/* Calls the admin API: method, path under /_dynalake/, body or NULL;
+ * *out gets the parsed answer when out is not NULL. */
+int runner_admin(struct runner *r, const char *method, const char *path,
+                 const char *body, cJSON **out);
+/* Moves the emulator clock to WORKLOAD_EPOCH_MS + t_ms if it is behind. */
+int runner_clock_to(struct runner *r, int64_t t_ms);
+/* Credentials for identity name as a step would have them: a user's keys;
+ * a role assumed as service. NULL name: the runner's. -1 with the reason
+ * in why (and a trust finding when the trust policy refused). */
+int runner_creds_for(struct runner *r, const char *name, const char *service,
+                     struct runner_creds *out, char *why, size_t whylen);
+/* A client with creds (NULL: the runner's). Free with aws_client_free. */
+struct aws_client *runner_client(struct runner *r,
+                                 const struct runner_creds *creds);
+/* The user access key the runner gives identity name. */
+void runner_user_key(const char *name, char *id, size_t idlen, char *secret,
+                     size_t secretlen);
+/* Service principal a step runs as when the scenario does not say. */
+const char *runner_default_service(const char *kind);
+
+/* runner_steps.c */
+/* "s3://BUCKET/PREFIX" a ship, handler or load step writes or reads. */
+void runner_step_location(const struct runner *r,
+                          const struct scenario_step *st, char *out,
+                          size_t len);
+int runner_setup_resources(struct runner *r);
+int runner_workload(struct runner *r);
+int runner_steps(struct runner *r);
+
+/* runner_check.c */
+void runner_check(struct runner *r);
+void runner_cases(struct runner *r);
+
+#endif
