@@ -456,6 +456,31 @@ class ShipLoadTest(SyncCase):
         self.assertIn('"ns":{"$set":"NS","values":[-1,9,10]}', line)
         self.assertIn('"b":"AP8="', line)
 
+    def test_faults_are_retried_and_lose_nothing(self):
+        Workload(self.ddb, self.table, seed=14).run(200)
+        rules = [
+            {"operation": "GetRecords", "table": self.table,
+             "error": "ExpiredIteratorException", "count": 2},
+            {"operation": "GetRecords", "table": self.table,
+             "error": "LimitExceededException", "count": 3},
+            {"operation": "DescribeStream", "error": "InternalServerError",
+             "count": 2},
+            {"operation": "PutObject", "error": "ServiceUnavailable",
+             "count": 3},
+        ]
+        for rule in rules:
+            self.server.admin("faults", rule)
+        shipped = json.loads(self.ship().stdout)
+        self.assertGreaterEqual(shipped["retried"], 3 + 2 + 3)
+        for rule in [{"operation": "ListObjectsV2", "error": "ServiceUnavailable",
+                      "count": 2},
+                     {"operation": "GetObject", "error": "InternalServerError",
+                      "count": 2}]:
+            self.server.admin("faults", rule)
+        loaded = json.loads(self.load().stdout)
+        self.assertGreaterEqual(loaded["retried"], 4)
+        self.assert_lake_equals_table()
+
     def test_loader_role_cannot_ship(self):
         proc = self.run_tool(["ship", "--table", self.table, "--to",
                               "s3://%s/%s" % (BUCKET, PREFIX), "--once"],
