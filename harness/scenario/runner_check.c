@@ -320,6 +320,7 @@ static void minimal_policies(struct runner *r, const struct leastpriv_input *in)
         if (diff.len > 0) {
             report_add_note(r->out, "policy changes for %s (+ add, - remove, "
                             "~ narrow):", p->name);
+            diff.data[--diff.len] = '\0'; /* the last newline */
             report_add_note(r->out, "%s", buf_cstr(&diff));
         }
         if (r->o->policies_dir && minimal)

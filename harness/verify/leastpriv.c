@@ -236,7 +236,7 @@ static bool can_match(const struct analysis *a, int k, const char *pattern)
         return true;
     if (k & KIND_ANY)
         return iam_match_glob(str_from(pattern), STR_LIT("*")) ||
-               can_match(a, k & ~KIND_ANY, pattern);
+               ((k & ~KIND_ANY) != 0 && can_match(a, k & ~KIND_ANY, pattern));
     struct iam_arn p;
     iam_match_arn_split(str_from(pattern), true, &p);
     if (p.n < 6)
@@ -390,7 +390,10 @@ static void read_records(struct analysis *a)
         x->action = json_get_string(r, "action");
         x->resource = json_get_string(r, "resource");
         x->decision = json_get_string(r, "decision");
-        x->prefix = json_get_string(json_get(r, "context"), "s3:prefix");
+        const cJSON *prefix = json_get(json_get(r, "context"), "s3:prefix");
+        if (cJSON_IsArray(prefix)) /* the audit lists multi-valued keys */
+            prefix = cJSON_GetArrayItem(prefix, 0);
+        x->prefix = cJSON_GetStringValue(prefix);
         if (x->action && x->resource && x->decision)
             a->n_recs++;
     }
@@ -725,7 +728,14 @@ static void check_trust(struct analysis *a)
                          "the scenario runs it as %s", p->name, p->trust_name,
                          listed[0] ? listed : "no service", p->services[i]);
     }
-    /* Services trusted that nothing in the scenario is. */
+    /* Services trusted that nothing in the scenario is (once every service
+     * it needs is trusted: otherwise they are the wrong ones, said above). */
+    for (size_t i = 0; i < p->n_services && !is_any; i++)
+        if (!strstr(listed, p->services[i])) {
+            buf_clear(&services);
+            cJSON_Delete(doc);
+            return;
+        }
     char copy[1024];
     snprintf(copy, sizeof copy, "%s", listed);
     for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t;
