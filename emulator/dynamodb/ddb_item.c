@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "dynamodb/ddb_capacity.h"
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_expr.h"
 #include "dynamodb/ddb_exprs.h"
@@ -32,6 +33,8 @@ struct item_request {
     struct ddb_exprs exprs;
     const char *return_values;    /* NULL means NONE */
     bool want_old_on_failure;     /* ReturnValuesOnConditionCheckFailure */
+    enum ddb_capacity_mode capacity; /* ReturnConsumedCapacity */
+    bool want_metrics;            /* ReturnItemCollectionMetrics SIZE */
 };
 
 static void item_request_clear(struct item_request *r)
@@ -53,6 +56,11 @@ static int read_return_values(struct call *c, struct item_request *r,
         return -1;
     struct ddb_errors e;
     ddb_errors_init(&e);
+    if (ddb_capacity_read(c, c->input, &e, &r->capacity) < 0 ||
+        ddb_capacity_read_metrics(c, c->input, &e, &r->want_metrics) < 0) {
+        ddb_errors_clear(&e);
+        return -1;
+    }
     ddb_input_check_enum(&e, r->return_values, "returnValues",
                          update_return_values);
     ddb_input_check_enum(&e, on_failure,
@@ -70,28 +78,6 @@ static int read_return_values(struct call *c, struct item_request *r,
     if (r->return_values && strcmp(r->return_values, "NONE") == 0)
         r->return_values = NULL;
     return 0;
-}
-
-/* Legacy conditional parameters arrive with their own issue; until then a
- * request using them is refused rather than run without its condition. */
-static int refuse_legacy(struct call *c, const char *const *members)
-{
-    for (size_t i = 0; members[i]; i++) {
-        if (json_get(c->input, members[i]))
-            return call_fail(c, AWS_ERR_VALIDATION, "The legacy parameter "
-                             "%s is not supported by this endpoint; use "
-                             "expressions", members[i]);
-    }
-    return 0;
-}
-
-/* A value-model complaint: AWS reports payloads of the wrong JSON kind as
- * SerializationException and everything else as ValidationException. */
-static int fail_message(struct call *c, const char *message)
-{
-    return call_fail(c, ddb_value_error_is_serialization(message)
-                            ? AWS_ERR_SERIALIZATION : AWS_ERR_VALIDATION,
-                     "%s", message);
 }
 
 /* Maps a write's outcome to the reply's error, if any. */
@@ -124,13 +110,31 @@ static enum store_result run_write(struct store_tx *tx, void *arg)
     return ddb_write_apply(tx, arg);
 }
 
-static int reply_attributes(struct call *c, cJSON *attributes)
+/* Writes the reply of a write: Attributes (taken), then the consumed
+ * capacity (one unit per KB of the larger of the item before and after)
+ * and the item collection metrics when asked. */
+static int reply_write(struct call *c, const struct item_request *r,
+                       const struct ddb_write *w, cJSON *attributes)
 {
     cJSON *out = cJSON_CreateObject();
     if (attributes && cJSON_GetArraySize(attributes) > 0)
         cJSON_AddItemToObject(out, "Attributes", attributes);
     else
         cJSON_Delete(attributes);
+    const cJSON *after = w->kind == DDB_WRITE_PUT ? w->item : w->new_item;
+    size_t old = w->old ? ddb_item_size(w->old) : 0;
+    size_t now = after ? ddb_item_size(after) : 0;
+    struct ddb_consumed u = {
+        .table = r->def->name,
+        .write_units = ddb_capacity_write_units(old > now ? old : now),
+    };
+    ddb_capacity_add(out, r->capacity, &u);
+    cJSON *m = r->want_metrics
+        ? ddb_capacity_collection_metrics(r->def, json_get(c->input,
+              w->kind == DDB_WRITE_PUT ? "Item" : "Key"))
+        : NULL;
+    if (m)
+        cJSON_AddItemToObject(out, "ItemCollectionMetrics", m);
     return call_reply_json(c, out);
 }
 
@@ -160,8 +164,9 @@ static int decode_put(struct call *c, struct item_request *r, cJSON **item)
     *item = (cJSON *)it;
     if (ddb_item_normalize(*item, err, sizeof err) < 0 ||
         ddb_key_from_item(r->def, *item, &r->key, err, sizeof err) < 0)
-        return fail_message(c, err);
-    if (check_item_size(c, *item) < 0 || refuse_legacy(c, legacy) < 0 ||
+        return ddb_input_fail_value(c, err);
+    if (check_item_size(c, *item) < 0 ||
+        ddb_input_refuse_legacy(c, legacy) < 0 ||
         read_return_values(c, r, put_return_values) < 0)
         return -1;
     return ddb_exprs_compile(c, DDB_EXPRS_CONDITION, &r->exprs);
@@ -180,14 +185,15 @@ int ddb_put_item(struct call *c)
         w.now_ms = clock_now_ms(&c->emu->clock);
         w.item = item;
         w.condition = r.exprs.condition;
-        w.want_old = r.return_values || r.want_old_on_failure;
+        w.want_old = r.return_values || r.want_old_on_failure ||
+                     r.capacity != DDB_CAPACITY_NONE;
         enum store_result res = store_write(c->emu->store, run_write, &w);
         rc = write_outcome(c, &r, &w, res);
     }
     if (rc == 0) {
-        rc = reply_attributes(c, r.return_values ? w.old : NULL);
-        if (r.return_values)
-            w.old = NULL;
+        rc = reply_write(c, &r, &w,
+                         r.return_values ? cJSON_Duplicate(w.old, true)
+                                         : NULL);
     }
     ddb_write_clear(&w);
     item_request_clear(&r);
@@ -209,7 +215,7 @@ static int decode_key(struct call *c, struct item_request *r)
         return ddb_errors_report(c, &e);
     }
     if (ddb_key_from_map(r->def, (cJSON *)key, &r->key, err, sizeof err) < 0)
-        return fail_message(c, err);
+        return ddb_input_fail_value(c, err);
     return 0;
 }
 
@@ -233,26 +239,68 @@ static enum store_result get_in_store(struct store_tx *tx, void *arg)
 
 /* Writes {"Item": ...} for a found item: the stored JSON as it is, or its
  * projection. */
-static int reply_item(struct call *c, struct item_request *r,
-                      struct get_txn *t)
+/* Appends the ConsumedCapacity member of a GetItem reply after sep, or
+ * nothing when not asked: one unit per 4 KB of the item (a missing item
+ * costs one), halved unless consistent. */
+static int add_read_capacity(struct call *c, const struct item_request *r,
+                             const struct get_txn *t, bool is_consistent,
+                             const char *sep)
 {
-    if (!t->is_found)
-        return call_reply_json(c, cJSON_CreateObject());
-    if (r->exprs.projection == NULL) {
-        buf_reset(&c->out);
-        buf_puts(&c->out, "{\"Item\":");
-        buf_append(&c->out, t->item.data, t->item.len);
-        buf_putc(&c->out, '}');
+    if (r->capacity == DDB_CAPACITY_NONE)
         return 0;
+    size_t size = 0;
+    if (t->is_found) {
+        cJSON *item = json_parse(t->item.data, t->item.len);
+        if (item == NULL)
+            return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
+        size = ddb_item_size(item);
+        cJSON_Delete(item);
     }
-    cJSON *item = json_parse(t->item.data, t->item.len);
-    if (item == NULL)
-        return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
-    cJSON *projected = ddb_expr_project(r->exprs.projection, item);
-    cJSON_Delete(item);
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddItemToObject(out, "Item", projected);
-    return call_reply_json(c, out);
+    struct ddb_consumed u = {
+        .table = r->def->name,
+        .read_units = ddb_capacity_read_units(size, is_consistent),
+    };
+    cJSON *cc = ddb_capacity_json(r->capacity, &u);
+    buf_printf(&c->out, "%s\"ConsumedCapacity\":", sep);
+    json_write(&c->out, cc);
+    cJSON_Delete(cc);
+    return 0;
+}
+
+static int reply_item(struct call *c, struct item_request *r,
+                      struct get_txn *t, bool is_consistent)
+{
+    buf_reset(&c->out);
+    buf_putc(&c->out, '{');
+    if (t->is_found && r->exprs.projection == NULL) {
+        buf_puts(&c->out, "\"Item\":");
+        buf_append(&c->out, t->item.data, t->item.len);
+    } else if (t->is_found) {
+        cJSON *item = json_parse(t->item.data, t->item.len);
+        if (item == NULL)
+            return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
+        cJSON *projected = ddb_expr_project(r->exprs.projection, item);
+        cJSON_Delete(item);
+        buf_puts(&c->out, "\"Item\":");
+        json_write(&c->out, projected);
+        cJSON_Delete(projected);
+    }
+    if (add_read_capacity(c, r, t, is_consistent,
+                          t->is_found ? "," : "") < 0)
+        return -1;
+    buf_putc(&c->out, '}');
+    return 0;
+}
+
+static int read_get_capacity(struct call *c, struct item_request *r)
+{
+    struct ddb_errors e;
+    ddb_errors_init(&e);
+    if (ddb_capacity_read(c, c->input, &e, &r->capacity) < 0) {
+        ddb_errors_clear(&e);
+        return -1;
+    }
+    return ddb_errors_report(c, &e);
 }
 
 int ddb_get_item(struct call *c)
@@ -265,7 +313,8 @@ int ddb_get_item(struct call *c)
     int rc = decode_key(c, &r);
     if (rc == 0 &&
         (ddb_input_bool(c, c->input, "ConsistentRead", &is_consistent) < 0 ||
-         refuse_legacy(c, legacy) < 0 ||
+         read_get_capacity(c, &r) < 0 ||
+         ddb_input_refuse_legacy(c, legacy) < 0 ||
          ddb_exprs_compile(c, DDB_EXPRS_PROJECTION, &r.exprs) < 0))
         rc = -1;
     if (rc == 0) {
@@ -275,7 +324,7 @@ int ddb_get_item(struct call *c)
             rc = call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
     }
     if (rc == 0)
-        rc = reply_item(c, &r, &t);
+        rc = reply_item(c, &r, &t, is_consistent);
     buf_clear(&t.item);
     item_request_clear(&r);
     return rc;
@@ -323,7 +372,7 @@ int ddb_update_item(struct call *c)
     struct ddb_write w = { .kind = DDB_WRITE_UPDATE };
     int rc = decode_key(c, &r);
     if (rc == 0 &&
-        (refuse_legacy(c, legacy) < 0 ||
+        (ddb_input_refuse_legacy(c, legacy) < 0 ||
          read_return_values(c, &r, update_return_values) < 0 ||
          ddb_exprs_compile(c, DDB_EXPRS_CONDITION | DDB_EXPRS_UPDATE,
                            &r.exprs) < 0 ||
@@ -342,7 +391,7 @@ int ddb_update_item(struct call *c)
         rc = write_outcome(c, &r, &w, res);
     }
     if (rc == 0)
-        rc = reply_attributes(c, update_attributes(&r, &w));
+        rc = reply_write(c, &r, &w, update_attributes(&r, &w));
     ddb_write_clear(&w);
     item_request_clear(&r);
     return rc;
@@ -356,7 +405,7 @@ int ddb_delete_item(struct call *c)
     struct ddb_write w = { .kind = DDB_WRITE_DELETE };
     int rc = decode_key(c, &r);
     if (rc == 0 &&
-        (refuse_legacy(c, legacy) < 0 ||
+        (ddb_input_refuse_legacy(c, legacy) < 0 ||
          read_return_values(c, &r, put_return_values) < 0 ||
          ddb_exprs_compile(c, DDB_EXPRS_CONDITION, &r.exprs) < 0))
         rc = -1;
@@ -366,14 +415,15 @@ int ddb_delete_item(struct call *c)
         w.emu = c->emu;
         w.now_ms = clock_now_ms(&c->emu->clock);
         w.condition = r.exprs.condition;
-        w.want_old = r.return_values || r.want_old_on_failure;
+        w.want_old = r.return_values || r.want_old_on_failure ||
+                     r.capacity != DDB_CAPACITY_NONE;
         enum store_result res = store_write(c->emu->store, run_write, &w);
         rc = write_outcome(c, &r, &w, res);
     }
     if (rc == 0) {
-        rc = reply_attributes(c, r.return_values ? w.old : NULL);
-        if (r.return_values)
-            w.old = NULL;
+        rc = reply_write(c, &r, &w,
+                         r.return_values ? cJSON_Duplicate(w.old, true)
+                                         : NULL);
     }
     ddb_write_clear(&w);
     item_request_clear(&r);

@@ -98,7 +98,8 @@ int ddb_read_check_members(struct call *c, struct ddb_read *r,
         ddb_input_string(c, c->input, "IndexName", &r->index_name) < 0 ||
         ddb_input_string(c, c->input, "Select", &r->select) < 0 ||
         ddb_input_integer(c, c->input, "Limit", &limit, &has_limit) < 0 ||
-        ddb_input_bool(c, c->input, "ConsistentRead", &is_consistent) < 0)
+        ddb_input_bool(c, c->input, "ConsistentRead", &is_consistent) < 0 ||
+        ddb_capacity_read(c, c->input, e, &r->capacity) < 0)
         return -1;
     r->is_consistent = is_consistent;
     ddb_input_check_name(e, name, "tableName");
@@ -377,6 +378,26 @@ static cJSON *last_key(const struct ddb_page *p)
     return key;
 }
 
+/* ConsumedCapacity, when asked: Query and Scan round the total size of
+ * the items they evaluated, not each item (developer guide, "Read/write
+ * capacity mode"). */
+static void add_capacity(struct buf *out, const struct ddb_page *p)
+{
+    const struct ddb_read *r = p->r;
+    if (r->capacity == DDB_CAPACITY_NONE)
+        return;
+    struct ddb_consumed u = {
+        .table = r->def->name,
+        .read_units = ddb_capacity_read_units(p->bytes, r->is_consistent),
+        .index = r->index ? r->index->name : NULL,
+        .is_local_index = r->index && r->index->is_local,
+    };
+    cJSON *cc = ddb_capacity_json(r->capacity, &u);
+    buf_puts(out, ",\"ConsumedCapacity\":");
+    json_write(out, cc);
+    cJSON_Delete(cc);
+}
+
 int ddb_page_reply(struct call *c, struct ddb_page *p, enum store_result res)
 {
     struct buf *out = &c->out;
@@ -399,7 +420,9 @@ int ddb_page_reply(struct call *c, struct ddb_page *p, enum store_result res)
         json_write(out, key);
         cJSON_Delete(key);
     }
-    buf_printf(out, ",\"ScannedCount\":%lld}", p->scanned);
+    buf_printf(out, ",\"ScannedCount\":%lld", p->scanned);
+    add_capacity(out, p);
+    buf_putc(out, '}');
     if (buf_failed(out) || buf_failed(&p->items))
         return call_fail(c, AWS_ERR_INTERNAL, "Response too large");
     return 0;

@@ -9,6 +9,7 @@
 #define DYNALAKE_DDB_READ_H
 
 #include "base/buf.h"
+#include "dynamodb/ddb_capacity.h"
 #include "dynamodb/ddb_exprs.h"
 #include "dynamodb/ddb_key.h"
 #include "store/store.h"
@@ -36,6 +37,7 @@ struct ddb_read {
     long long limit;             /* 0 when not given */
     bool is_count;               /* Select COUNT */
     bool is_consistent;          /* ConsistentRead */
+    enum ddb_capacity_mode capacity; /* ReturnConsumedCapacity */
     struct ddb_exprs exprs;
     const cJSON *start;          /* borrowed ExclusiveStartKey, or NULL */
     struct ddb_key start_key;    /* its encoding when start is given */

@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_item.h"
 #include "dynamodb/ddb_query.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_tags.h"
 #include "dynamodb/ddb_ttl.h"
 #include "dynamodb/ddb_txn.h"
 #include "http/admin.h"
@@ -166,6 +167,14 @@ static int resource_transact_items(struct call *c, struct op_resources *out)
     return 0;
 }
 
+/* Tag operations act on the resource named by ResourceArn, as given. */
+static int resource_arn(struct call *c, struct op_resources *out)
+{
+    const char *arn = json_get_string(c->input, "ResourceArn");
+    add_arn(out, xstrdup(arn ? arn : ""));
+    return 0;
+}
+
 /* The stream named by StreamArn, as given; the handler validates it. */
 static int resource_stream(struct call *c, struct op_resources *out)
 {
@@ -228,6 +237,11 @@ static const struct op table[] = {
     DDB(TransactGetItems, ddb_transact_get_items, resource_transact_items),
     DDB(UpdateTimeToLive, ddb_update_time_to_live, resource_table),
     DDB(DescribeTimeToLive, ddb_describe_time_to_live, resource_table),
+    DDB(TagResource, ddb_tag_resource, resource_arn),
+    DDB(UntagResource, ddb_untag_resource, resource_arn),
+    DDB(ListTagsOfResource, ddb_list_tags_of_resource, resource_arn),
+    DDB(DescribeLimits, ddb_describe_limits, resource_any),
+    DDB(DescribeEndpoints, ddb_describe_endpoints, resource_any),
     STREAMS(ListStreams, streams_list_streams, resource_any),
     STREAMS(DescribeStream, streams_describe_stream, resource_stream),
     STREAMS(GetShardIterator, streams_get_shard_iterator, resource_stream),
