@@ -31,22 +31,22 @@ void report_text_progress(FILE *out, const char *scenario, const char *phase,
     fflush(out);
 }
 
-/* Prints detail indented, at most REPORT_TEXT_MAX_LINES lines. */
-static void print_detail(FILE *out, const char *detail)
+/* Prints detail indented, at most max lines. */
+static void print_detail(FILE *out, const char *detail, size_t max)
 {
     size_t lines = 0;
     const char *p = detail;
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (lines < REPORT_TEXT_MAX_LINES)
+        if (lines < max)
             fprintf(out, "         %.*s\n", (int)len, p);
         lines++;
         p += len + (nl ? 1 : 0);
     }
-    if (lines > REPORT_TEXT_MAX_LINES)
+    if (lines > max)
         fprintf(out, "         ... and %zu more (see --json)\n",
-                lines - REPORT_TEXT_MAX_LINES);
+                lines - max);
 }
 
 void report_text_scenario(FILE *out, const struct report_scenario *s)
@@ -70,11 +70,11 @@ void report_text_scenario(FILE *out, const struct report_scenario *s)
                 c->is_skipped ? "skip" : c->is_passed ? "ok" : "FAIL",
                 c->name);
         if (c->detail && (!c->is_passed || c->is_skipped))
-            print_detail(out, c->detail);
+            print_detail(out, c->detail, REPORT_TEXT_MAX_LINES);
     }
     if (s->notes) {
         fputs("  notes:\n", out);
-        print_detail(out, s->notes);
+        print_detail(out, s->notes, (size_t)-1);
     }
     fflush(out);
 }

@@ -570,9 +570,14 @@ static bool is_broader(const struct analysis *a, const struct stmt *s,
         minimal_resource(r->action, r->resource, m, sizeof m);
         has_any = true;
         is_covered |= resource_match(m, probe);
-        if (!strstr(used, m) && strlen(used) + strlen(m) + 3 < usedlen)
-            snprintf(used + strlen(used), usedlen - strlen(used), "%s%s",
-                     used[0] ? ", " : "", m);
+        size_t at = strlen(used);
+        if (!strstr(used, m) && at + strlen(m) + 3 < usedlen) {
+            if (at > 0) {
+                memcpy(used + at, ", ", 2);
+                at += 2;
+            }
+            memcpy(used + at, m, strlen(m) + 1);
+        }
     }
     return has_any && !is_covered;
 }

@@ -215,7 +215,8 @@ static void check_delivery(const struct verify_landing *in,
                            struct landed_list *l, struct findings *out,
                            struct verify_stats *st)
 {
-    qsort(l->v, l->n, sizeof *l->v, by_seq);
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, by_seq);
     const struct verify_changes *c = in->changes;
     for (size_t i = 0; i < c->n; i++) {
         const struct verify_change *ch = &c->v[i];
@@ -244,7 +245,8 @@ static void check_delivery(const struct verify_landing *in,
         xcalloc(c->n ? c->n : 1, sizeof *sorted);
     for (size_t i = 0; i < c->n; i++)
         sorted[i] = &c->v[i];
-    qsort(sorted, c->n, sizeof *sorted, change_by_seq);
+    if (c->n > 1)
+        qsort(sorted, c->n, sizeof *sorted, change_by_seq);
     for (size_t i = 0; i < l->n; i++) {
         if (i > 0 && strcmp(l->v[i].seq, l->v[i - 1].seq) == 0)
             continue;
@@ -268,7 +270,8 @@ static void check_order(const struct verify_landing *in,
                         struct landed_list *l, struct findings *out,
                         struct verify_stats *st)
 {
-    qsort(l->v, l->n, sizeof *l->v, by_key_then_order);
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, by_key_then_order);
     for (size_t i = 1; i < l->n; i++) {
         const struct landed *prev = &l->v[i - 1], *cur = &l->v[i];
         if (strcmp(prev->key, cur->key) != 0)
