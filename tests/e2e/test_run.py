@@ -110,7 +110,7 @@ class RunTest(unittest.TestCase):
         self.assertIsNotNone(failures["lake"])
         self.assertIn("but not in the source table",
                       failures["lake"].text)
-        self.assertIn("FAIL unexpected", p.stdout)
+        self.assertIn("FAIL handler-drops-deletes", p.stdout)
 
     def test_an_expected_finding_that_does_not_appear_fails(self):
         with open(scenario("streams-to-lake")) as f:
