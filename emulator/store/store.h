@@ -1,8 +1,9 @@
-/* SQLite storage: opening (a WAL database in a data directory, or on tmpfs
- * for the default in-memory mode), the schema, per-connection statement
- * caches, and the transaction runners. Reads run in parallel on a pool of
- * reader connections; writes serialize on one writer connection in short
- * IMMEDIATE transactions. Only store*.c include sqlite3.h. */
+/* SQLite storage: opening (a WAL database in a data directory, or a
+ * private in-memory database by default), the schema, per-connection
+ * statement caches, and the transaction runners. With a data directory,
+ * reads run in parallel on a pool of reader connections while writes
+ * serialize on one writer in short IMMEDIATE transactions; in memory, one
+ * connection serves both under one lock. Only store*.c include sqlite3.h. */
 #ifndef DYNALAKE_STORE_H
 #define DYNALAKE_STORE_H
 
@@ -21,13 +22,14 @@ struct store;
 struct store_tx; /* a connection inside a transaction; borrowed by callbacks */
 
 /* Opens the database: in data_dir/dynalake.db when data_dir is given
- * (created if needed; durable across kill -9), else in a private file on
- * tmpfs removed at close. NULL on failure, logged. */
+ * (created if needed; durable across kill -9), else in memory, gone at
+ * close. NULL on failure, logged. */
 struct store *store_open(const char *data_dir);
 void store_close(struct store *s);
 
-/* Runs fn inside a transaction: a read snapshot on a pooled reader, or an
- * IMMEDIATE write transaction on the writer. fn returns a store_result;
+/* Runs fn inside a transaction: a read snapshot, or an IMMEDIATE write
+ * transaction on the writer (a read from inside a write, on the same
+ * thread, joins the write's transaction). fn returns a store_result;
  * STORE_OK commits a write, anything else rolls it back. The runner retries
  * SQLITE_BUSY itself and returns fn's result, or STORE_ERROR. */
 typedef enum store_result (*store_fn)(struct store_tx *tx, void *arg);
