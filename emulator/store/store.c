@@ -119,6 +119,16 @@ enum store_result store_fail(struct store_tx *tx, const char *what)
     return STORE_ERROR;
 }
 
+enum store_result store_step_done(struct store_tx *tx, sqlite3_stmt *st,
+                                  const char *what)
+{
+    int rc = sqlite3_step(st);
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, what);
+    sqlite3_reset(st);
+    return res;
+}
+
 sqlite3_stmt *store_stmt(struct store_tx *tx, const char *sql)
 {
     size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_SLOTS;

@@ -30,16 +30,6 @@ static const char sql_item_delete[] =
     "DELETE FROM ddb_items WHERE tbl = ?1 AND hash = ?2 AND pk = ?3 "
     "AND sk = ?4";
 
-/* Runs a statement that returns no rows and resets it. */
-static enum store_result step_done(struct store_tx *tx, sqlite3_stmt *st,
-                                   const char *what)
-{
-    int rc = sqlite3_step(st);
-    enum store_result res = rc == SQLITE_DONE ? STORE_OK
-                                              : store_fail(tx, what);
-    sqlite3_reset(st);
-    return res;
-}
 
 static void bind_key(sqlite3_stmt *st, int64_t table,
                      const struct store_ddb_key *key)
@@ -60,7 +50,7 @@ enum store_result store_ddb_table_insert(struct store_tx *tx, int64_t id,
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, def, -1, SQLITE_STATIC);
-    return step_done(tx, st, "insert table");
+    return store_step_done(tx, st, "insert table");
 }
 
 enum store_result store_ddb_table_update(struct store_tx *tx, int64_t id,
@@ -71,7 +61,7 @@ enum store_result store_ddb_table_update(struct store_tx *tx, int64_t id,
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, def, -1, SQLITE_STATIC);
-    return step_done(tx, st, "update table");
+    return store_step_done(tx, st, "update table");
 }
 
 enum store_result store_ddb_table_delete(struct store_tx *tx, int64_t id)
@@ -80,21 +70,21 @@ enum store_result store_ddb_table_delete(struct store_tx *tx, int64_t id)
     if (st == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    enum store_result res = step_done(tx, st, "delete items");
+    enum store_result res = store_step_done(tx, st, "delete items");
     if (res != STORE_OK)
         return res;
     st = store_stmt(tx, sql_table_index_items_delete);
     if (st == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    res = step_done(tx, st, "delete index items");
+    res = store_step_done(tx, st, "delete index items");
     if (res != STORE_OK)
         return res;
     st = store_stmt(tx, sql_table_delete);
     if (st == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    return step_done(tx, st, "delete table");
+    return store_step_done(tx, st, "delete table");
 }
 
 enum store_result store_ddb_table_max_id(struct store_tx *tx, int64_t *out)
@@ -172,7 +162,7 @@ enum store_result store_ddb_item_put(struct store_tx *tx, int64_t table,
     bind_key(st, table, key);
     sqlite3_bind_text(st, 5, json, (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (int64_t)size);
-    return step_done(tx, st, "put item");
+    return store_step_done(tx, st, "put item");
 }
 
 enum store_result store_ddb_item_delete(struct store_tx *tx, int64_t table,
@@ -182,5 +172,5 @@ enum store_result store_ddb_item_delete(struct store_tx *tx, int64_t table,
     if (st == NULL)
         return STORE_ERROR;
     bind_key(st, table, key);
-    return step_done(tx, st, "delete item");
+    return store_step_done(tx, st, "delete item");
 }

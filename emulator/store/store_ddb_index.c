@@ -42,15 +42,6 @@ static void bind_entry(sqlite3_stmt *st, const struct store_ddb_index_entry *e)
     bind_blob(st, 8, e->base.sk, e->base.sk_len);
 }
 
-static enum store_result step_done(struct store_tx *tx, sqlite3_stmt *st,
-                                   const char *what)
-{
-    int rc = sqlite3_step(st);
-    enum store_result res = rc == SQLITE_DONE ? STORE_OK
-                                              : store_fail(tx, what);
-    sqlite3_reset(st);
-    return res;
-}
 
 enum store_result store_ddb_index_put(struct store_tx *tx,
                                       const struct store_ddb_index_entry *e,
@@ -63,7 +54,7 @@ enum store_result store_ddb_index_put(struct store_tx *tx,
     bind_entry(st, e);
     sqlite3_bind_text(st, 9, json, (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, (int64_t)size);
-    return step_done(tx, st, "put index entry");
+    return store_step_done(tx, st, "put index entry");
 }
 
 enum store_result store_ddb_index_delete(struct store_tx *tx,
@@ -73,7 +64,7 @@ enum store_result store_ddb_index_delete(struct store_tx *tx,
     if (st == NULL)
         return STORE_ERROR;
     bind_entry(st, e);
-    return step_done(tx, st, "delete index entry");
+    return store_step_done(tx, st, "delete index entry");
 }
 
 enum store_result store_ddb_index_drop(struct store_tx *tx, int64_t table,
@@ -84,7 +75,7 @@ enum store_result store_ddb_index_drop(struct store_tx *tx, int64_t table,
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, table);
     sqlite3_bind_text(st, 2, index, -1, SQLITE_STATIC);
-    return step_done(tx, st, "drop index");
+    return store_step_done(tx, st, "drop index");
 }
 
 enum store_result store_ddb_index_stats(struct store_tx *tx, int64_t table,

@@ -16,6 +16,11 @@ sqlite3_stmt *store_stmt(struct store_tx *tx, const char *sql);
  * STORE_ERROR. */
 enum store_result store_fail(struct store_tx *tx, const char *what);
 
+/* Runs a statement that returns no rows and resets it: STORE_OK, or the
+ * failure logged with what as context. */
+enum store_result store_step_done(struct store_tx *tx, sqlite3_stmt *st,
+                                  const char *what);
+
 /* The connection of a transaction. */
 sqlite3 *store_db(struct store_tx *tx);
 

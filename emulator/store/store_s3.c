@@ -72,15 +72,6 @@ static const char sql_part_scan[] =
 static const char sql_part_body[] =
     "SELECT body FROM s3_parts WHERE upload = ?1 AND num = ?2";
 
-static enum store_result step_done(struct store_tx *tx, sqlite3_stmt *st,
-                                   const char *what)
-{
-    int rc = sqlite3_step(st);
-    enum store_result res = rc == SQLITE_DONE ? STORE_OK
-                                              : store_fail(tx, what);
-    sqlite3_reset(st);
-    return res;
-}
 
 static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 {
@@ -152,7 +143,7 @@ static enum store_result run_bucket(struct store_tx *tx, const char *sql,
     if (st == NULL)
         return STORE_ERROR;
     bind_text(st, 1, name);
-    return step_done(tx, st, what);
+    return store_step_done(tx, st, what);
 }
 
 enum store_result store_s3_bucket_delete(struct store_tx *tx, const char *name)
@@ -197,7 +188,7 @@ enum store_result store_s3_policy_set(struct store_tx *tx, const char *bucket,
         return STORE_ERROR;
     bind_text(st, 1, bucket);
     bind_text(st, 2, policy);
-    enum store_result res = step_done(tx, st, "set policy");
+    enum store_result res = store_step_done(tx, st, "set policy");
     if (res == STORE_OK && sqlite3_changes(store_db(tx)) == 0)
         return STORE_NOT_FOUND;
     return res;
@@ -260,7 +251,7 @@ enum store_result store_s3_object_put(struct store_tx *tx, const char *bucket,
         return STORE_ERROR;
     bind_object(st, bucket, o);
     bind_blob(st, 11, body, body_len);
-    return step_done(tx, st, "put object");
+    return store_step_done(tx, st, "put object");
 }
 
 /* The row's columns, borrowed from the statement (OBJECT_COLUMNS order). */
@@ -335,7 +326,7 @@ enum store_result store_s3_object_delete(struct store_tx *tx,
         return STORE_ERROR;
     bind_text(st, 1, bucket);
     bind_blob(st, 2, key, key_len);
-    enum store_result res = step_done(tx, st, "delete object");
+    enum store_result res = store_step_done(tx, st, "delete object");
     if (res == STORE_OK && sqlite3_changes(store_db(tx)) == 0)
         return STORE_NOT_FOUND;
     return res;
@@ -409,7 +400,7 @@ enum store_result store_s3_upload_insert(struct store_tx *tx,
     bind_text(st, 5, u->content_type);
     bind_text(st, 6, u->meta);
     bind_text(st, 7, u->checksum_algo);
-    return step_done(tx, st, "insert upload");
+    return store_step_done(tx, st, "insert upload");
 }
 
 static void read_upload(sqlite3_stmt *st, struct store_s3_upload *u)
@@ -508,7 +499,7 @@ enum store_result store_s3_part_put(struct store_tx *tx, const char *upload,
     sqlite3_bind_int64(st, 5, p->modified_ms);
     bind_text(st, 6, p->checksum);
     bind_blob(st, 7, body, body_len);
-    return step_done(tx, st, "put part");
+    return store_step_done(tx, st, "put part");
 }
 
 enum store_result store_s3_part_scan(struct store_tx *tx, const char *upload,
@@ -571,7 +562,7 @@ enum store_result store_s3_object_put_parts(struct store_tx *tx,
     if (st == NULL)
         return STORE_ERROR;
     bind_object(st, bucket, o);
-    enum store_result res = step_done(tx, st, "put object");
+    enum store_result res = store_step_done(tx, st, "put object");
     if (res != STORE_OK)
         return res;
     sqlite3_int64 id = sqlite3_last_insert_rowid(store_db(tx));

@@ -68,15 +68,6 @@ static const char sql_first_live[] =
     "SELECT seq FROM stream_records WHERE stream = ?1 AND seq >= ?2"
     " AND seq <= ?3 AND created_ms >= ?4 ORDER BY seq LIMIT 1";
 
-static enum store_result step_done(struct store_tx *tx, sqlite3_stmt *st,
-                                   const char *what)
-{
-    int rc = sqlite3_step(st);
-    enum store_result res = rc == SQLITE_DONE ? STORE_OK
-                                              : store_fail(tx, what);
-    sqlite3_reset(st);
-    return res;
-}
 
 static void copy_text(sqlite3_stmt *st, int col, char *out, size_t len)
 {
@@ -161,7 +152,7 @@ enum store_result store_streams_insert(struct store_tx *tx,
     if (sqlite3_step(st) != SQLITE_ROW)
         return store_fail(tx, "insert stream");
     s->id = sqlite3_column_int64(st, 0);
-    return step_done(tx, st, "insert stream");
+    return store_step_done(tx, st, "insert stream");
 }
 
 enum store_result store_streams_update(struct store_tx *tx,
@@ -174,7 +165,7 @@ enum store_result store_streams_update(struct store_tx *tx,
     sqlite3_bind_int64(st, 2, s->disabled_ms);
     sqlite3_bind_int64(st, 3, s->next_seq);
     sqlite3_bind_int64(st, 4, s->last_ms);
-    return step_done(tx, st, "update stream");
+    return store_step_done(tx, st, "update stream");
 }
 
 enum store_result store_streams_find(struct store_tx *tx, int64_t id,
@@ -250,7 +241,7 @@ enum store_result store_streams_shard_insert(struct store_tx *tx,
     sqlite3_bind_text(st, 4, sh->parent_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, sh->start_seq);
     sqlite3_bind_int64(st, 6, sh->created_ms);
-    return step_done(tx, st, "insert shard");
+    return store_step_done(tx, st, "insert shard");
 }
 
 enum store_result store_streams_shard_update(struct store_tx *tx,
@@ -264,7 +255,7 @@ enum store_result store_streams_shard_update(struct store_tx *tx,
     sqlite3_bind_int64(st, 3, sh->end_seq);
     sqlite3_bind_int64(st, 4, sh->closed_ms);
     sqlite3_bind_int64(st, 5, sh->n_records);
-    return step_done(tx, st, "update shard");
+    return store_step_done(tx, st, "update shard");
 }
 
 enum store_result store_streams_shard_open(struct store_tx *tx,
@@ -344,7 +335,7 @@ enum store_result store_streams_record_insert(struct store_tx *tx,
     sqlite3_bind_int64(st, 3, shard);
     sqlite3_bind_int64(st, 4, created_ms);
     sqlite3_bind_text(st, 5, text, (int)len, SQLITE_STATIC);
-    return step_done(tx, st, "insert record");
+    return store_step_done(tx, st, "insert record");
 }
 
 enum store_result store_streams_records(struct store_tx *tx, int64_t stream,
