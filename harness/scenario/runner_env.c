@@ -391,23 +391,33 @@ int runner_env_start(struct runner *r)
 }
 
 /* Removes path and, for a directory, what it holds (the work directory
- * holds policies/ and, with --keep, data/: two levels at most). */
-static void remove_tree(const char *path, int depth)
+ * holds policies/ and, with --keep, data/: two levels at most). Entries
+ * removed while a directory is being read may make readdir skip others
+ * (tmpfs does), so a directory is read again while a pass removes
+ * something. True when path is gone. */
+static bool remove_tree(const char *path, int depth)
 {
-    DIR *d = depth < 4 ? opendir(path) : NULL;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[PATH_MAX];
-        if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) <
-            (int)sizeof child)
-            remove_tree(child, depth + 1);
+    bool is_again = depth < 4;
+    while (is_again) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        is_again = false;
+        while (d && (e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char child[PATH_MAX];
+            if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >=
+                (int)sizeof child)
+                continue;
+            is_again |= remove_tree(child, depth + 1);
+        }
+        if (d)
+            closedir(d);
     }
-    if (d)
-        closedir(d);
-    if (remove(path) < 0 && errno != ENOENT)
-        log_warn("could not remove %s: %s", path, strerror(errno));
+    if (remove(path) == 0 || errno == ENOENT)
+        return true;
+    log_warn("could not remove %s: %s", path, strerror(errno));
+    return false;
 }
 
 void runner_env_stop(struct runner *r)
