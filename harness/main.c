@@ -1,6 +1,7 @@
 /* dynalake: one binary, one subcommand table. Each subcommand lives in its
  * own file and takes the arguments after its name. */
 #include "cli/load.h"
+#include "cli/poll.h"
 #include "cli/policy.h"
 #include "cli/run.h"
 #include "cli/serve.h"
@@ -21,6 +22,8 @@ static const struct subcommand subcommands[] = {
       "run the AWS endpoint (DynamoDB, Streams, S3, STS) on one port" },
     { "ship", ship_main,
       "ship DynamoDB stream records to JSON lines in S3 (poller or handler)" },
+    { "poll", poll_main,
+      "incremental polling loader: Scan by watermark to JSON lines in S3" },
     { "load", load_main,
       "load JSON-lines change files from S3 into a SQLite lake table" },
     { "run", run_main,
