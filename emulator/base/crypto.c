@@ -154,6 +154,52 @@ uint32_t crypto_crc32(const void *data, size_t len)
     return (uint32_t)crc;
 }
 
+/* One deflate or inflate stream over data, appending output to out in
+ * 64 KiB steps. windowBits 15 + 16 selects the gzip wrapper. */
+static int z_run(z_stream *z, bool is_deflate, const void *data, size_t len,
+                 struct buf *out)
+{
+    unsigned char chunk[65536];
+    int rc = Z_OK;
+    z->next_in = (Bytef *)(uintptr_t)data;
+    z->avail_in = (uInt)len;
+    while (rc == Z_OK) {
+        z->next_out = chunk;
+        z->avail_out = sizeof chunk;
+        rc = is_deflate ? deflate(z, Z_FINISH) : inflate(z, Z_NO_FLUSH);
+        buf_append(out, chunk, sizeof chunk - z->avail_out);
+        if (buf_failed(out) || (rc == Z_BUF_ERROR && z->avail_in == 0))
+            return -1;
+        if (rc == Z_BUF_ERROR)
+            rc = Z_OK;
+    }
+    return rc == Z_STREAM_END ? 0 : -1;
+}
+
+int crypto_gzip(const void *data, size_t len, struct buf *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (len > 0x40000000u ||
+        deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    int rc = z_run(&z, true, data, len, out);
+    deflateEnd(&z);
+    return rc;
+}
+
+int crypto_gunzip(const void *data, size_t len, struct buf *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (len > 0x40000000u || inflateInit2(&z, 15 + 16) != Z_OK)
+        return -1;
+    int rc = z_run(&z, false, data, len, out);
+    inflateEnd(&z);
+    return rc;
+}
+
 void crypto_hex(const uint8_t *bytes, size_t len, char *out)
 {
     static const char digits[] = "0123456789abcdef";

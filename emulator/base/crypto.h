@@ -47,6 +47,12 @@ int crypto_base64_decode(const char *text, size_t len, struct buf *out);
  * 0, or -1 if OpenSSL failed. */
 int crypto_self_signed_cert(struct buf *cert, struct buf *key);
 
+/* gzip (RFC 1952) of data appended to out, at zlib's default level; -1 if
+ * zlib failed. gunzip appends the inflated bytes of one gzip member to out,
+ * stopping (-1) past out's cap or on corrupt input. */
+int crypto_gzip(const void *data, size_t len, struct buf *out);
+int crypto_gunzip(const void *data, size_t len, struct buf *out);
+
 /* Random bytes from the OS generator. */
 void crypto_random(void *out, size_t len);
 
