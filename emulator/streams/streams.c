@@ -128,10 +128,12 @@ void streams_record_write(const struct streams_change *ch, struct buf *out)
     cJSON_AddItemToObject(rec, "dynamodb", dynamodb_member(ch));
     if (ch->is_ttl) {
         /* How AWS marks deletions made by Time to Live (DynamoDB developer
-         * guide, "Working with expired items and time to live"). */
+         * guide, "Working with expired items and time to live"), in the
+         * Streams API's spelling (Identity: Type, PrincipalId); Lambda
+         * events spell the same members type and principalId. */
         cJSON *who = cJSON_AddObjectToObject(rec, "userIdentity");
-        cJSON_AddStringToObject(who, "type", "Service");
-        cJSON_AddStringToObject(who, "principalId", "dynamodb.amazonaws.com");
+        cJSON_AddStringToObject(who, "Type", "Service");
+        cJSON_AddStringToObject(who, "PrincipalId", "dynamodb.amazonaws.com");
     }
     json_write(out, rec);
     cJSON_Delete(rec);

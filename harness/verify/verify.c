@@ -63,7 +63,10 @@ int verify_changes_add(struct verify_changes *c, const cJSON *record)
         c->v = xrealloc(c->v, c->cap * sizeof *c->v);
     }
     const cJSON *who = json_get(record, "userIdentity");
-    const char *principal = json_get_string(who, "principalId");
+    /* The Streams API says PrincipalId; a Lambda event, principalId. */
+    const char *principal = json_get_string(who, "PrincipalId");
+    if (principal == NULL)
+        principal = json_get_string(who, "principalId");
     c->v[c->n++] = (struct verify_change){
         .key = key_text(keys), .label = key_label(keys),
         .event_name = xstrdup(name), .sequence_number = xstrdup(seq),

@@ -220,13 +220,10 @@ class BatchTest(unittest.TestCase):
         removes = [r for r in records if r["eventName"] == "REMOVE"]
         self.assertEqual(len(removes), 1)
         self.assertIn("userIdentity", removes[0])
-        # The emulator writes the Lambda event's lower-case member names
-        # (type, principalId), which botocore, expecting the Streams API's
-        # Type and PrincipalId, parses as {}; accept either spelling.
-        who = {k.lower(): v for k, v in removes[0]["userIdentity"].items()}
-        if who:
-            self.assertEqual(who, {"type": "Service",
-                                   "principalid": "dynamodb.amazonaws.com"})
+        # The Streams API's Identity: Type and PrincipalId.
+        self.assertEqual(removes[0]["userIdentity"],
+                         {"Type": "Service",
+                          "PrincipalId": "dynamodb.amazonaws.com"})
         puts = [r for r in records if r["eventName"] == "INSERT"]
         self.assertNotIn("userIdentity", puts[0])
 

@@ -163,7 +163,7 @@ static void expired_items_should_be_deleted_by_the_service(void **state)
         const cJSON *rec = cJSON_GetArrayItem(recs, i);
         assert_string_equal(member(rec, "eventName")->valuestring, "REMOVE");
         assert_json(member(rec, "userIdentity"),
-                    "{\"type\":\"Service\",\"principalId\":"
+                    "{\"Type\":\"Service\",\"PrincipalId\":"
                     "\"dynamodb.amazonaws.com\"}");
     }
     assert_null(member(cJSON_GetArrayItem(recs, 0), "userIdentity"));

@@ -153,7 +153,7 @@ static void ttl_removal_should_name_the_service(void **state)
     cJSON *old_item = parse(OLD);
     cJSON *rec = build(&record_rows[11], old_item, NULL, true);
     char *who = print(json_get(rec, "userIdentity"));
-    assert_string_equal(who, "{\"type\":\"Service\",\"principalId\":"
+    assert_string_equal(who, "{\"Type\":\"Service\",\"PrincipalId\":"
                         "\"dynamodb.amazonaws.com\"}");
     free(who);
     cJSON_Delete(rec);
