@@ -2,6 +2,8 @@
  * was decided, 1 when any was malformed, 2 on usage errors. */
 #include "cli/policy.h"
 
+#include "cli/policy_audit.h"
+
 #include "base/buf.h"
 #include "emulator.h"
 
@@ -11,8 +13,11 @@
 
 static const char usage_text[] =
     "usage: dynalake policy simulate [FILE]\n"
-    "  Reads one case per line (JSON) from FILE or standard input and\n"
-    "  writes one decision per line; see README.md for the format.\n";
+    "       dynalake policy generate --audit-log FILE --principal ARN\n"
+    "       dynalake policy check --audit-log FILE --principal ARN "
+    "--policy FILE...\n"
+    "  simulate reads one case per line (JSON) from FILE or standard input\n"
+    "  and writes one decision per line; see README.md for the format.\n";
 
 static int simulate(FILE *in)
 {
@@ -39,6 +44,9 @@ static int simulate(FILE *in)
 
 int policy_main(int argc, char **argv)
 {
+    if (argc >= 2 && (strcmp(argv[1], "generate") == 0 ||
+                      strcmp(argv[1], "check") == 0))
+        return policy_audit_main(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "simulate") != 0 || argc > 3) {
         fputs(usage_text, stderr);
         return 2;

@@ -42,7 +42,7 @@ KEYS = {
 class Server:
     """One `dynalake serve --identities ...` (HTTPS when tls)."""
 
-    def __init__(self, tls=False):
+    def __init__(self, tls=False, extra=()):
         self.dir = tempfile.mkdtemp(prefix="dynalake-iam-")
         self.audit_path = os.path.join(self.dir, "audit.jsonl")
         self.cert = os.path.join(self.dir, "cert.pem") if tls else None
@@ -51,6 +51,7 @@ class Server:
                 "--identities", IDENTITIES, "--audit-log", self.audit_path]
         if tls:
             args += ["--tls-self-signed", self.cert]
+        args += list(extra)
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
                                      stderr=self.log, text=True)
         line = self.proc.stdout.readline()
@@ -347,6 +348,51 @@ class TlsTest(unittest.TestCase):
         self.assertEqual(code, "AccessDeniedException")
         self.assertTrue(message.endswith("with an explicit deny in an "
                                          "identity-based policy"), message)
+
+
+class PolicyFromAuditTest(unittest.TestCase):
+    """`dynalake policy generate/check` over the audit log of a server in
+    audit mode: what a user did becomes its minimal policy, and a given
+    policy is checked against it."""
+
+    def test_generate_and_check_from_an_audit_log(self):
+        server = Server(extra=["--iam", "audit"])
+        try:
+            ddb = client("dynamodb", *KEYS["reader"], server=server)
+            table = "audited-" + uuid.uuid4().hex[:8]
+            # Denied by the policy, allowed in audit mode, and recorded.
+            ddb.create_table(
+                TableName=table, BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "pk",
+                                       "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+            ddb.put_item(TableName=table, Item={"pk": {"S": "a"}})
+            ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})
+        finally:
+            server.stop()
+        principal = "arn:aws:iam::%s:user/reader" % ACCOUNT
+        arn = "arn:aws:dynamodb:%s:%s:table/%s" % (REGION, ACCOUNT, table)
+        gen = subprocess.run(
+            [os.environ["DYNALAKE"], "policy", "generate", "--audit-log",
+             server.audit_path, "--principal", principal],
+            capture_output=True, text=True, timeout=30)
+        self.assertEqual(gen.returncode, 0, gen.stderr)
+        policy = json.loads(gen.stdout)
+        granted = {(a, st["Resource"]) for st in policy["Statement"]
+                   for a in st["Action"]}
+        self.assertEqual(granted, {("dynamodb:CreateTable", arn),
+                                   ("dynamodb:PutItem", arn),
+                                   ("dynamodb:GetItem", arn)})
+        given = os.path.join(HERE, "..", "..", "fixtures", "policies",
+                             "dynamodb-read-only.json")
+        chk = subprocess.run(
+            [os.environ["DYNALAKE"], "policy", "check", "--audit-log",
+             server.audit_path, "--principal", principal, "--policy", given],
+            capture_output=True, text=True, timeout=30)
+        self.assertEqual(chk.returncode, 1, chk.stdout + chk.stderr)
+        self.assertIn("denied dynamodb:PutItem", chk.stdout)
+        self.assertIn("granted dynamodb:Scan", chk.stdout)
+        self.assertIn("+ dynamodb:PutItem", chk.stdout)
 
 
 def signed_post(when, key_id, secret):
