@@ -1,5 +1,6 @@
 /* dynalake: one binary, one subcommand table. Each subcommand lives in its
  * own file and takes the arguments after its name. */
+#include "cli/esm.h"
 #include "cli/export.h"
 #include "cli/load.h"
 #include "cli/poll.h"
@@ -27,6 +28,8 @@ static const struct subcommand subcommands[] = {
       "incremental polling loader: Scan by watermark to JSON lines in S3" },
     { "export", export_main,
       "bulk export: parallel Scan to S3 in DynamoDB's native export layout" },
+    { "esm", esm_main,
+      "Lambda event source mapping: stream batches to a handler command" },
     { "load", load_main,
       "load JSON-lines change files from S3 into a SQLite lake table" },
     { "run", run_main,
