@@ -24,6 +24,50 @@ cJSON *json_parse(const char *text, size_t len)
     return v;
 }
 
+/* Length of the UTF-8 sequence starting at p (at most n bytes), or 0 when
+ * it is not a valid one (overlong forms and surrogates included). */
+static size_t utf8_length(const unsigned char *p, size_t n)
+{
+    if (p[0] < 0x80)
+        return p[0] ? 1 : 0;
+    size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || len > n || p[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    }
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return len;
+}
+
+static bool is_nul_escape(const char *p, size_t n)
+{
+    return n >= 6 && p[0] == '\\' && p[1] == 'u' && p[2] == '0' &&
+           p[3] == '0' && p[4] == '0' && p[5] == '0';
+}
+
+const char *json_text_problem(const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (p[i] == '\\') {
+            if (is_nul_escape(text + i, len - i))
+                return "Strings containing U+0000 are not supported";
+            i += 2;
+            continue;
+        }
+        size_t n = utf8_length(p + i, len - i);
+        if (n == 0)
+            return p[i] ? "Invalid UTF-8 in the request body"
+                        : "Strings containing U+0000 are not supported";
+        i += n;
+    }
+    return NULL;
+}
+
 const cJSON *json_get(const cJSON *obj, const char *name)
 {
     if (!cJSON_IsObject(obj))

@@ -14,6 +14,11 @@ struct buf;
  * non-space bytes included). Caller frees with cJSON_Delete. */
 cJSON *json_parse(const char *text, size_t len);
 
+/* Why text cannot be taken as a request body, or NULL when it can: it must
+ * be valid UTF-8 and carry no U+0000 (cJSON strings end at the first NUL,
+ * so "a\u0000b" would silently become "a"). */
+const char *json_text_problem(const char *text, size_t len);
+
 /* Member lookup by exact name; NULL when obj is not an object or lacks it. */
 const cJSON *json_get(const cJSON *obj, const char *name);
 /* The member's string, or NULL when absent or not a string. */

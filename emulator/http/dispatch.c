@@ -65,6 +65,9 @@ static int parse_input(struct call *c)
 {
     if (!c->op->is_json)
         return 0;
+    const char *problem = json_text_problem(c->body, c->body_len);
+    if (problem)
+        return call_fail(c, AWS_ERR_SERIALIZATION, "%s", problem);
     c->input = json_parse(c->body, c->body_len);
     if (!cJSON_IsObject(c->input))
         return call_fail(c, AWS_ERR_SERIALIZATION,

@@ -285,7 +285,9 @@ struct server *server_start(struct emulator *emu, const char *host,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_UNESCAPE_CALLBACK, keep_raw, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        /* Idle keep-alive connections, and clients that stop mid-body, are
+         * let go after 30 s rather than holding a socket for minutes. */
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         /* libmicrohttpd zeroes this pool for every request on a kept-alive
          * connection; 16 KiB holds the longest request head clients send

@@ -92,6 +92,21 @@ static void malformed_json_should_be_serialization_error(void **state)
     }
 }
 
+static void nul_and_bad_utf8_should_be_serialization_errors(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "{\"TableName\":\"abc\\u0000zzz\"}",
+        "{\"TableName\":\"ab\xff\"}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        struct response r = client_ddb("DescribeTable", bodies[i]);
+        assert_int_equal(r.status, 400);
+        assert_string_equal(response_error(&r), "SerializationException");
+        response_free(&r);
+    }
+}
+
 static void responses_should_carry_request_id_and_crc32(void **state)
 {
     (void)state;
@@ -222,6 +237,8 @@ int main(void)
         cmocka_unit_test_setup(malformed_json_should_be_serialization_error,
                                reset),
         cmocka_unit_test_setup(responses_should_carry_request_id_and_crc32,
+                               reset),
+        cmocka_unit_test_setup(nul_and_bad_utf8_should_be_serialization_errors,
                                reset),
         cmocka_unit_test_setup(request_ids_should_differ, reset),
         cmocka_unit_test_setup(

@@ -70,6 +70,41 @@ static void write_string_should_escape_for_json(void **state)
     buf_clear(&b);
 }
 
+struct text_case {
+    const char *name;
+    const char *text;
+    size_t len;
+    bool is_ok;
+};
+
+#define TEXT(s) s, sizeof(s) - 1
+
+static const struct text_case text_cases[] = {
+    { "plain ASCII", TEXT("{\"a\":\"b\"}"), true },
+    { "two-, three- and four-byte UTF-8", TEXT("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\""), true },
+    { "an escaped backslash before u0000", TEXT("\"\\\\u0000\""), true },
+    { "other escapes", TEXT("\"\\u0041\\n\""), true },
+    { "a NUL escape", TEXT("{\"a\":\"x\\u0000y\"}"), false },
+    { "a raw NUL byte", "\"a\0b\"", 5, false },
+    { "a lone continuation byte", TEXT("\"\x80\""), false },
+    { "an overlong slash", TEXT("\"\xc0\xaf\""), false },
+    { "a truncated sequence", TEXT("\"\xe2\x82\""), false },
+    { "a UTF-16 surrogate", TEXT("\"\xed\xa0\x80\""), false },
+    { "past U+10FFFF", TEXT("\"\xf4\x90\x80\x80\""), false },
+};
+
+static void text_problem_should_refuse_nul_and_bad_utf8(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
+        const char *why = json_text_problem(text_cases[i].text,
+                                            text_cases[i].len);
+        if ((why == NULL) != text_cases[i].is_ok)
+            fail_msg("case '%s': %s", text_cases[i].name,
+                     why ? why : "accepted");
+    }
+}
+
 int main(void)
 {
     mem_install_cjson_hooks();
@@ -78,6 +113,7 @@ int main(void)
         cmocka_unit_test(parse_should_stop_at_the_given_length),
         cmocka_unit_test(get_should_match_names_exactly),
         cmocka_unit_test(write_string_should_escape_for_json),
+        cmocka_unit_test(text_problem_should_refuse_nul_and_bad_utf8),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
