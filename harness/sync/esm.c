@@ -246,13 +246,18 @@ static enum outcome invoke(const struct esm_engine *e, cJSON *const *records,
     counts->invocations++;
     enum outcome out = OUTCOME_OK;
     err[0] = '\0';
-    if (e->handler.invoke(e->handler.ctx, event.data, event.len, &response,
-                          err, errlen) != ESM_INVOKE_OK) {
-        out = OUTCOME_ERROR;
-    } else if (esm_response_is_error(buf_cstr(&response), response.len)) {
+    bool is_failed = e->handler.invoke(e->handler.ctx, event.data,
+                                       event.len, &response, err,
+                                       errlen) != ESM_INVOKE_OK;
+    if (esm_response_is_error(buf_cstr(&response), response.len)) {
+        /* The function's own account beats an exit status. */
         cJSON *doc = json_parse(response.data, response.len);
-        snprintf(err, errlen, "%s", json_get_string(doc, "errorMessage"));
+        const char *type = json_get_string(doc, "errorType");
+        snprintf(err, errlen, "%s%s%s", type ? type : "", type ? ": " : "",
+                 json_get_string(doc, "errorMessage"));
         cJSON_Delete(doc);
+        out = OUTCOME_ERROR;
+    } else if (is_failed) {
         out = OUTCOME_ERROR;
     } else if (e->cfg->is_report_failures) {
         size_t first;
