@@ -14,6 +14,7 @@
 #include "dynamodb/ddb_catalog.h"
 #include "dynamodb/ddb_expr.h"
 #include "dynamodb/ddb_exprs.h"
+#include "dynamodb/ddb_legacy.h"
 #include "dynamodb/ddb_input.h"
 #include "dynamodb/ddb_key.h"
 #include "dynamodb/ddb_value.h"
@@ -46,6 +47,8 @@ struct batch_table {
                                    KeysAndAttributes */
     struct ddb_table_def *def;  /* reference, released by batch_clear */
     struct ddb_exprs exprs;     /* get: ProjectionExpression */
+    cJSON *rewritten;           /* get: spec with AttributesToGet rewritten
+                                   (owned; exprs borrow from it), or NULL */
     bool is_consistent;         /* get: ConsistentRead */
     cJSON *found;               /* get: the items read (owned) */
     cJSON *metrics;             /* write: ItemCollectionMetrics (owned) */
@@ -79,6 +82,7 @@ static void batch_clear(struct batch *b)
     for (size_t i = 0; i < b->n_tables; i++) {
         ddb_table_def_release(b->tables[i].def);
         ddb_exprs_clear(&b->tables[i].exprs);
+        cJSON_Delete(b->tables[i].rewritten);
         cJSON_Delete(b->tables[i].found);
         cJSON_Delete(b->tables[i].metrics);
     }
@@ -272,7 +276,6 @@ static int decode_writes(struct call *c, struct batch *b,
 static int decode_get_table(struct call *c, struct batch *b,
                             struct batch_table *t, struct ddb_errors *e)
 {
-    static const char *const legacy[] = { "AttributesToGet", NULL };
     const cJSON *keys;
     char path[400];
     if (!cJSON_IsObject(t->spec))
@@ -291,12 +294,6 @@ static int decode_get_table(struct call *c, struct batch *b,
                                "equal to 1"
                              : "Member must have length less than or equal "
                                "to 100");
-    for (size_t i = 0; legacy[i]; i++) {
-        if (json_get(t->spec, legacy[i]))
-            return call_fail(c, AWS_ERR_VALIDATION, "The legacy parameter "
-                             "%s is not supported by this endpoint; use "
-                             "expressions", legacy[i]);
-    }
     if (n < 1 || n > DDB_BATCH_MAX_GETS)
         return 0;
     const cJSON *key;
@@ -359,6 +356,23 @@ static bool same_key(const struct batch_entry *a, const struct batch_entry *b)
            memcmp(a->key.enc.data, b->key.enc.data, a->key.enc.len) == 0;
 }
 
+/* A get's projection: its ProjectionExpression, or the one its
+ * AttributesToGet becomes, rewritten in a copy so that UnprocessedKeys
+ * echoes the request as it was sent. */
+static int compile_projection(struct call *c, struct batch_table *t)
+{
+    unsigned used;
+    const cJSON *spec = t->spec;
+    if (json_get(spec, "AttributesToGet")) {
+        t->rewritten = cJSON_Duplicate(spec, true);
+        if (ddb_legacy_rewrite(c, t->rewritten, DDB_LEGACY_BATCH_GET,
+                               &used) < 0)
+            return -1;
+        spec = t->rewritten;
+    }
+    return ddb_exprs_compile_in(c, spec, DDB_EXPRS_PROJECTION, &t->exprs);
+}
+
 /* Finds every table, then checks every key and refuses duplicates. */
 static int resolve(struct call *c, struct batch *b)
 {
@@ -369,9 +383,7 @@ static int resolve(struct call *c, struct batch *b)
         if (t->def == NULL)
             return call_fail(c, AWS_ERR_RESOURCE_NOT_FOUND,
                              "Requested resource not found");
-        if (!b->is_write &&
-            ddb_exprs_compile_in(c, t->spec, DDB_EXPRS_PROJECTION,
-                                 &t->exprs) < 0)
+        if (!b->is_write && compile_projection(c, t) < 0)
             return -1;
     }
     for (size_t i = 0; i < b->n_entries; i++) {

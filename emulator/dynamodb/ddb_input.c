@@ -183,17 +183,6 @@ void ddb_input_check_enum(struct ddb_errors *e, const char *value,
     buf_clear(&rule);
 }
 
-int ddb_input_refuse_legacy(struct call *c, const char *const *members)
-{
-    for (size_t i = 0; members[i]; i++) {
-        if (json_get(c->input, members[i]))
-            return call_fail(c, AWS_ERR_VALIDATION, "The legacy parameter "
-                             "%s is not supported by this endpoint; use "
-                             "expressions", members[i]);
-    }
-    return 0;
-}
-
 int ddb_input_fail_value(struct call *c, const char *message)
 {
     return call_fail(c, ddb_value_error_is_serialization(message)

@@ -56,13 +56,6 @@ void ddb_input_check_name(struct ddb_errors *e, const char *name,
 void ddb_input_check_enum(struct ddb_errors *e, const char *value,
                           const char *path, const char *const *allowed);
 
-/* Refuses a request that uses any of the NULL-terminated legacy members
- * (KeyConditions, QueryFilter, AttributesToGet, ...): -1 with a
- * ValidationException naming the first one found, else 0. Legacy parameters
- * arrive with their own issue; until then a request using them is refused
- * rather than run without them. */
-int ddb_input_refuse_legacy(struct call *c, const char *const *members);
-
 /* Records a value-model complaint (from ddb_value or ddb_key) with the
  * exception AWS uses for it: SerializationException for payloads of the
  * wrong JSON kind, ValidationException otherwise. Returns -1. */

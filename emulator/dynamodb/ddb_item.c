@@ -11,6 +11,7 @@
 #include "dynamodb/ddb_exprs.h"
 #include "dynamodb/ddb_input.h"
 #include "dynamodb/ddb_key.h"
+#include "dynamodb/ddb_legacy.h"
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_value.h"
 #include "dynamodb/ddb_write.h"
@@ -35,6 +36,7 @@ struct item_request {
     bool want_old_on_failure;     /* ReturnValuesOnConditionCheckFailure */
     enum ddb_capacity_mode capacity; /* ReturnConsumedCapacity */
     bool want_metrics;            /* ReturnItemCollectionMetrics SIZE */
+    unsigned legacy;              /* ddb_legacy_used mask */
 };
 
 static void item_request_clear(struct item_request *r)
@@ -148,8 +150,6 @@ static int check_item_size(struct call *c, const cJSON *item)
 
 static int decode_put(struct call *c, struct item_request *r, cJSON **item)
 {
-    static const char *const legacy[] = { "Expected", "ConditionalOperator",
-                                          NULL };
     char err[1024];
     const cJSON *it;
     r->def = ddb_table_require(c);
@@ -166,7 +166,8 @@ static int decode_put(struct call *c, struct item_request *r, cJSON **item)
         ddb_key_from_item(r->def, *item, &r->key, err, sizeof err) < 0)
         return ddb_input_fail_value(c, err);
     if (check_item_size(c, *item) < 0 ||
-        ddb_input_refuse_legacy(c, legacy) < 0 ||
+        ddb_legacy_rewrite(c, c->input, DDB_LEGACY_PUT_ITEM,
+                           &r->legacy) < 0 ||
         read_return_values(c, r, put_return_values) < 0)
         return -1;
     return ddb_exprs_compile(c, DDB_EXPRS_CONDITION, &r->exprs);
@@ -305,7 +306,6 @@ static int read_get_capacity(struct call *c, struct item_request *r)
 
 int ddb_get_item(struct call *c)
 {
-    static const char *const legacy[] = { "AttributesToGet", NULL };
     struct item_request r = { 0 };
     struct get_txn t = { 0 };
     bool is_consistent;
@@ -314,7 +314,8 @@ int ddb_get_item(struct call *c)
     if (rc == 0 &&
         (ddb_input_bool(c, c->input, "ConsistentRead", &is_consistent) < 0 ||
          read_get_capacity(c, &r) < 0 ||
-         ddb_input_refuse_legacy(c, legacy) < 0 ||
+         ddb_legacy_rewrite(c, c->input, DDB_LEGACY_GET_ITEM,
+                            &r.legacy) < 0 ||
          ddb_exprs_compile(c, DDB_EXPRS_PROJECTION, &r.exprs) < 0))
         rc = -1;
     if (rc == 0) {
@@ -366,13 +367,12 @@ static cJSON *update_attributes(struct item_request *r, struct ddb_write *w)
 
 int ddb_update_item(struct call *c)
 {
-    static const char *const legacy[] = { "Expected", "ConditionalOperator",
-                                          "AttributeUpdates", NULL };
     struct item_request r = { 0 };
     struct ddb_write w = { .kind = DDB_WRITE_UPDATE };
     int rc = decode_key(c, &r);
     if (rc == 0 &&
-        (ddb_input_refuse_legacy(c, legacy) < 0 ||
+        (ddb_legacy_rewrite(c, c->input, DDB_LEGACY_UPDATE_ITEM,
+                            &r.legacy) < 0 ||
          read_return_values(c, &r, update_return_values) < 0 ||
          ddb_exprs_compile(c, DDB_EXPRS_CONDITION | DDB_EXPRS_UPDATE,
                            &r.exprs) < 0 ||
@@ -388,6 +388,8 @@ int ddb_update_item(struct call *c)
         w.update = r.exprs.update;
         w.want_old = true;
         enum store_result res = store_write(c->emu->store, run_write, &w);
+        if (res == STORE_ABORT && (r.legacy & DDB_LEGACY_USED_UPDATES))
+            ddb_legacy_update_message(w.message, sizeof w.message);
         rc = write_outcome(c, &r, &w, res);
     }
     if (rc == 0)
@@ -399,13 +401,12 @@ int ddb_update_item(struct call *c)
 
 int ddb_delete_item(struct call *c)
 {
-    static const char *const legacy[] = { "Expected", "ConditionalOperator",
-                                          NULL };
     struct item_request r = { 0 };
     struct ddb_write w = { .kind = DDB_WRITE_DELETE };
     int rc = decode_key(c, &r);
     if (rc == 0 &&
-        (ddb_input_refuse_legacy(c, legacy) < 0 ||
+        (ddb_legacy_rewrite(c, c->input, DDB_LEGACY_DELETE_ITEM,
+                            &r.legacy) < 0 ||
          read_return_values(c, &r, put_return_values) < 0 ||
          ddb_exprs_compile(c, DDB_EXPRS_CONDITION, &r.exprs) < 0))
         rc = -1;

@@ -242,28 +242,30 @@ static int apply_start(struct call *c, struct query *q)
     return 0;
 }
 
-/* AWS refuses a Query filter on a key attribute, nested paths included. */
+/* AWS refuses a Query filter on a key attribute, nested paths included,
+ * naming the QueryFilter when the filter was one. */
 static int check_filter(struct call *c, struct query *q)
 {
     const struct query_keys def = keys_of(q);
     const char *names[2] = { def.hash_name, def.range_name };
+    bool is_legacy = q->r.legacy & DDB_LEGACY_USED_FILTER;
     for (size_t i = 0; i < 2 && q->r.exprs.filter && names[i]; i++) {
         if (ddb_expr_uses_attribute(q->r.exprs.filter, names[i]))
-            return call_fail(c, AWS_ERR_VALIDATION, "Filter Expression can "
-                             "only contain non-primary key attributes: "
-                             "Primary key attribute: %s", names[i]);
+            return call_fail(c, AWS_ERR_VALIDATION, "%s can only contain "
+                             "non-primary key attributes: Primary key "
+                             "attribute: %s",
+                             is_legacy ? "QueryFilter" : "Filter Expression",
+                             names[i]);
     }
     return 0;
 }
 
 static int decode(struct call *c, struct query *q)
 {
-    static const char *const legacy[] = { "KeyConditions", "QueryFilter",
-                                          "AttributesToGet",
-                                          "ConditionalOperator", NULL };
-    const cJSON *kce = json_get(c->input, "KeyConditionExpression");
-    if (check_members(c, q) < 0 || ddb_read_prepare(c, &q->r, legacy) < 0)
+    if (check_members(c, q) < 0 ||
+        ddb_read_prepare(c, &q->r, DDB_LEGACY_QUERY) < 0)
         return -1;
+    const cJSON *kce = json_get(c->input, "KeyConditionExpression");
     if (kce == NULL || cJSON_IsNull(kce))
         return call_fail(c, AWS_ERR_VALIDATION, "Either the KeyConditions or "
                          "KeyConditionExpression parameter must be specified "

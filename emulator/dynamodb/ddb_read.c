@@ -134,14 +134,14 @@ int ddb_read_check_select(struct call *c, struct ddb_read *r)
 }
 
 int ddb_read_prepare(struct call *c, struct ddb_read *r,
-                     const char *const *legacy)
+                     enum ddb_legacy_op op)
 {
     const char *name = json_get_string(c->input, "TableName");
     r->def = ddb_catalog_find(c->emu->catalog, name);
     if (r->def == NULL)
         return call_fail(c, AWS_ERR_RESOURCE_NOT_FOUND,
                          "Requested resource not found");
-    if (ddb_input_refuse_legacy(c, legacy) < 0)
+    if (ddb_legacy_rewrite(c, c->input, op, &r->legacy) < 0)
         return -1;
     if (r->index_name == NULL)
         return 0;

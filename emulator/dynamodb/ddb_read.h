@@ -12,6 +12,7 @@
 #include "dynamodb/ddb_capacity.h"
 #include "dynamodb/ddb_exprs.h"
 #include "dynamodb/ddb_key.h"
+#include "dynamodb/ddb_legacy.h"
 #include "store/store.h"
 
 #include <cjson/cJSON.h>
@@ -42,6 +43,7 @@ struct ddb_read {
     const cJSON *start;          /* borrowed ExclusiveStartKey, or NULL */
     struct ddb_key start_key;    /* its encoding when start is given */
     struct ddb_key start_index_key; /* index reads: the start's index key */
+    unsigned legacy;             /* ddb_legacy_used mask */
 };
 
 void ddb_read_init(struct ddb_read *r, bool is_query);
@@ -55,10 +57,11 @@ int ddb_read_check_members(struct call *c, struct ddb_read *r,
                            struct ddb_errors *e);
 /* Scan's Select and projection rules, reported bare. */
 int ddb_read_check_select(struct call *c, struct ddb_read *r);
-/* Finds the table (ResourceNotFoundException when absent), refuses the
- * NULL-terminated legacy members, and answers an unknown IndexName. */
+/* Finds the table (ResourceNotFoundException when absent), rewrites the
+ * legacy members of op (DDB_LEGACY_QUERY or DDB_LEGACY_SCAN) into
+ * expressions, and answers an unknown IndexName. */
 int ddb_read_prepare(struct call *c, struct ddb_read *r,
-                     const char *const *legacy);
+                     enum ddb_legacy_op op);
 /* Whether an index read hands the page base items rather than index
  * entries: an LSI with a partial projection fetches them for Select
  * ALL_ATTRIBUTES, a ProjectionExpression or a filter, as AWS does. */

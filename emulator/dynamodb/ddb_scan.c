@@ -93,8 +93,6 @@ static int check_segments(struct call *c, struct scan *s, struct ddb_errors *e)
 
 static int decode(struct call *c, struct scan *s)
 {
-    static const char *const legacy[] = { "ScanFilter", "AttributesToGet",
-                                          "ConditionalOperator", NULL };
     struct ddb_errors e;
     ddb_errors_init(&e);
     if (ddb_read_check_members(c, &s->r, &e) < 0) {
@@ -102,7 +100,7 @@ static int decode(struct call *c, struct scan *s)
         return -1;
     }
     if (check_segments(c, s, &e) < 0 || ddb_read_check_select(c, &s->r) < 0 ||
-        ddb_read_prepare(c, &s->r, legacy) < 0 ||
+        ddb_read_prepare(c, &s->r, DDB_LEGACY_SCAN) < 0 ||
         ddb_exprs_compile(c, DDB_EXPRS_FILTER | DDB_EXPRS_PROJECTION,
                           &s->r.exprs) < 0)
         return -1;

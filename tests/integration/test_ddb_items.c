@@ -767,39 +767,6 @@ static void placeholders_should_be_defined_and_used(void **state)
     expect_item("a", NULL);
 }
 
-static void legacy_parameters_should_be_refused(void **state)
-{
-    (void)state;
-    static const struct error_row rows[] = {
-        { "Expected on PutItem", "PutItem",
-          "{\"TableName\":\"items\",\"Item\":{\"pk\":{\"S\":\"a\"}},"
-          "\"Expected\":{\"pk\":{\"Exists\":false}}}",
-          "ValidationException",
-          "The legacy parameter Expected is not supported by this endpoint; "
-          "use expressions" },
-        { "AttributesToGet on GetItem", "GetItem",
-          "{\"TableName\":\"items\",\"Key\":{\"pk\":{\"S\":\"a\"}},"
-          "\"AttributesToGet\":[\"pk\"]}",
-          "ValidationException",
-          "The legacy parameter AttributesToGet is not supported by this "
-          "endpoint; use expressions" },
-        { "AttributeUpdates on UpdateItem", "UpdateItem",
-          "{\"TableName\":\"items\",\"Key\":{\"pk\":{\"S\":\"a\"}},"
-          "\"AttributeUpdates\":{\"x\":{\"Action\":\"DELETE\"}}}",
-          "ValidationException",
-          "The legacy parameter AttributeUpdates is not supported by this "
-          "endpoint; use expressions" },
-        { "ConditionalOperator on DeleteItem", "DeleteItem",
-          "{\"TableName\":\"items\",\"Key\":{\"pk\":{\"S\":\"a\"}},"
-          "\"ConditionalOperator\":\"AND\"}",
-          "ValidationException",
-          "The legacy parameter ConditionalOperator is not supported by "
-          "this endpoint; use expressions" },
-    };
-    check_error_rows(rows, sizeof rows / sizeof rows[0]);
-    expect_item("a", NULL);
-}
-
 static void operations_on_a_missing_table_should_be_not_found(void **state)
 {
     (void)state;
@@ -888,7 +855,6 @@ int main(void)
         TEST(items_should_be_limited_to_400_kb),
         TEST(key_errors_should_name_the_problem),
         TEST(placeholders_should_be_defined_and_used),
-        TEST(legacy_parameters_should_be_refused),
         TEST(operations_on_a_missing_table_should_be_not_found),
         TEST(concurrent_increments_should_lose_no_update),
     };

@@ -577,10 +577,9 @@ static void query_should_refuse_invalid_requests_as_aws_does(void **state)
         { "no key condition", "Query", "{\"TableName\":\"tbl\"}", V,
           "Either the KeyConditions or KeyConditionExpression parameter "
           "must be specified in the request." },
-        { "legacy key conditions", "Query",
+        { "empty legacy key conditions", "Query",
           "{\"TableName\":\"tbl\",\"KeyConditions\":{}}", V,
-          "The legacy parameter KeyConditions is not supported by this "
-          "endpoint; use expressions" },
+          "Conditions can be of length 1 or 2 only" },
         { "no hash key", "Query",
           "{\"TableName\":\"tbl\",\"KeyConditionExpression\":\"sk = :p\","
           "\"ExpressionAttributeValues\":{\":p\":{\"N\":\"1\"}}}", V,
@@ -709,10 +708,10 @@ static void scan_should_refuse_invalid_requests_as_aws_does(void **state)
         { "unknown index", "Scan",
           "{\"TableName\":\"tbl\",\"IndexName\":\"by-x\"}", V,
           "The table does not have the specified index: by-x" },
-        { "legacy scan filter", "Scan",
-          "{\"TableName\":\"tbl\",\"ScanFilter\":{}}", V,
-          "The legacy parameter ScanFilter is not supported by this "
-          "endpoint; use expressions" },
+        { "legacy conditional operator without a filter", "Scan",
+          "{\"TableName\":\"tbl\",\"ScanFilter\":{},"
+          "\"ConditionalOperator\":\"AND\"}", V,
+          "ConditionalOperator cannot be used without Filter or Expected" },
         { "start key naming other attributes", "Scan",
           "{\"TableName\":\"tbl\",\"ExclusiveStartKey\":{"
           "\"pk\":{\"S\":\"p\"}}}", V,
