@@ -35,7 +35,8 @@ struct sigv4_chunked {
 enum sigv4_chunked_status {
     SIGV4_CHUNKED_OK,
     SIGV4_CHUNKED_MALFORMED,         /* framing broken or truncated */
-    SIGV4_CHUNKED_SIGNATURE_MISMATCH /* a chunk or trailer signature */
+    SIGV4_CHUNKED_SIGNATURE_MISMATCH, /* a chunk or trailer signature */
+    SIGV4_CHUNKED_STOPPED            /* the sink or the source failed */
 };
 
 /* Decodes body into payload (appended) and the trailing headers into
@@ -46,6 +47,20 @@ enum sigv4_chunked_status sigv4_chunked_decode(const struct sigv4_chunked *p,
                                                struct str body,
                                                struct buf *payload,
                                                struct buf *trailers);
+
+/* The streaming form, for bodies too large to hold (S3 objects spilled to
+ * disk): pulls the encoded body through read, which fills dst with up to
+ * max bytes and returns how many, 0 at the end, -1 on failure; hands each
+ * piece of decoded payload to sink, which returns 0, or -1 to stop. Chunk
+ * data never has to fit in memory. Trailers as above. Returns
+ * SIGV4_CHUNKED_STOPPED when read or sink failed. */
+typedef long (*sigv4_chunked_read_fn)(void *arg, char *dst, size_t max);
+typedef int (*sigv4_chunked_sink_fn)(void *arg, const char *data, size_t len);
+enum sigv4_chunked_status
+sigv4_chunked_decode_stream(const struct sigv4_chunked *p,
+                            sigv4_chunked_read_fn read, void *read_arg,
+                            sigv4_chunked_sink_fn sink, void *sink_arg,
+                            struct buf *trailers);
 
 /* The signature of one chunk: HMAC of "AWS4-HMAC-SHA256-PAYLOAD", date,
  * scope, the previous signature, SHA-256 of "" and of data; hex into out

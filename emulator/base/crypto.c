@@ -120,29 +120,40 @@ static void build_crc32c_table(void)
     }
 }
 
-uint64_t crypto_crc64nvme(const void *data, size_t len)
+uint64_t crypto_crc64nvme_update(uint64_t crc, const void *data, size_t len)
 {
     pthread_once(&crc32c_once, build_crc32c_table);
     const unsigned char *p = data;
-    uint64_t crc = ~0ull;
+    crc = ~crc;
     for (size_t i = 0; i < len; i++)
         crc = crc64nvme_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
     return ~crc;
 }
 
-uint32_t crypto_crc32c(const void *data, size_t len)
+uint64_t crypto_crc64nvme(const void *data, size_t len)
+{
+    return crypto_crc64nvme_update(0, data, len);
+}
+
+uint32_t crypto_crc32c_update(uint32_t crc, const void *data, size_t len)
 {
     pthread_once(&crc32c_once, build_crc32c_table);
     const unsigned char *p = data;
-    uint32_t crc = 0xFFFFFFFFu;
+    crc ^= 0xFFFFFFFFu;
     for (size_t i = 0; i < len; i++)
         crc = crc32c_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
     return crc ^ 0xFFFFFFFFu;
 }
 
-uint32_t crypto_crc32(const void *data, size_t len)
+uint32_t crypto_crc32c(const void *data, size_t len)
 {
-    uLong crc = crc32(0L, Z_NULL, 0);
+    return crypto_crc32c_update(0, data, len);
+}
+
+uint32_t crypto_crc32_update(uint32_t crc32_so_far, const void *data,
+                             size_t len)
+{
+    uLong crc = crc32_so_far;
     const Bytef *p = data;
     /* zlib takes uInt lengths; feed large inputs in slices. */
     while (len > 0) {
@@ -152,6 +163,52 @@ uint32_t crypto_crc32(const void *data, size_t len)
         len -= n;
     }
     return (uint32_t)crc;
+}
+
+uint32_t crypto_crc32(const void *data, size_t len)
+{
+    return crypto_crc32_update(0, data, len);
+}
+
+struct crypto_digest {
+    EVP_MD_CTX *ctx;
+};
+
+struct crypto_digest *crypto_digest_new(enum crypto_digest_kind kind)
+{
+    pthread_once(&fetch_once, fetch_digests);
+    struct crypto_digest *d = malloc(sizeof *d);
+    if (d == NULL)
+        abort();
+    d->ctx = EVP_MD_CTX_new();
+    const EVP_MD *md = kind == CRYPTO_DIGEST_MD5    ? md5_md
+                       : kind == CRYPTO_DIGEST_SHA1 ? sha1_md
+                                                    : sha256_md;
+    if (d->ctx == NULL || EVP_DigestInit_ex(d->ctx, md, NULL) != 1)
+        abort();
+    return d;
+}
+
+void crypto_digest_update(struct crypto_digest *d, const void *data,
+                          size_t len)
+{
+    EVP_DigestUpdate(d->ctx, data, len);
+}
+
+size_t crypto_digest_final(struct crypto_digest *d, uint8_t *out)
+{
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(d->ctx, out, &n);
+    crypto_digest_free(d);
+    return n;
+}
+
+void crypto_digest_free(struct crypto_digest *d)
+{
+    if (d == NULL)
+        return;
+    EVP_MD_CTX_free(d->ctx);
+    free(d);
 }
 
 /* One deflate or inflate stream over data, appending output to out in

@@ -29,6 +29,25 @@ uint32_t crypto_crc32c(const void *data, size_t len);
  * full-object checksum since 2025. */
 uint64_t crypto_crc64nvme(const void *data, size_t len);
 
+/* The same CRCs over data that arrives in pieces: pass 0 first, then each
+ * call's result; the last result equals the one-shot CRC of the whole. */
+uint32_t crypto_crc32_update(uint32_t crc, const void *data, size_t len);
+uint32_t crypto_crc32c_update(uint32_t crc, const void *data, size_t len);
+uint64_t crypto_crc64nvme_update(uint64_t crc, const void *data, size_t len);
+
+/* A digest over data that arrives in pieces (S3 bodies streamed from disk):
+ * crypto_digest_new, any number of _update calls, then _final, which
+ * writes the digest (its length returned) and frees the context. */
+enum crypto_digest_kind { CRYPTO_DIGEST_MD5, CRYPTO_DIGEST_SHA1,
+                          CRYPTO_DIGEST_SHA256 };
+struct crypto_digest;
+struct crypto_digest *crypto_digest_new(enum crypto_digest_kind kind);
+void crypto_digest_update(struct crypto_digest *d, const void *data,
+                          size_t len);
+size_t crypto_digest_final(struct crypto_digest *d, uint8_t *out);
+/* Frees a context without finishing it; NULL accepted. */
+void crypto_digest_free(struct crypto_digest *d);
+
 /* Lower-case hex of len bytes into out, which must hold 2 * len + 1. */
 void crypto_hex(const uint8_t *bytes, size_t len, char *out);
 

@@ -1,4 +1,4 @@
-/* Small whole-file I/O; see file.h. */
+/* Small whole-file I/O and temporary files; see file.h. */
 #include "base/file.h"
 
 #include "base/buf.h"
@@ -49,4 +49,31 @@ int file_write(const char *path, const void *data, size_t len, unsigned mode)
         unlink(tmp);
     free(tmp);
     return rc;
+}
+
+int file_temp(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/dynalake-body-XXXXXX",
+             dir && dir[0] ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+int file_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
 }

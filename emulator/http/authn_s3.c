@@ -5,17 +5,22 @@
 #include "auth/sigv4.h"
 #include "auth/sigv4_chunked.h"
 #include "base/crypto.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "http/call.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
+/* Bodies in files are hashed a piece of this size at a time. */
+#define AUTHN_S3_PIECE_BYTES ((size_t)1 << 20)
 
 const char *authn_s3_payload_hash(struct call *c, const struct sigv4_auth *auth)
 {
@@ -42,11 +47,49 @@ static bool is_hex_digest(const char *v)
     return true;
 }
 
+/* Reads a body file from *arg's offset on, for the streaming decoder. */
+struct file_reader {
+    int fd;
+    unsigned long long pos;
+};
+
+static long read_file(void *arg, char *dst, size_t max)
+{
+    struct file_reader *r = arg;
+    ssize_t n;
+    do {
+        n = pread(r->fd, dst, max, (off_t)r->pos);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0)
+        r->pos += (unsigned long long)n;
+    return (long)n;
+}
+
+/* SHA-256 of the body, in memory or in its file; -1 on a read error. */
+static int body_sha256(struct call *c, uint8_t digest[CRYPTO_SHA256_LEN])
+{
+    if (c->body_fd < 0) {
+        crypto_sha256(c->body, c->body_len, digest);
+        return 0;
+    }
+    struct crypto_digest *d = crypto_digest_new(CRYPTO_DIGEST_SHA256);
+    struct file_reader r = { c->body_fd, 0 };
+    char *piece = xmalloc(AUTHN_S3_PIECE_BYTES);
+    long n;
+    while ((n = read_file(&r, piece, AUTHN_S3_PIECE_BYTES)) > 0)
+        crypto_digest_update(d, piece, (size_t)n);
+    free(piece);
+    crypto_digest_final(d, digest);
+    return n < 0 || r.pos != c->body_fd_len ? -1 : 0;
+}
+
 static int check_digest(struct call *c, const char *claimed)
 {
     uint8_t digest[CRYPTO_SHA256_LEN];
     char hex[2 * CRYPTO_SHA256_LEN + 1];
-    crypto_sha256(c->body, c->body_len, digest);
+    if (body_sha256(c, digest) < 0)
+        return call_fail(c, AWS_ERR_INTERNAL, "We encountered an internal "
+                         "error. Please try again.");
     crypto_hex(digest, sizeof digest, hex);
     if (strcasecmp(hex, claimed) == 0)
         return 0;
@@ -81,7 +124,7 @@ static cJSON *trailer_object(const struct buf *lines)
     return out;
 }
 
-static int check_decoded_length(struct call *c, size_t len)
+static int check_decoded_length(struct call *c, unsigned long long len)
 {
     const char *want = call_header(c, "x-amz-decoded-content-length");
     if (want == NULL || strtoull(want, NULL, 10) == len)
@@ -89,6 +132,58 @@ static int check_decoded_length(struct call *c, size_t len)
     return call_fail(c, AWS_ERR_S3_INCOMPLETE_BODY, "You did not provide the "
                      "number of bytes specified by the Content-Length HTTP "
                      "header.");
+}
+
+/* Records what a failed decode means. */
+static int fail_decode(struct call *c, enum sigv4_chunked_status st)
+{
+    if (st == SIGV4_CHUNKED_SIGNATURE_MISMATCH)
+        return call_fail(c, AWS_ERR_INVALID_SIGNATURE, "The request "
+                         "signature we calculated does not match the "
+                         "signature you provided. Check your key and "
+                         "signing method.");
+    if (st == SIGV4_CHUNKED_STOPPED)
+        return call_fail(c, AWS_ERR_INTERNAL, "We encountered an internal "
+                         "error. Please try again.");
+    return call_fail(c, AWS_ERR_S3_INCOMPLETE_BODY, "The request body is "
+                     "not valid aws-chunked encoding.");
+}
+
+/* Writes decoded payload to the file of *arg, counting it. */
+struct file_writer {
+    int fd;
+    unsigned long long len;
+};
+
+static int write_file(void *arg, const char *data, size_t len)
+{
+    struct file_writer *w = arg;
+    if (file_write_all(w->fd, data, len) < 0)
+        return -1;
+    w->len += len;
+    return 0;
+}
+
+/* A body in a file decodes into another file, which the call keeps as
+ * its body from then on: large uploads never pass through memory. */
+static enum sigv4_chunked_status decode_file(struct call *c,
+                                             const struct sigv4_chunked *p,
+                                             struct buf *trailers)
+{
+    struct file_reader r = { c->body_fd, 0 };
+    struct file_writer w = { file_temp(), 0 };
+    if (w.fd < 0)
+        return SIGV4_CHUNKED_STOPPED;
+    enum sigv4_chunked_status st = sigv4_chunked_decode_stream(
+        p, read_file, &r, write_file, &w, trailers);
+    if (st != SIGV4_CHUNKED_OK) {
+        close(w.fd);
+        return st;
+    }
+    c->decoded_fd = w.fd;
+    c->body_fd = w.fd;
+    c->body_fd_len = w.len;
+    return st;
 }
 
 static int decode_chunked(struct call *c, const struct sigv4_auth *auth,
@@ -106,21 +201,21 @@ static int decode_chunked(struct call *c, const struct sigv4_auth *auth,
     struct buf payload, trailers;
     buf_init(&payload, c->body_len + 1);
     buf_init(&trailers, 0);
-    enum sigv4_chunked_status st = sigv4_chunked_decode(
-        &p, (struct str){ c->body, c->body_len }, &payload, &trailers);
-    int rc = 0;
-    if (st == SIGV4_CHUNKED_SIGNATURE_MISMATCH)
-        rc = call_fail(c, AWS_ERR_INVALID_SIGNATURE, "The request signature "
-                       "we calculated does not match the signature you "
-                       "provided. Check your key and signing method.");
-    else if (st != SIGV4_CHUNKED_OK)
-        rc = call_fail(c, AWS_ERR_S3_INCOMPLETE_BODY, "The request body is "
-                       "not valid aws-chunked encoding.");
+    enum sigv4_chunked_status st;
+    if (c->body_fd >= 0)
+        st = decode_file(c, &p, &trailers);
+    else
+        st = sigv4_chunked_decode(&p, (struct str){ c->body, c->body_len },
+                                  &payload, &trailers);
+    int rc = st == SIGV4_CHUNKED_OK ? 0 : fail_decode(c, st);
     if (rc == 0)
-        rc = check_decoded_length(c, payload.len);
+        rc = check_decoded_length(c, c->body_fd >= 0 ? c->body_fd_len
+                                                     : payload.len);
     if (rc == 0) {
-        c->decoded_body = buf_detach(&payload, &c->body_len);
-        c->body = c->decoded_body;
+        if (c->body_fd < 0) {
+            c->decoded_body = buf_detach(&payload, &c->body_len);
+            c->body = c->decoded_body;
+        }
         if (p.has_trailer)
             c->trailers = trailer_object(&trailers);
     }

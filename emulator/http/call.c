@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Responses are bounded by the largest page AWS builds (16 MB for
  * BatchGetItem) plus room for S3 objects returned whole. */
@@ -19,6 +20,8 @@ void call_init(struct call *c, struct emulator *emu)
     memset(c, 0, sizeof *c);
     c->emu = emu;
     c->query = NULL;
+    c->body_fd = -1;
+    c->decoded_fd = -1;
     c->status = 200;
     c->content_type = "application/x-amz-json-1.0";
     buf_init(&c->out, CALL_MAX_RESPONSE_BYTES);
@@ -29,6 +32,12 @@ void call_clear(struct call *c)
     cJSON_Delete(c->input);
     free(c->principal_arn);
     free(c->decoded_body);
+    if (c->decoded_fd >= 0)
+        close(c->decoded_fd);
+    if (c->source.read && c->source.free)
+        c->source.free(c->source.arg);
+    memset(&c->source, 0, sizeof c->source);
+    c->decoded_fd = -1;
     cJSON_Delete(c->trailers);
     free(c->err_message);
     cJSON_Delete(c->err_detail);

@@ -33,6 +33,19 @@ struct call_header {
     const char *value; /* borrowed from the server */
 };
 
+/* A response body read in pieces as the client takes it (GetObject of a
+ * large object), so that it never has to fit in memory. read copies up to
+ * max bytes from offset pos into dst and returns how many, or -1 to cut
+ * the response short (the client sees a truncated body and retries);
+ * free releases arg. The server takes the source with the response and
+ * frees it when the response is done; call_clear frees one never taken. */
+struct call_source {
+    unsigned long long length;
+    long (*read)(void *arg, unsigned long long pos, char *dst, size_t max);
+    void (*free)(void *arg);
+    void *arg;
+};
+
 /* S3's GetObject carries a dozen standard headers plus user metadata. */
 #define CALL_MAX_RESPONSE_HEADERS 64
 
@@ -50,6 +63,13 @@ struct call {
                                       into decoded_body */
     size_t body_len;
     char *decoded_body;            /* owned; the aws-chunked payload */
+    /* A body too large to hold in memory (an S3 upload past
+     * SERVER_MEMORY_BODY_BYTES) waits in a file instead: body is then ""
+     * and body_len 0. After an aws-chunked body is decoded, body_fd is the
+     * decoded payload's file, decoded_fd. */
+    int body_fd;                   /* borrowed from the server; -1: none */
+    unsigned long long body_fd_len; /* bytes in body_fd */
+    int decoded_fd;                /* owned; -1: none */
     cJSON *trailers;               /* owned; aws-chunked trailing headers,
                                       lower-case name to value, or NULL */
     bool is_loopback;              /* the peer is 127.0.0.0/8 or ::1 */
@@ -73,6 +93,8 @@ struct call {
     bool has_head_length;      /* HEAD: announce head_length as the
                                   Content-Length of the absent body */
     unsigned long long head_length;
+    struct call_source source; /* when read is set, the body instead of
+                                  out, produced as the client takes it */
     struct call_header response_headers[CALL_MAX_RESPONSE_HEADERS];
     size_t n_response_headers; /* names and values owned */
     enum aws_err err;          /* AWS_ERR_NONE unless call_fail ran */

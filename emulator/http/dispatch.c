@@ -158,11 +158,29 @@ static int inject_fault(struct call *c)
     return call_fail(c, err, "%s", fault_message(err));
 }
 
+/* S3's EntityTooLarge, with the limit that applies to the request. */
+static void fail_too_large(struct call *c, const char *max)
+{
+    call_fail(c, AWS_ERR_REQUEST_TOO_LARGE, "Your proposed upload exceeds "
+              "the maximum allowed size");
+    c->err_detail = cJSON_CreateObject();
+    cJSON_AddStringToObject(c->err_detail, "MaxSizeAllowed", max);
+}
+
+/* A body in a file is for the operations that stream it. */
+static int check_file_body(struct call *c)
+{
+    if (c->body_fd < 0 || c->op->takes_file_body)
+        return 0;
+    fail_too_large(c, "67108864");
+    return -1;
+}
+
 void dispatch(struct call *c)
 {
     make_request_id(c);
-    if (route(c) == 0 && authenticate(c) == 0 && parse_input(c) == 0 &&
-        authorize(c) == 0 && inject_fault(c) == 0)
+    if (route(c) == 0 && check_file_body(c) == 0 && authenticate(c) == 0 &&
+        parse_input(c) == 0 && authorize(c) == 0 && inject_fault(c) == 0)
         c->op->handler(c);
     finish(c);
 }
@@ -174,10 +192,9 @@ void dispatch_reject_too_large(struct call *c)
     c->service = call_header(c, "X-Amz-Target") ? SERVICE_DYNAMODB
                                                 : SERVICE_S3;
     if (c->service == SERVICE_S3) {
-        call_fail(c, AWS_ERR_REQUEST_TOO_LARGE, "Your proposed upload "
-                  "exceeds the maximum allowed size");
-        c->err_detail = cJSON_CreateObject();
-        cJSON_AddStringToObject(c->err_detail, "MaxSizeAllowed", "67108864");
+        /* A PUT may be an upload of up to 5 GiB; see server.h. */
+        fail_too_large(c, strcmp(c->method, "PUT") == 0 ? "5368709120"
+                                                        : "67108864");
     } else {
         call_fail(c, AWS_ERR_REQUEST_TOO_LARGE,
                   "Request must be smaller than %d bytes", 64 << 20);

@@ -209,6 +209,11 @@ static int resource_iterator(struct call *c, struct op_resources *out)
     { .service = SERVICE_S3, .name = #op_name, .handler = fn,              \
       .action = "s3:" #iam_action, .resources = res,                       \
       .resource_policy = bucket_policy_for }
+/* Uploads whose body may wait in a file (server.h). */
+#define S3_UPLOAD(op_name, fn)                                              \
+    { .service = SERVICE_S3, .name = #op_name, .handler = fn,              \
+      .action = "s3:PutObject", .resources = resource_s3_object,           \
+      .resource_policy = bucket_policy_for, .takes_file_body = 1 }
 #define ADMIN(path, fn)                                                    \
     { .service = SERVICE_ADMIN, .name = path, .handler = fn }
 
@@ -271,7 +276,7 @@ static const struct op table[] = {
     S3(ListObjectsV2, s3_list_objects_v2, ListBucket, resource_s3_bucket),
     S3(ListObjectVersions, s3_list_object_versions, ListBucketVersions,
        resource_s3_bucket),
-    S3(PutObject, s3_put_object, PutObject, resource_s3_object),
+    S3_UPLOAD(PutObject, s3_put_object),
     S3(GetObject, s3_get_object, GetObject, resource_s3_object),
     S3(HeadObject, s3_head_object, GetObject, resource_s3_object),
     S3(DeleteObject, s3_delete_object, DeleteObject, resource_s3_object),
@@ -280,7 +285,7 @@ static const struct op table[] = {
     S3(CopyObject, s3_copy_object, PutObject, resource_s3_copy),
     S3(CreateMultipartUpload, s3_create_multipart_upload, PutObject,
        resource_s3_object),
-    S3(UploadPart, s3_upload_part, PutObject, resource_s3_object),
+    S3_UPLOAD(UploadPart, s3_upload_part),
     S3(UploadPartCopy, s3_upload_part_copy, PutObject, resource_s3_copy),
     S3(CompleteMultipartUpload, s3_complete_multipart_upload, PutObject,
        resource_s3_object),

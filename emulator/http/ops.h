@@ -44,6 +44,9 @@ struct op {
     /* The handler consults the fault rules itself, per item (BatchGetItem
      * and BatchWriteItem return throttled items unprocessed). */
     unsigned checks_faults : 1;
+    /* The handler reads a body kept in a file (call.h body_fd); for any
+     * other operation such a body is refused as too large. */
+    unsigned takes_file_body : 1;
 };
 
 /* The row for (service, name), or NULL. Names match exactly. */

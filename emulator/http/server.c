@@ -1,10 +1,12 @@
 /* libmicrohttpd request lifecycle (after its doc/examples/largepost.c): the
  * access handler is called once with the headers, then with body pieces,
- * then once more with none; we gather the body into the per-request state,
- * run the pipeline on the last call, and free the state in the completion
- * callback. */
+ * then once more with none; we gather the body into the per-request state
+ * (in memory, or for a large PUT in a temporary file), run the pipeline on
+ * the last call, and free the state in the completion callback. Response
+ * bodies come from the call's buffer or, in pieces, from its source. */
 #include "http/server.h"
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "http/call.h"
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 struct server {
     struct emulator *emu; /* borrowed */
@@ -31,6 +34,9 @@ struct server {
 /* Per-request state, from the first access-handler call to completion. */
 struct request {
     struct buf body;
+    int fd;                  /* -1, or the file the body spilled to */
+    unsigned long long fd_len;
+    bool may_spill;          /* a PUT: S3 uploads are the large bodies */
     bool is_too_large;
 };
 
@@ -110,14 +116,43 @@ static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
     return MHD_CONTENT_READER_END_OF_STREAM;
 }
 
+static ssize_t read_source(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct call_source *src = cls;
+    if (pos >= src->length)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    long n = src->read(src->arg, pos, buf, max);
+    return n <= 0 ? MHD_CONTENT_READER_END_WITH_ERROR : (ssize_t)n;
+}
+
+static void free_source(void *cls)
+{
+    struct call_source *src = cls;
+    if (src->free)
+        src->free(src->arg);
+    free(src);
+}
+
 /* The response: the call's body, or for a HEAD that announces a length
  * (S3's HeadObject), a bodiless response of that size, so libmicrohttpd
- * sends the object's Content-Length without the object. */
+ * sends the object's Content-Length without the object; or the call's
+ * source, which the response takes. */
 static struct MHD_Response *make_response(struct call *c)
 {
     if (c->has_head_length && strcmp(c->method, "HEAD") == 0)
         return MHD_create_response_from_callback(c->head_length, 4096,
                                                  no_body, NULL, NULL);
+    if (c->source.read) {
+        struct call_source *src = xmalloc(sizeof *src);
+        *src = c->source;
+        memset(&c->source, 0, sizeof c->source);
+        struct MHD_Response *resp = MHD_create_response_from_callback(
+            src->length, SERVER_SOURCE_PIECE_BYTES, read_source, src,
+            free_source);
+        if (resp == NULL)
+            free_source(src);
+        return resp;
+    }
     size_t len = 0;
     char *body = buf_detach(&c->out, &len);
     struct MHD_Response *resp =
@@ -161,6 +196,8 @@ static enum MHD_Result run_call(struct server *srv, struct MHD_Connection *conn,
     c.n_headers = headers.n;
     c.body = buf_cstr(&req->body);
     c.body_len = req->body.len;
+    c.body_fd = req->fd;
+    c.body_fd_len = req->fd_len;
     read_peer(conn, &c);
     c.is_tls = srv->is_tls;
     if (req->is_too_large)
@@ -173,11 +210,47 @@ static enum MHD_Result run_call(struct server *srv, struct MHD_Connection *conn,
     return ret;
 }
 
-static bool declared_too_large(struct MHD_Connection *conn)
+static bool declared_too_large(struct MHD_Connection *conn, bool may_spill)
 {
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  "Content-Length");
-    return cl && strtoull(cl, NULL, 10) > SERVER_MAX_BODY_BYTES;
+    return cl && strtoull(cl, NULL, 10) > (may_spill ? SERVER_MAX_FILE_BYTES
+                                                     : SERVER_MAX_BODY_BYTES);
+}
+
+/* Moves the body gathered so far to a temporary file, where the rest will
+ * follow; false when no file could be made. */
+static bool spill(struct request *req)
+{
+    req->fd = file_temp();
+    if (req->fd < 0) {
+        log_error("http: cannot create a temporary file for a request body");
+        return false;
+    }
+    if (file_write_all(req->fd, req->body.data, req->body.len) < 0)
+        return false;
+    req->fd_len = req->body.len;
+    buf_clear(&req->body);
+    buf_init(&req->body, 1);
+    return true;
+}
+
+/* Appends a piece of body: to memory up to the bound, then for a PUT to
+ * the file; false when the body has grown too large or cannot be kept. */
+static bool take_piece(struct request *req, const char *data, size_t len)
+{
+    if (req->fd < 0 && req->may_spill &&
+        req->body.len + len > SERVER_MEMORY_BODY_BYTES && !spill(req))
+        return false;
+    if (req->fd < 0) {
+        buf_append(&req->body, data, len);
+        return !buf_failed(&req->body);
+    }
+    if (req->fd_len + len > SERVER_MAX_FILE_BYTES ||
+        file_write_all(req->fd, data, len) < 0)
+        return false;
+    req->fd_len += len;
+    return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -190,7 +263,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     if (req == NULL) {
         req = xcalloc(1, sizeof *req);
         buf_init(&req->body, SERVER_MAX_BODY_BYTES);
-        req->is_too_large = declared_too_large(conn);
+        req->fd = -1;
+        req->may_spill = strcmp(method, "PUT") == 0;
+        req->is_too_large = declared_too_large(conn, req->may_spill);
         *con_cls = req;
         /* Answer at once rather than read a body we will refuse;
          * libmicrohttpd then closes the connection. */
@@ -199,10 +274,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!req->is_too_large) {
-            buf_append(&req->body, upload_data, *upload_data_size);
-            req->is_too_large = buf_failed(&req->body);
-        }
+        if (!req->is_too_large)
+            req->is_too_large = !take_piece(req, upload_data,
+                                            *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -219,6 +293,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     if (req == NULL)
         return;
     buf_clear(&req->body);
+    if (req->fd >= 0)
+        close(req->fd);
     free(req);
     *con_cls = NULL;
 }

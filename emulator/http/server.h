@@ -1,6 +1,7 @@
 /* The HTTP front door over libmicrohttpd, the only module that includes it:
- * a thread pool accepts requests, gathers each body up to a bound, turns it
- * into a struct call and hands it to dispatch, then sends the response. */
+ * a thread pool accepts requests, gathers each body up to a bound (large
+ * uploads in a temporary file), turns it into a struct call and hands it
+ * to dispatch, then sends the response (large ones in pieces). */
 #ifndef DYNALAKE_SERVER_H
 #define DYNALAKE_SERVER_H
 
@@ -10,10 +11,18 @@
 struct emulator;
 struct server;
 
-/* Largest request body accepted: DynamoDB's largest request (BatchWriteItem,
- * 16 MB) with room for S3 objects sent in one PutObject by the clients the
- * tests drive. Larger bodies get RequestEntityTooLarge. */
+/* Largest request body held in memory: DynamoDB's largest request
+ * (BatchWriteItem, 16 MB) with room to spare. Larger bodies get
+ * RequestEntityTooLarge, except PUTs (S3 uploads), which move to a
+ * temporary file once past SERVER_MEMORY_BODY_BYTES. */
 #define SERVER_MAX_BODY_BYTES ((size_t)64 << 20)
+#define SERVER_MEMORY_BODY_BYTES ((size_t)8 << 20)
+/* Largest body kept in a file: S3's 5 GiB single PutObject (S3 User Guide,
+ * "Uploading objects") plus room for aws-chunked framing and trailers
+ * (about 90 bytes per 64 KiB chunk). S3 checks the decoded size itself. */
+#define SERVER_MAX_FILE_BYTES (((unsigned long long)5 << 30) + (256ull << 20))
+/* The most a streamed response body reads at once. */
+#define SERVER_SOURCE_PIECE_BYTES ((size_t)256 << 10)
 
 /* A certificate and its key, PEM text, for HTTPS; borrowed. */
 struct server_tls {

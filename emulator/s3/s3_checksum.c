@@ -84,7 +84,7 @@ void s3_checksum_base64(enum s3_checksum a, const void *data, size_t len,
     buf_clear(&b);
 }
 
-static int check_md5(struct call *c, const void *data, size_t len)
+static int check_md5(struct call *c, const uint8_t got[CRYPTO_MD5_LEN])
 {
     const char *md5 = call_header(c, "Content-MD5");
     if (md5 == NULL)
@@ -93,8 +93,6 @@ static int check_md5(struct call *c, const void *data, size_t len)
     buf_init(&want, 64);
     int bad = crypto_base64_decode(md5, strlen(md5), &want) < 0 ||
               want.len != CRYPTO_MD5_LEN;
-    uint8_t got[CRYPTO_MD5_LEN];
-    crypto_md5(data, len, got);
     bool is_same = !bad && memcmp(got, want.data, CRYPTO_MD5_LEN) == 0;
     buf_clear(&want);
     if (bad)
@@ -127,25 +125,9 @@ static int find_sent(struct call *c, size_t *which, const char **value)
     return 0;
 }
 
-int s3_check_body(struct call *c, const void *data, size_t len,
-                  enum s3_checksum *algo, char *value)
+/* Whether sent is base64 of a digest as long as got's. */
+static bool is_valid_value(const char *sent, const char *got)
 {
-    *algo = S3_CHECKSUM_NONE;
-    value[0] = '\0';
-    size_t i = 0;
-    const char *sent;
-    if (check_md5(c, data, len) < 0 || find_sent(c, &i, &sent) < 0)
-        return -1;
-    if (sent == NULL) {
-        /* Asked for by name alone: S3 computes and keeps it. */
-        *algo = s3_checksum_parse(call_header(c,
-                                              "x-amz-sdk-checksum-algorithm"));
-        if (*algo != S3_CHECKSUM_NONE)
-            s3_checksum_base64(*algo, data, len, value);
-        return 0;
-    }
-    char got[48];
-    s3_checksum_base64(algos[i].algo, data, len, got);
     struct buf raw;
     buf_init(&raw, 64);
     bool is_valid = crypto_base64_decode(sent, strlen(sent), &raw) == 0 &&
@@ -153,7 +135,39 @@ int s3_check_body(struct call *c, const void *data, size_t len,
                                    (got[strlen(got) - 1] == '=') -
                                    (got[strlen(got) - 2] == '=');
     buf_clear(&raw);
-    if (!is_valid)
+    return is_valid;
+}
+
+int s3_check_body(struct call *c, const void *data, size_t len,
+                  enum s3_checksum *algo, char *value, char *etag)
+{
+    *algo = S3_CHECKSUM_NONE;
+    value[0] = '\0';
+    size_t i = 0;
+    const char *sent;
+    if (find_sent(c, &i, &sent) < 0)
+        return -1;
+    /* Asked for by name alone, S3 computes and keeps it. */
+    enum s3_checksum want = sent ? algos[i].algo
+                                 : s3_checksum_parse(call_header(
+                                       c, "x-amz-sdk-checksum-algorithm"));
+    uint8_t md5[CRYPTO_MD5_LEN];
+    char got[48];
+    if (s3_body_sums(c, data, len, want, md5, got) < 0)
+        return s3_fail_store(c);
+    if (etag) {
+        char hex[2 * CRYPTO_MD5_LEN + 1];
+        crypto_hex(md5, sizeof md5, hex);
+        snprintf(etag, 35, "\"%s\"", hex);
+    }
+    if (check_md5(c, md5) < 0)
+        return -1;
+    if (sent == NULL) {
+        *algo = want;
+        snprintf(value, 48, "%s", got);
+        return 0;
+    }
+    if (!is_valid_value(sent, got))
         return call_fail(c, AWS_ERR_S3_INVALID_REQUEST, "Value for %s "
                          "header is invalid.", algos[i].header);
     if (strcmp(got, sent) != 0)

@@ -13,6 +13,7 @@
 
 struct buf;
 struct call;
+struct crypto_digest;
 
 #define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
 /* Object keys are at most 1024 bytes of UTF-8 (S3 User Guide). */
@@ -97,9 +98,54 @@ void s3_checksum_base64(enum s3_checksum a, const void *data, size_t len,
  * BadDigest) and any x-amz-checksum-* header or aws-chunked trailer
  * (InvalidRequest, BadDigest). On success *algo and value (48 bytes) hold
  * the checksum the client sent, or NONE and "" (or, with
- * x-amz-sdk-checksum-algorithm alone, the one it asked for, computed). */
+ * x-amz-sdk-checksum-algorithm alone, the one it asked for, computed), and
+ * etag (35 bytes, unless NULL) the quoted MD5 of the body. The body is
+ * data, or the call's file when it has one (c->body_fd). */
 int s3_check_body(struct call *c, const void *data, size_t len,
-                  enum s3_checksum *algo, char *value);
+                  enum s3_checksum *algo, char *value, char *etag);
+
+/* Objects are at most 5 GiB when written in one PutObject or UploadPart
+ * (S3 User Guide, "Uploading objects"). */
+#define S3_MAX_PUT_BYTES ((int64_t)5 << 30)
+/* GetObject bodies past this size go to the client in pieces, read from
+ * the store as it takes them; smaller ones are read in one transaction. */
+#define S3_STREAM_MIN_BYTES ((int64_t)1 << 20)
+
+/* The size of the request body (data or file) into *size; -1 with
+ * EntityTooLarge past S3_MAX_PUT_BYTES. */
+int s3_body_size(struct call *c, int64_t *size);
+
+/* Running digests of a body that arrives in pieces: MD5 always, and the
+ * checksum algo unless NONE. _final writes the MD5 and the checksum as
+ * base64 (48 bytes; "" for NONE) and frees; init and final pair up. */
+struct s3_sums {
+    struct crypto_digest *md5;
+    struct crypto_digest *sha; /* SHA1 and SHA256 checksums */
+    enum s3_checksum algo;
+    uint64_t crc;              /* the CRC checksums, so far */
+};
+void s3_sums_init(struct s3_sums *s, enum s3_checksum algo);
+void s3_sums_update(struct s3_sums *s, const void *data, size_t len);
+void s3_sums_final(struct s3_sums *s, uint8_t md5[16], char *checksum);
+
+/* The MD5 and (algo not NONE) checksum of the request body: data, or the
+ * call's file. -1 when the file cannot be read. */
+int s3_body_sums(struct call *c, const void *data, size_t len,
+                 enum s3_checksum algo, uint8_t md5[16], char *checksum);
+
+/* Appends the request body (data, or the call's file) to w inside the
+ * caller's transaction and finishes it, computing the checksum algo over
+ * it into checksum (48 bytes) unless algo is NONE. */
+struct store_s3_writer;
+enum store_result s3_body_store(struct store_tx *tx, struct call *c,
+                                const void *data, size_t len,
+                                struct store_s3_writer *w,
+                                enum s3_checksum algo, char *checksum);
+
+/* Makes the response body bytes [first, first + len) of the stored body,
+ * read as the client takes them (call.h, struct call_source). */
+void s3_body_source(struct call *c, int64_t body, int64_t first,
+                    int64_t len);
 /* Adds x-amz-checksum-<algo> (and x-amz-checksum-type) to the response. */
 void s3_checksum_to_response(struct call *c, const char *algo,
                              const char *value);

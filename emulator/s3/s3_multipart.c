@@ -134,55 +134,66 @@ static int part_number(struct call *c, int64_t *out)
 struct part_arg {
     struct call *c;
     struct store_s3_part part;
-    const void *body;
-    size_t body_len;
     enum s3_checksum algo;  /* what the part sent */
     char checksum[48];
     char etag[35];
     /* UploadPartCopy */
     struct buf src_bucket;
     struct buf src_key;
-    char *copied;           /* owned; the copied bytes */
 };
 
-static void set_part(struct part_arg *a, const struct store_s3_upload *u)
+/* The checksum the part must carry: its upload's algorithm, if any. Parts
+ * of an upload with an algorithm carry its checksum; one the client left
+ * out is computed as the body is stored, so the composite can be built. */
+static enum s3_checksum missing_checksum(const struct part_arg *a,
+                                         const struct store_s3_upload *u)
 {
-    uint8_t digest[CRYPTO_MD5_LEN];
-    char hex[2 * CRYPTO_MD5_LEN + 1];
-    crypto_md5(a->body, a->body_len, digest);
-    crypto_hex(digest, sizeof digest, hex);
-    snprintf(a->etag, sizeof a->etag, "\"%s\"", hex);
     enum s3_checksum want = s3_checksum_parse(u->checksum_algo);
-    /* Parts of an upload with an algorithm carry its checksum; one the
-     * client left out is computed here so the composite can be built. */
-    if (want != S3_CHECKSUM_NONE && a->algo != want) {
-        a->algo = want;
-        s3_checksum_base64(want, a->body, a->body_len, a->checksum);
-    }
-    a->part.size = (int64_t)a->body_len;
+    return want != S3_CHECKSUM_NONE && a->algo != want ? want
+                                                       : S3_CHECKSUM_NONE;
+}
+
+/* Stores the part whose body w holds, with its ETag and checksum set. */
+static enum store_result store_part(struct store_tx *tx, struct part_arg *a,
+                                    const struct store_s3_upload *u,
+                                    const struct store_s3_writer *w)
+{
+    a->part.body = w->body;
+    a->part.size = w->size;
     a->part.etag = a->etag;
     a->part.modified_ms = clock_now_ms(&a->c->emu->clock);
     a->part.checksum = a->algo ? a->checksum : NULL;
+    return store_s3_part_put_body(tx, u->id, &a->part);
 }
 
 static enum store_result put_part(struct store_tx *tx, void *p)
 {
     struct part_arg *a = p;
     struct store_s3_upload u;
+    struct store_s3_writer w;
+    store_s3_writer_init(&w);
     enum store_result r = find_upload(tx, a->c, &u);
     if (r == STORE_OK) {
-        set_part(a, &u);
-        r = store_s3_part_put(tx, u.id, &a->part, a->body, a->body_len);
+        enum s3_checksum want = missing_checksum(a, &u);
+        r = s3_body_store(tx, a->c, a->c->body, a->c->body_len, &w, want,
+                          a->checksum);
+        if (want != S3_CHECKSUM_NONE)
+            a->algo = want;
     }
+    if (r == STORE_OK)
+        r = store_part(tx, a, &u, &w);
+    store_s3_writer_clear(&w);
     store_s3_upload_clear(&u);
     return r;
 }
 
 int s3_upload_part(struct call *c)
 {
-    struct part_arg a = { .c = c, .body = c->body, .body_len = c->body_len };
-    if (part_number(c, &a.part.number) < 0 ||
-        s3_check_body(c, c->body, c->body_len, &a.algo, a.checksum) < 0 ||
+    struct part_arg a = { .c = c };
+    int64_t size;
+    if (part_number(c, &a.part.number) < 0 || s3_body_size(c, &size) < 0 ||
+        s3_check_body(c, c->body, c->body_len, &a.algo, a.checksum,
+                      a.etag) < 0 ||
         finish(c, store_write(c->emu->store, put_part, &a)) < 0)
         return -1;
     call_add_header(c, "ETag", a.etag);
@@ -219,7 +230,16 @@ static int copy_range(struct call *c, int64_t size, int64_t *first,
     return 0;
 }
 
-static enum store_result read_source(struct store_tx *tx, struct part_arg *a)
+static void sum_piece(void *arg, const void *data, size_t len)
+{
+    s3_sums_update(arg, data, len);
+}
+
+/* Copies the source range to a new body in w, with its ETag and, for an
+ * upload with an algorithm, its checksum. */
+static enum store_result copy_source(struct store_tx *tx, struct part_arg *a,
+                                     const struct store_s3_upload *u,
+                                     struct store_s3_writer *w)
 {
     struct store_s3_object src;
     enum store_result r = store_s3_object_get(tx, buf_cstr(&a->src_bucket),
@@ -236,10 +256,17 @@ static enum store_result read_source(struct store_tx *tx, struct part_arg *a)
     if (r == STORE_OK && copy_range(a->c, src.size, &first, &len) < 0)
         r = STORE_ABORT;
     if (r == STORE_OK) {
-        a->copied = xmalloc((size_t)len + 1);
-        a->body = a->copied;
-        a->body_len = (size_t)len;
-        r = store_s3_object_read(tx, src.id, first, (size_t)len, a->copied);
+        struct s3_sums sums;
+        uint8_t md5[CRYPTO_MD5_LEN];
+        char hex[2 * CRYPTO_MD5_LEN + 1];
+        a->algo = s3_checksum_parse(u->checksum_algo);
+        s3_sums_init(&sums, a->algo);
+        r = store_s3_body_copy(tx, src.body, first, len, w, sum_piece, &sums);
+        if (r == STORE_OK)
+            r = store_s3_writer_finish(tx, w);
+        s3_sums_final(&sums, md5, a->checksum);
+        crypto_hex(md5, sizeof md5, hex);
+        snprintf(a->etag, sizeof a->etag, "\"%s\"", hex);
     }
     store_s3_object_clear(&src);
     return r;
@@ -249,13 +276,14 @@ static enum store_result copy_part(struct store_tx *tx, void *p)
 {
     struct part_arg *a = p;
     struct store_s3_upload u;
+    struct store_s3_writer w;
+    store_s3_writer_init(&w);
     enum store_result r = find_upload(tx, a->c, &u);
     if (r == STORE_OK)
-        r = read_source(tx, a);
-    if (r == STORE_OK) {
-        set_part(a, &u);
-        r = store_s3_part_put(tx, u.id, &a->part, a->body, a->body_len);
-    }
+        r = copy_source(tx, a, &u, &w);
+    if (r == STORE_OK)
+        r = store_part(tx, a, &u, &w);
+    store_s3_writer_clear(&w);
     store_s3_upload_clear(&u);
     return r;
 }
@@ -277,7 +305,6 @@ int s3_upload_part_copy(struct call *c)
         xml_write_element(&c->out, "LastModified", date);
         s3_xml_close(c, "CopyPartResult");
     }
-    free(a.copied);
     buf_clear(&a.src_bucket);
     buf_clear(&a.src_key);
     return rc;

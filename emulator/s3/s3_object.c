@@ -1,8 +1,9 @@
 /* S3 object operations: PutObject (Content-MD5, checksums, If-None-Match:
  * *), GetObject and HeadObject (Range, conditional headers, response-*
  * overrides, ChecksumMode), DeleteObject, DeleteObjects and CopyObject
- * (metadata directive, copy-source conditions). Each runs in one store
- * transaction, so an object is seen whole or not at all. */
+ * (metadata directive, copy-source conditions). Each write runs in one
+ * store transaction, so an object is seen whole or not at all; bodies move
+ * in pieces (s3_body.c), so their size is not bounded by memory. */
 #include "s3/s3.h"
 #include "s3/s3_internal.h"
 
@@ -25,15 +26,6 @@
 
 #define DEFAULT_CONTENT_TYPE "binary/octet-stream"
 
-/* The quoted MD5 ETag of a single-part object into out (35 bytes). */
-static void md5_etag(const void *data, size_t len, char *out)
-{
-    uint8_t digest[CRYPTO_MD5_LEN];
-    char hex[2 * CRYPTO_MD5_LEN + 1];
-    crypto_md5(data, len, digest);
-    crypto_hex(digest, sizeof digest, hex);
-    snprintf(out, 35, "\"%s\"", hex);
-}
 
 /* Whether an If-Match/If-None-Match list ("*", or quoted ETags separated
  * by commas, optionally weak) names etag. */
@@ -117,8 +109,6 @@ struct put_arg {
     struct call *c;
     const char *bucket;
     struct store_s3_object o;
-    const void *body;
-    size_t body_len;
     bool is_if_none_match;   /* If-None-Match: * */
     const char *if_match;    /* If-Match on a write */
 };
@@ -148,7 +138,13 @@ static enum store_result put_object(struct store_tx *tx, void *p)
             return STORE_ABORT;
         }
     }
-    return store_s3_object_put(tx, a->bucket, &a->o, a->body, a->body_len);
+    struct store_s3_writer w;
+    store_s3_writer_init(&w);
+    r = s3_body_store(tx, a->c, a->c->body, a->c->body_len, &w,
+                      S3_CHECKSUM_NONE, NULL);
+    a->o.body = w.body;
+    store_s3_writer_clear(&w);
+    return r == STORE_OK ? store_s3_object_put_body(tx, a->bucket, &a->o) : r;
 }
 
 /* Maps a write's store result to the call's outcome. */
@@ -177,21 +173,37 @@ static int write_conditions(struct call *c, struct put_arg *a)
     return 0;
 }
 
+/* The size of the request body; EntityTooLarge past S3_MAX_PUT_BYTES. */
+int s3_body_size(struct call *c, int64_t *size)
+{
+    *size = c->body_fd >= 0 ? (int64_t)c->body_fd_len : (int64_t)c->body_len;
+    if (*size <= S3_MAX_PUT_BYTES)
+        return 0;
+    call_fail(c, AWS_ERR_REQUEST_TOO_LARGE, "Your proposed upload exceeds "
+              "the maximum allowed size");
+    char n[32];
+    snprintf(n, sizeof n, "%lld", (long long)*size);
+    s3_detail(c, "ProposedSize", n);
+    snprintf(n, sizeof n, "%lld", (long long)S3_MAX_PUT_BYTES);
+    s3_detail(c, "MaxSizeAllowed", n);
+    return -1;
+}
+
 int s3_put_object(struct call *c)
 {
     enum s3_checksum algo;
     char checksum[48], etag[35];
-    struct put_arg a = { .c = c, .bucket = s3_bucket_name(c),
-                         .body = c->body, .body_len = c->body_len };
-    if (s3_check_key(c) < 0 || write_conditions(c, &a) < 0 ||
-        s3_check_body(c, c->body, c->body_len, &algo, checksum) < 0)
+    int64_t size;
+    struct put_arg a = { .c = c, .bucket = s3_bucket_name(c) };
+    if (s3_check_key(c) < 0 || s3_body_size(c, &size) < 0 ||
+        write_conditions(c, &a) < 0 ||
+        s3_check_body(c, c->body, c->body_len, &algo, checksum, etag) < 0)
         return -1;
-    md5_etag(c->body, c->body_len, etag);
     char *meta = s3_meta_from_request(c);
     a.o = (struct store_s3_object){
         .key = s3_key(c),
         .key_len = strlen(s3_key(c)),
-        .size = (int64_t)c->body_len,
+        .size = size,
         .etag = etag,
         .modified_ms = clock_now_ms(&c->emu->clock),
         .content_type = call_header(c, "Content-Type"),
@@ -368,8 +380,13 @@ static enum store_result get_in_tx(struct store_tx *tx, struct call *c,
         buf_reset(&c->out);
         return STORE_OK;
     }
-    return store_s3_object_read(tx, o->id, first, (size_t)len,
-                                reserve_body(c, (size_t)len));
+    if (len >= S3_STREAM_MIN_BYTES) {
+        buf_reset(&c->out);
+        s3_body_source(c, o->body, first, len);
+        return STORE_OK;
+    }
+    return store_s3_body_read(tx, o->body, first, (size_t)len,
+                              reserve_body(c, (size_t)len));
 }
 
 static enum store_result get_object(struct store_tx *tx, void *p)
@@ -450,7 +467,7 @@ int s3_delete_objects(struct call *c)
     enum s3_checksum algo;
     char checksum[48];
     struct delete_arg a = { c, s3_bucket_name(c), &list };
-    int rc = s3_check_body(c, c->body, c->body_len, &algo, checksum);
+    int rc = s3_check_body(c, c->body, c->body_len, &algo, checksum, NULL);
     if (rc == 0)
         rc = finish_write(c, store_write(c->emu->store, delete_objects, &a));
     if (rc == 0) {
@@ -485,8 +502,34 @@ static bool is_same_object(struct copy_arg *a)
            strcmp(buf_cstr(&a->src_key), s3_key(a->c)) == 0;
 }
 
+static void md5_piece(void *arg, const void *data, size_t len)
+{
+    crypto_digest_update(arg, data, len);
+}
+
+/* Copies the source's body to a new one, with its MD5 as the ETag. */
+static enum store_result copy_body(struct store_tx *tx, struct copy_arg *a,
+                                   const struct store_s3_object *src)
+{
+    struct store_s3_writer w;
+    struct crypto_digest *md5 = crypto_digest_new(CRYPTO_DIGEST_MD5);
+    store_s3_writer_init(&w);
+    enum store_result r = store_s3_body_copy(tx, src->body, 0, src->size, &w,
+                                             md5_piece, md5);
+    if (r == STORE_OK)
+        r = store_s3_writer_finish(tx, &w);
+    a->o.body = w.body;
+    store_s3_writer_clear(&w);
+    uint8_t digest[CRYPTO_MD5_LEN];
+    char hex[2 * CRYPTO_MD5_LEN + 1];
+    crypto_digest_final(md5, digest);
+    crypto_hex(digest, sizeof digest, hex);
+    snprintf(a->etag, sizeof a->etag, "\"%s\"", hex);
+    return r;
+}
+
 static enum store_result copy_in_tx(struct store_tx *tx, struct copy_arg *a,
-                                    struct store_s3_object *src, char **body)
+                                    struct store_s3_object *src)
 {
     struct call *c = a->c;
     enum store_result r = s3_bucket_exists(tx, s3_bucket_name(c));
@@ -512,12 +555,12 @@ static enum store_result copy_in_tx(struct store_tx *tx, struct copy_arg *a,
                   "website redirect location or encryption attributes.");
         return STORE_ABORT;
     }
-    *body = xmalloc((size_t)src->size + 1);
-    r = store_s3_object_read(tx, src->id, 0, (size_t)src->size, *body);
+    r = copy_body(tx, a, src);
     if (r != STORE_OK)
         return r;
-    md5_etag(*body, (size_t)src->size, a->etag);
+    int64_t body = a->o.body;
     a->o = (struct store_s3_object){
+        .body = body,
         .key = s3_key(c),
         .key_len = strlen(s3_key(c)),
         .size = src->size,
@@ -529,16 +572,14 @@ static enum store_result copy_in_tx(struct store_tx *tx, struct copy_arg *a,
         .checksum_algo = src->checksum_algo,
         .checksum = src->checksum,
     };
-    return store_s3_object_put(tx, s3_bucket_name(c), &a->o, *body,
-                               (size_t)src->size);
+    return store_s3_object_put_body(tx, s3_bucket_name(c), &a->o);
 }
 
 static enum store_result copy_object(struct store_tx *tx, void *p)
 {
     struct copy_arg *a = p;
     struct store_s3_object src = { 0 };
-    char *body = NULL;
-    enum store_result r = copy_in_tx(tx, a, &src, &body);
+    enum store_result r = copy_in_tx(tx, a, &src);
     if (r == STORE_OK) {
         char date[32];
         s3_format_iso8601(a->o.modified_ms, date);
@@ -553,7 +594,6 @@ static enum store_result copy_object(struct store_tx *tx, void *p)
         s3_xml_close(a->c, "CopyObjectResult");
     }
     store_s3_object_clear(&src);
-    free(body);
     return r;
 }
 

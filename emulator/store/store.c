@@ -31,6 +31,7 @@ struct stmt_slot {
 
 struct store_tx {
     sqlite3 *db;
+    const char *s3_schema;      /* static; where S3 bodies live */
     struct stmt_slot slots[STORE_STMT_SLOTS];
     struct store_tx *next_free; /* reader pool free list */
     struct store_tx *next_all;  /* every reader, for close */
@@ -83,7 +84,12 @@ static const char schema[] =
     " PRIMARY KEY(stream, seq)) WITHOUT ROWID;";
 
 /* S3: object keys are BLOBs so that they order as S3 lists them, by UTF-8
- * bytes; bodies sit last in their rows, after the columns listings read. */
+ * bytes. Object and part rows name their bytes by a body id (0: empty);
+ * a body is a run of extents (offset, length) in s3_extents, each pointing
+ * at one chunk of at most STORE_S3_CHUNK_BYTES in s3_chunks, so that no
+ * body has to fit SQLite's blob limit or the memory of a request, and
+ * completing a multipart upload moves the parts' extents instead of
+ * copying bytes. A body id is its first chunk's id, never reused. */
 static const char schema_s3[] =
     "CREATE TABLE IF NOT EXISTS s3_buckets("
     " name TEXT PRIMARY KEY, region TEXT NOT NULL,"
@@ -92,7 +98,7 @@ static const char schema_s3[] =
     " id INTEGER PRIMARY KEY, bucket TEXT NOT NULL, key BLOB NOT NULL,"
     " size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,"
     " content_type TEXT, meta TEXT, checksum_algo TEXT, checksum TEXT,"
-    " parts INTEGER NOT NULL, body BLOB NOT NULL);"
+    " parts INTEGER NOT NULL, body INTEGER NOT NULL);"
     "CREATE UNIQUE INDEX IF NOT EXISTS s3_objects_key ON s3_objects(bucket, key);"
     "CREATE TABLE IF NOT EXISTS s3_uploads("
     " id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key BLOB NOT NULL,"
@@ -103,11 +109,24 @@ static const char schema_s3[] =
     "CREATE TABLE IF NOT EXISTS s3_parts("
     " upload TEXT NOT NULL, num INTEGER NOT NULL, size INTEGER NOT NULL,"
     " etag TEXT NOT NULL, modified_ms INTEGER NOT NULL, checksum TEXT,"
-    " body BLOB NOT NULL, PRIMARY KEY(upload, num));";
+    " body INTEGER NOT NULL, PRIMARY KEY(upload, num));";
+
+/* The bodies' tables, in the schema that store_s3_schema names. */
+static const char schema_s3_data[] =
+    "CREATE TABLE IF NOT EXISTS %s.s3_chunks("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS %s.s3_extents("
+    " body INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL,"
+    " chunk INTEGER NOT NULL, PRIMARY KEY(body, off)) WITHOUT ROWID;";
 
 sqlite3 *store_db(struct store_tx *tx)
 {
     return tx->db;
+}
+
+const char *store_s3_schema(struct store_tx *tx)
+{
+    return tx->s3_schema;
 }
 
 enum store_result store_fail(struct store_tx *tx, const char *what)
@@ -174,6 +193,53 @@ static void conn_close(struct store_tx *tx)
     free(tx);
 }
 
+/* S3 bodies: with a data directory, in the main database, so that they
+ * commit with their rows; in memory, in a scratch database file attached
+ * to the one connection (unlinked at once, gone with the process), so that
+ * stored objects cost disk, not the memory the memdb database lives in. */
+static int open_s3_data(const struct store *s, struct store_tx *tx)
+{
+    char *err = NULL;
+    char sql[640];
+    if (!s->is_durable) {
+        const char *dir = getenv("TMPDIR");
+        char path[512];
+        /* Characters a URI would take for its own are not worth escaping
+         * in a temporary directory's name: use /tmp instead. */
+        if (dir == NULL || dir[0] == '\0' || strpbrk(dir, "%?#'") != NULL)
+            dir = "/tmp";
+        snprintf(path, sizeof path, "%s/dynalake-s3-XXXXXX", dir);
+        int fd = mkstemp(path);
+        if (fd < 0) {
+            log_error("cannot create %s: %s", path, strerror(errno));
+            return -1;
+        }
+        close(fd);
+        /* A URI naming the file system's VFS: a plain name would open in
+         * the connection's own VFS, memdb, in memory after all. */
+        char uri[1024];
+        sqlite3_snprintf((int)sizeof uri, uri, "file:%s?vfs=unix", path);
+        sqlite3_snprintf((int)sizeof sql, sql, "ATTACH %Q AS s3data;"
+                         "PRAGMA s3data.journal_mode=MEMORY;"
+                         "PRAGMA s3data.synchronous=OFF;", uri);
+        int rc = sqlite3_exec(tx->db, sql, NULL, NULL, &err);
+        unlink(path);
+        if (rc != SQLITE_OK) {
+            log_error("sqlite: cannot attach %s: %s", path, err);
+            sqlite3_free(err);
+            return -1;
+        }
+        tx->s3_schema = "s3data";
+    }
+    snprintf(sql, sizeof sql, schema_s3_data, tx->s3_schema, tx->s3_schema);
+    if (sqlite3_exec(tx->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        log_error("sqlite: cannot prepare %s: %s", s->path, err);
+        sqlite3_free(err);
+        return -1;
+    }
+    return 0;
+}
+
 static struct store_tx *conn_open(const struct store *s, bool is_writer)
 {
     struct store_tx *tx = xcalloc(1, sizeof *tx);
@@ -201,6 +267,11 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
                           SQLITE_OK)) {
         log_error("sqlite: cannot prepare %s: %s", s->path, err);
         sqlite3_free(err);
+        conn_close(tx);
+        return NULL;
+    }
+    tx->s3_schema = "main";
+    if (is_writer && open_s3_data(s, tx) < 0) {
         conn_close(tx);
         return NULL;
     }
@@ -393,7 +464,8 @@ enum store_result store_wipe_in(struct store_tx *tx)
                      "DELETE FROM stream_records; DELETE FROM stream_shards;"
                      "DELETE FROM streams;"
                      "DELETE FROM s3_parts; DELETE FROM s3_uploads;"
-                     "DELETE FROM s3_objects; DELETE FROM s3_buckets;",
+                     "DELETE FROM s3_objects; DELETE FROM s3_buckets;"
+                     "DELETE FROM s3_extents; DELETE FROM s3_chunks;",
                      NULL, NULL, &err) != SQLITE_OK) {
         log_error("sqlite: wipe: %s", err);
         sqlite3_free(err);

@@ -24,4 +24,8 @@ enum store_result store_step_done(struct store_tx *tx, sqlite3_stmt *st,
 /* The connection of a transaction. */
 sqlite3 *store_db(struct store_tx *tx);
 
+/* The schema ("main", or an attached one) holding S3's body tables, for
+ * sqlite3_blob_open. */
+const char *store_s3_schema(struct store_tx *tx);
+
 #endif

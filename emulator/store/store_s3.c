@@ -20,6 +20,9 @@ static const char sql_bucket_each[] =
 static const char sql_bucket_uploads_parts_delete[] =
     "DELETE FROM s3_parts WHERE upload IN "
     "(SELECT id FROM s3_uploads WHERE bucket = ?1)";
+static const char sql_bucket_parts_bodies[] =
+    "SELECT body FROM s3_parts WHERE body != 0 AND upload IN "
+    "(SELECT id FROM s3_uploads WHERE bucket = ?1)";
 static const char sql_bucket_uploads_delete[] =
     "DELETE FROM s3_uploads WHERE bucket = ?1";
 static const char sql_policy_set[] =
@@ -30,13 +33,11 @@ static const char sql_object_put[] =
     "INSERT OR REPLACE INTO s3_objects(bucket, key, size, etag, modified_ms,"
     " content_type, meta, checksum_algo, checksum, parts, body)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-static const char sql_object_put_zero[] =
-    "INSERT OR REPLACE INTO s3_objects(bucket, key, size, etag, modified_ms,"
-    " content_type, meta, checksum_algo, checksum, parts, body)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, zeroblob(?3))";
+static const char sql_object_body[] =
+    "SELECT body FROM s3_objects WHERE bucket = ?1 AND key = ?2";
 #define OBJECT_COLUMNS \
     "id, key, size, etag, modified_ms, content_type, meta, checksum_algo," \
-    " checksum, parts"
+    " checksum, parts, body"
 static const char sql_object_get[] =
     "SELECT " OBJECT_COLUMNS " FROM s3_objects WHERE bucket = ?1 AND key = ?2";
 static const char sql_object_delete[] =
@@ -60,6 +61,8 @@ static const char sql_upload_get[] =
 static const char sql_upload_delete[] = "DELETE FROM s3_uploads WHERE id = ?1";
 static const char sql_upload_parts_delete[] =
     "DELETE FROM s3_parts WHERE upload = ?1";
+static const char sql_upload_parts_bodies[] =
+    "SELECT body FROM s3_parts WHERE upload = ?1 AND body != 0";
 static const char sql_upload_scan[] =
     "SELECT " UPLOAD_COLUMNS " FROM s3_uploads WHERE bucket = ?1"
     " AND key > ?2 AND key >= ?3 ORDER BY key, created_ms, id";
@@ -70,7 +73,26 @@ static const char sql_part_scan[] =
     "SELECT num, size, etag, modified_ms, checksum FROM s3_parts"
     " WHERE upload = ?1 AND num > ?2 ORDER BY num";
 static const char sql_part_body[] =
-    "SELECT body FROM s3_parts WHERE upload = ?1 AND num = ?2";
+    "SELECT body, size FROM s3_parts WHERE upload = ?1 AND num = ?2";
+static const char sql_part_unlink[] =
+    "UPDATE s3_parts SET body = 0 WHERE upload = ?1 AND num = ?2";
+static const char sql_chunk_insert[] =
+    "INSERT INTO s3_chunks(data) VALUES(?1)";
+static const char sql_extent_insert[] =
+    "INSERT INTO s3_extents(body, off, len, chunk) VALUES(?1, ?2, ?3, ?4)";
+static const char sql_extent_at[] =
+    "SELECT off FROM s3_extents WHERE body = ?1 AND off <= ?2"
+    " ORDER BY off DESC LIMIT 1";
+static const char sql_extents_from[] =
+    "SELECT off, len, chunk FROM s3_extents WHERE body = ?1 AND off >= ?2"
+    " AND off < ?3 ORDER BY off";
+static const char sql_body_chunks_delete[] =
+    "DELETE FROM s3_chunks WHERE id IN"
+    " (SELECT chunk FROM s3_extents WHERE body = ?1)";
+static const char sql_body_extents_delete[] =
+    "DELETE FROM s3_extents WHERE body = ?1";
+static const char sql_body_move[] =
+    "UPDATE s3_extents SET body = ?2, off = off + ?3 WHERE body = ?1";
 
 
 static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
@@ -94,6 +116,264 @@ static const char *col_text(sqlite3_stmt *st, int i)
 static char *dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
+}
+
+/* --- Bodies ------------------------------------------------------------- */
+
+void store_s3_writer_init(struct store_s3_writer *w)
+{
+    memset(w, 0, sizeof *w);
+}
+
+void store_s3_writer_clear(struct store_s3_writer *w)
+{
+    free(w->pending);
+    memset(w, 0, sizeof *w);
+}
+
+/* Stores one chunk and its extent at the body's end. */
+static enum store_result store_chunk(struct store_tx *tx,
+                                     struct store_s3_writer *w,
+                                     const void *data, size_t len)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_chunk_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_blob(st, 1, data, len);
+    enum store_result res = store_step_done(tx, st, "insert chunk");
+    if (res != STORE_OK)
+        return res;
+    sqlite3_int64 chunk = sqlite3_last_insert_rowid(store_db(tx));
+    if (w->body == 0)
+        w->body = chunk;
+    st = store_stmt(tx, sql_extent_insert);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, w->body);
+    sqlite3_bind_int64(st, 2, w->size);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+    sqlite3_bind_int64(st, 4, chunk);
+    res = store_step_done(tx, st, "insert extent");
+    if (res == STORE_OK)
+        w->size += (int64_t)len;
+    return res;
+}
+
+enum store_result store_s3_writer_append(struct store_tx *tx,
+                                         struct store_s3_writer *w,
+                                         const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        /* Whole chunks straight from the caller's bytes; the rest waits. */
+        if (w->n_pending == 0 && len >= STORE_S3_CHUNK_BYTES) {
+            enum store_result res = store_chunk(tx, w, p,
+                                                STORE_S3_CHUNK_BYTES);
+            if (res != STORE_OK)
+                return res;
+            p += STORE_S3_CHUNK_BYTES;
+            len -= STORE_S3_CHUNK_BYTES;
+            continue;
+        }
+        if (w->pending == NULL)
+            w->pending = xmalloc(STORE_S3_CHUNK_BYTES);
+        size_t n = STORE_S3_CHUNK_BYTES - w->n_pending;
+        if (n > len)
+            n = len;
+        memcpy(w->pending + w->n_pending, p, n);
+        w->n_pending += n;
+        p += n;
+        len -= n;
+        if (w->n_pending == STORE_S3_CHUNK_BYTES) {
+            w->n_pending = 0;
+            enum store_result res = store_chunk(tx, w, w->pending,
+                                                STORE_S3_CHUNK_BYTES);
+            if (res != STORE_OK)
+                return res;
+        }
+    }
+    return STORE_OK;
+}
+
+enum store_result store_s3_writer_finish(struct store_tx *tx,
+                                         struct store_s3_writer *w)
+{
+    if (w->n_pending == 0)
+        return STORE_OK;
+    size_t n = w->n_pending;
+    w->n_pending = 0;
+    return store_chunk(tx, w, w->pending, n);
+}
+
+/* The offset of the extent holding byte pos of body; -1 if none. */
+static int64_t extent_at(struct store_tx *tx, int64_t body, int64_t pos,
+                         enum store_result *res)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_extent_at);
+    if (st == NULL) {
+        *res = STORE_ERROR;
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, body);
+    sqlite3_bind_int64(st, 2, pos);
+    int rc = sqlite3_step(st);
+    int64_t off = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    *res = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
+                                                 : store_fail(tx, "find extent");
+    sqlite3_reset(st);
+    return off;
+}
+
+/* Copies the bytes [from, from + len) of one chunk into dest. */
+static enum store_result read_chunk(struct store_tx *tx, int64_t chunk,
+                                    int64_t from, size_t len, char *dest)
+{
+    sqlite3_blob *blob = NULL;
+    if (sqlite3_blob_open(store_db(tx), store_s3_schema(tx), "s3_chunks",
+                          "data", chunk, 0, &blob) != SQLITE_OK) {
+        sqlite3_blob_close(blob);
+        return store_fail(tx, "open chunk");
+    }
+    int rc = sqlite3_blob_read(blob, dest, (int)len, (int)from);
+    sqlite3_blob_close(blob);
+    return rc == SQLITE_OK ? STORE_OK : store_fail(tx, "read chunk");
+}
+
+enum store_result store_s3_body_read(struct store_tx *tx, int64_t body,
+                                     int64_t offset, size_t len, void *dest)
+{
+    if (len == 0)
+        return STORE_OK;
+    enum store_result res;
+    int64_t start = extent_at(tx, body, offset, &res);
+    if (res != STORE_OK)
+        return res;
+    if (start < 0)
+        return STORE_NOT_FOUND;
+    sqlite3_stmt *st = store_stmt(tx, sql_extents_from);
+    if (st == NULL)
+        return STORE_ERROR;
+    int64_t end = offset + (int64_t)len;
+    sqlite3_bind_int64(st, 1, body);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    int64_t pos = offset;
+    int rc;
+    while (res == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t off = sqlite3_column_int64(st, 0);
+        int64_t ext_end = off + sqlite3_column_int64(st, 1);
+        if (off > pos)
+            break;
+        int64_t n = (ext_end < end ? ext_end : end) - pos;
+        if (n > 0)
+            res = read_chunk(tx, sqlite3_column_int64(st, 2), pos - off,
+                             (size_t)n, (char *)dest + (pos - offset));
+        pos += n > 0 ? n : 0;
+    }
+    if (res == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        res = store_fail(tx, "read extents");
+    sqlite3_reset(st);
+    if (res == STORE_OK && pos != end)
+        res = STORE_NOT_FOUND;
+    return res;
+}
+
+enum store_result store_s3_body_copy(struct store_tx *tx, int64_t src,
+                                     int64_t offset, int64_t len,
+                                     struct store_s3_writer *w,
+                                     store_s3_piece_fn fn, void *arg)
+{
+    char *piece = xmalloc(STORE_S3_CHUNK_BYTES);
+    enum store_result res = STORE_OK;
+    while (res == STORE_OK && len > 0) {
+        size_t n = len < (int64_t)STORE_S3_CHUNK_BYTES ? (size_t)len
+                                                       : STORE_S3_CHUNK_BYTES;
+        res = store_s3_body_read(tx, src, offset, n, piece);
+        if (res == STORE_OK && fn)
+            fn(arg, piece, n);
+        if (res == STORE_OK)
+            res = store_s3_writer_append(tx, w, piece, n);
+        offset += (int64_t)n;
+        len -= (int64_t)n;
+    }
+    free(piece);
+    return res;
+}
+
+static enum store_result run_body(struct store_tx *tx, const char *sql,
+                                  int64_t body, const char *what)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, body);
+    return store_step_done(tx, st, what);
+}
+
+static enum store_result body_delete(struct store_tx *tx, int64_t body)
+{
+    if (body == 0)
+        return STORE_OK;
+    enum store_result res = run_body(tx, sql_body_chunks_delete, body,
+                                     "delete chunks");
+    return res == STORE_OK ? run_body(tx, sql_body_extents_delete, body,
+                                      "delete extents")
+                           : res;
+}
+
+/* Deletes the bodies a query with one text parameter selects. */
+static enum store_result delete_bodies(struct store_tx *tx, const char *sql,
+                                       const char *param)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, param);
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            ids = xrealloc(ids, cap * sizeof *ids);
+        }
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    enum store_result res = rc == SQLITE_DONE ? STORE_OK
+                                              : store_fail(tx, "find bodies");
+    sqlite3_reset(st);
+    for (size_t i = 0; res == STORE_OK && i < n; i++)
+        res = body_delete(tx, ids[i]);
+    free(ids);
+    return res;
+}
+
+/* The body id of the row a (text, blob-or-int) keyed query finds, or 0. */
+static enum store_result find_body(struct store_tx *tx, sqlite3_stmt *st,
+                                   int64_t *body, int64_t *size)
+{
+    int rc = sqlite3_step(st);
+    *body = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (size)
+        *size = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    enum store_result res = rc == SQLITE_ROW || rc == SQLITE_DONE
+                                ? STORE_OK : store_fail(tx, "find body");
+    sqlite3_reset(st);
+    return res;
+}
+
+/* Writes data as a new body. */
+static enum store_result write_body(struct store_tx *tx, const void *data,
+                                    size_t len, int64_t *body)
+{
+    struct store_s3_writer w;
+    store_s3_writer_init(&w);
+    enum store_result res = store_s3_writer_append(tx, &w, data, len);
+    if (res == STORE_OK)
+        res = store_s3_writer_finish(tx, &w);
+    *body = w.body;
+    store_s3_writer_clear(&w);
+    return res;
 }
 
 /* --- Buckets ------------------------------------------------------------ */
@@ -153,7 +433,10 @@ enum store_result store_s3_bucket_delete(struct store_tx *tx, const char *name)
         return STORE_CONDITION_FAILED;
     if (res != STORE_NOT_FOUND)
         return res;
-    res = run_bucket(tx, sql_bucket_uploads_parts_delete, name, "delete parts");
+    res = delete_bodies(tx, sql_bucket_parts_bodies, name);
+    if (res == STORE_OK)
+        res = run_bucket(tx, sql_bucket_uploads_parts_delete, name,
+                         "delete parts");
     if (res == STORE_OK)
         res = run_bucket(tx, sql_bucket_uploads_delete, name,
                          "delete uploads");
@@ -242,16 +525,44 @@ static void bind_object(sqlite3_stmt *st, const char *bucket,
     sqlite3_bind_int64(st, 10, o->parts);
 }
 
-enum store_result store_s3_object_put(struct store_tx *tx, const char *bucket,
-                                      const struct store_s3_object *o,
-                                      const void *body, size_t body_len)
+/* Deletes the body of the object (bucket, key) if there is one. */
+static enum store_result drop_object_body(struct store_tx *tx,
+                                          const char *bucket, const char *key,
+                                          size_t key_len)
 {
+    sqlite3_stmt *st = store_stmt(tx, sql_object_body);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, bucket);
+    bind_blob(st, 2, key, key_len);
+    int64_t body;
+    enum store_result res = find_body(tx, st, &body, NULL);
+    return res == STORE_OK ? body_delete(tx, body) : res;
+}
+
+enum store_result store_s3_object_put_body(struct store_tx *tx,
+                                           const char *bucket,
+                                           const struct store_s3_object *o)
+{
+    enum store_result res = drop_object_body(tx, bucket, o->key, o->key_len);
+    if (res != STORE_OK)
+        return res;
     sqlite3_stmt *st = store_stmt(tx, sql_object_put);
     if (st == NULL)
         return STORE_ERROR;
     bind_object(st, bucket, o);
-    bind_blob(st, 11, body, body_len);
+    sqlite3_bind_int64(st, 11, o->body);
     return store_step_done(tx, st, "put object");
+}
+
+enum store_result store_s3_object_put(struct store_tx *tx, const char *bucket,
+                                      const struct store_s3_object *o,
+                                      const void *body, size_t body_len)
+{
+    struct store_s3_object with_body = *o;
+    enum store_result res = write_body(tx, body, body_len, &with_body.body);
+    return res == STORE_OK ? store_s3_object_put_body(tx, bucket, &with_body)
+                           : res;
 }
 
 /* The row's columns, borrowed from the statement (OBJECT_COLUMNS order). */
@@ -268,6 +579,7 @@ static void read_object(sqlite3_stmt *st, struct store_s3_object *o)
     o->checksum_algo = col_text(st, 7);
     o->checksum = col_text(st, 8);
     o->parts = sqlite3_column_int64(st, 9);
+    o->body = sqlite3_column_int64(st, 10);
 }
 
 enum store_result store_s3_object_get(struct store_tx *tx, const char *bucket,
@@ -303,30 +615,19 @@ enum store_result store_s3_object_get(struct store_tx *tx, const char *bucket,
     return res;
 }
 
-enum store_result store_s3_object_read(struct store_tx *tx, int64_t id,
-                                       int64_t offset, size_t len, void *dest)
-{
-    if (len == 0)
-        return STORE_OK;
-    sqlite3_blob *blob = NULL;
-    if (sqlite3_blob_open(store_db(tx), "main", "s3_objects", "body", id, 0,
-                          &blob) != SQLITE_OK)
-        return store_fail(tx, "open object body");
-    int rc = sqlite3_blob_read(blob, dest, (int)len, (int)offset);
-    sqlite3_blob_close(blob);
-    return rc == SQLITE_OK ? STORE_OK : store_fail(tx, "read object body");
-}
-
 enum store_result store_s3_object_delete(struct store_tx *tx,
                                          const char *bucket, const char *key,
                                          size_t key_len)
 {
+    enum store_result res = drop_object_body(tx, bucket, key, key_len);
+    if (res != STORE_OK)
+        return res;
     sqlite3_stmt *st = store_stmt(tx, sql_object_delete);
     if (st == NULL)
         return STORE_ERROR;
     bind_text(st, 1, bucket);
     bind_blob(st, 2, key, key_len);
-    enum store_result res = store_step_done(tx, st, "delete object");
+    res = store_step_done(tx, st, "delete object");
     if (res == STORE_OK && sqlite3_changes(store_db(tx)) == 0)
         return STORE_NOT_FOUND;
     return res;
@@ -450,8 +751,9 @@ enum store_result store_s3_upload_get(struct store_tx *tx, const char *bucket,
 
 enum store_result store_s3_upload_delete(struct store_tx *tx, const char *id)
 {
-    enum store_result res = run_bucket(tx, sql_upload_parts_delete, id,
-                                       "delete parts");
+    enum store_result res = delete_bodies(tx, sql_upload_parts_bodies, id);
+    if (res == STORE_OK)
+        res = run_bucket(tx, sql_upload_parts_delete, id, "delete parts");
     if (res == STORE_OK)
         res = run_bucket(tx, sql_upload_delete, id, "delete upload");
     return res;
@@ -485,11 +787,22 @@ enum store_result store_s3_upload_scan(struct store_tx *tx, const char *bucket,
     return res;
 }
 
-enum store_result store_s3_part_put(struct store_tx *tx, const char *upload,
-                                    const struct store_s3_part *p,
-                                    const void *body, size_t body_len)
+enum store_result store_s3_part_put_body(struct store_tx *tx,
+                                         const char *upload,
+                                         const struct store_s3_part *p)
 {
-    sqlite3_stmt *st = store_stmt(tx, sql_part_put);
+    sqlite3_stmt *st = store_stmt(tx, sql_part_body);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_text(st, 1, upload);
+    sqlite3_bind_int64(st, 2, p->number);
+    int64_t old, size;
+    enum store_result res = find_body(tx, st, &old, &size);
+    if (res == STORE_OK)
+        res = body_delete(tx, old);
+    if (res != STORE_OK)
+        return res;
+    st = store_stmt(tx, sql_part_put);
     if (st == NULL)
         return STORE_ERROR;
     bind_text(st, 1, upload);
@@ -498,8 +811,18 @@ enum store_result store_s3_part_put(struct store_tx *tx, const char *upload,
     bind_text(st, 4, p->etag);
     sqlite3_bind_int64(st, 5, p->modified_ms);
     bind_text(st, 6, p->checksum);
-    bind_blob(st, 7, body, body_len);
+    sqlite3_bind_int64(st, 7, p->body);
     return store_step_done(tx, st, "put part");
+}
+
+enum store_result store_s3_part_put(struct store_tx *tx, const char *upload,
+                                    const struct store_s3_part *p,
+                                    const void *body, size_t body_len)
+{
+    struct store_s3_part with_body = *p;
+    enum store_result res = write_body(tx, body, body_len, &with_body.body);
+    return res == STORE_OK ? store_s3_part_put_body(tx, upload, &with_body)
+                           : res;
 }
 
 enum store_result store_s3_part_scan(struct store_tx *tx, const char *upload,
@@ -529,9 +852,10 @@ enum store_result store_s3_part_scan(struct store_tx *tx, const char *upload,
     return res;
 }
 
-/* Copies one part's body into blob at *offset. */
-static enum store_result copy_part(struct store_tx *tx, sqlite3_blob *blob,
-                                   const char *upload, int64_t number,
+/* Moves one part's body to the end of the object's: its extents change
+ * owner and offset, its chunks stay where they are. */
+static enum store_result move_part(struct store_tx *tx, const char *upload,
+                                   int64_t number, int64_t *body,
                                    int64_t *offset)
 {
     sqlite3_stmt *st = store_stmt(tx, sql_part_body);
@@ -539,17 +863,28 @@ static enum store_result copy_part(struct store_tx *tx, sqlite3_blob *blob,
         return STORE_ERROR;
     bind_text(st, 1, upload);
     sqlite3_bind_int64(st, 2, number);
-    enum store_result res = STORE_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 0);
-        const void *p = sqlite3_column_blob(st, 0);
-        res = n == 0 || sqlite3_blob_write(blob, p, n, (int)*offset) ==
-                            SQLITE_OK
-                  ? STORE_OK : store_fail(tx, "write object body");
-        *offset += n;
+    int64_t part, size;
+    enum store_result res = find_body(tx, st, &part, &size);
+    if (res != STORE_OK || part == 0)
+        return res;
+    if (*body == 0) {
+        *body = part;
+    } else {
+        st = store_stmt(tx, sql_body_move);
+        if (st == NULL)
+            return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, part);
+        sqlite3_bind_int64(st, 2, *body);
+        sqlite3_bind_int64(st, 3, *offset);
+        res = store_step_done(tx, st, "move part");
     }
-    sqlite3_reset(st);
-    return res;
+    *offset += size;
+    st = res == STORE_OK ? store_stmt(tx, sql_part_unlink) : NULL;
+    if (st == NULL)
+        return res == STORE_OK ? STORE_ERROR : res;
+    bind_text(st, 1, upload);
+    sqlite3_bind_int64(st, 2, number);
+    return store_step_done(tx, st, "unlink part");
 }
 
 enum store_result store_s3_object_put_parts(struct store_tx *tx,
@@ -558,21 +893,12 @@ enum store_result store_s3_object_put_parts(struct store_tx *tx,
                                             const char *upload,
                                             const int64_t *numbers, size_t n)
 {
-    sqlite3_stmt *st = store_stmt(tx, sql_object_put_zero);
-    if (st == NULL)
-        return STORE_ERROR;
-    bind_object(st, bucket, o);
-    enum store_result res = store_step_done(tx, st, "put object");
-    if (res != STORE_OK)
-        return res;
-    sqlite3_int64 id = sqlite3_last_insert_rowid(store_db(tx));
-    sqlite3_blob *blob = NULL;
-    if (sqlite3_blob_open(store_db(tx), "main", "s3_objects", "body", id, 1,
-                          &blob) != SQLITE_OK)
-        return store_fail(tx, "open object body");
+    struct store_s3_object with_body = *o;
+    with_body.body = 0;
     int64_t offset = 0;
+    enum store_result res = STORE_OK;
     for (size_t i = 0; res == STORE_OK && i < n; i++)
-        res = copy_part(tx, blob, upload, numbers[i], &offset);
-    sqlite3_blob_close(blob);
-    return res;
+        res = move_part(tx, upload, numbers[i], &with_body.body, &offset);
+    return res == STORE_OK ? store_s3_object_put_body(tx, bucket, &with_body)
+                           : res;
 }

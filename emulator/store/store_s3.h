@@ -1,6 +1,7 @@
-/* S3 rows: buckets (with their policy), objects (metadata and body in one
- * row, so an object appears whole or not at all), multipart uploads and
- * their parts. Object keys are bytes with a length and compare as bytes,
+/* S3 rows: buckets (with their policy), objects, multipart uploads and
+ * their parts, and the bodies of objects and parts, stored in chunks and
+ * written and read a piece at a time. A body and the row naming it are
+ * written in one transaction, so an object appears whole or not at all. Object keys are bytes with a length and compare as bytes,
  * the order S3 lists them in. Functions run inside the caller's
  * transaction (store_read/store_write) and return store_result codes. */
 #ifndef DYNALAKE_STORE_S3_H
@@ -22,7 +23,8 @@ struct store_s3_bucket {
  * owned (free with store_s3_object_clear); in scan callbacks and in
  * store_s3_object_put's argument they are borrowed. */
 struct store_s3_object {
-    int64_t id;                /* rowid, for store_s3_object_read */
+    int64_t id;                /* rowid */
+    int64_t body;              /* body id, for store_s3_body_read; 0: empty */
     const char *key;
     size_t key_len;
     int64_t size;              /* bytes */
@@ -59,18 +61,53 @@ enum store_result store_s3_policy_set(struct store_tx *tx, const char *bucket,
 enum store_result store_s3_policy_get(struct store_tx *tx, const char *bucket,
                                       char **out);
 
-/* Inserts or replaces (bucket, o->key) with body. */
+/* Bodies. A writer appends bytes in pieces of any size, stored in chunks
+ * of STORE_S3_CHUNK_BYTES; the body exists only in the transaction that
+ * wrote it, and is referenced by putting an object or part that names it.
+ * Deleting or replacing an object or part deletes its body. */
+#define STORE_S3_CHUNK_BYTES ((size_t)1 << 20)
+
+struct store_s3_writer {
+    int64_t body;    /* the body id once the first chunk is stored; 0 */
+    int64_t size;    /* bytes appended so far */
+    char *pending;   /* owned; up to a chunk not yet stored */
+    size_t n_pending;
+};
+
+void store_s3_writer_init(struct store_s3_writer *w);
+/* Frees the pending bytes (the stored chunks belong to the transaction). */
+void store_s3_writer_clear(struct store_s3_writer *w);
+enum store_result store_s3_writer_append(struct store_tx *tx,
+                                         struct store_s3_writer *w,
+                                         const void *data, size_t len);
+/* Stores what is pending; w->body and w->size then name the body. */
+enum store_result store_s3_writer_finish(struct store_tx *tx,
+                                         struct store_s3_writer *w);
+/* Copies len bytes of body from offset into dest; STORE_NOT_FOUND when the
+ * body no longer holds them (deleted since its row was read). */
+enum store_result store_s3_body_read(struct store_tx *tx, int64_t body,
+                                     int64_t offset, size_t len, void *dest);
+/* Appends len bytes of body src from offset to w, a chunk at a time,
+ * handing each piece to fn (for digests) when fn is not NULL. */
+typedef void (*store_s3_piece_fn)(void *arg, const void *data, size_t len);
+enum store_result store_s3_body_copy(struct store_tx *tx, int64_t src,
+                                     int64_t offset, int64_t len,
+                                     struct store_s3_writer *w,
+                                     store_s3_piece_fn fn, void *arg);
+
+/* Inserts or replaces (bucket, o->key) with body, written as a new body. */
 enum store_result store_s3_object_put(struct store_tx *tx, const char *bucket,
                                       const struct store_s3_object *o,
                                       const void *body, size_t body_len);
+/* Inserts or replaces (bucket, o->key) naming the body o->body, which the
+ * object then owns. */
+enum store_result store_s3_object_put_body(struct store_tx *tx,
+                                           const char *bucket,
+                                           const struct store_s3_object *o);
 /* STORE_NOT_FOUND when absent; else *out filled and owned. */
 enum store_result store_s3_object_get(struct store_tx *tx, const char *bucket,
                                       const char *key, size_t key_len,
                                       struct store_s3_object *out);
-/* Copies len bytes of the body of object id from offset into dest. */
-enum store_result store_s3_object_read(struct store_tx *tx, int64_t id,
-                                       int64_t offset, size_t len,
-                                       void *dest);
 /* STORE_NOT_FOUND when there was nothing to delete. */
 enum store_result store_s3_object_delete(struct store_tx *tx,
                                          const char *bucket, const char *key,
@@ -101,6 +138,7 @@ struct store_s3_upload {
 
 struct store_s3_part {
     int64_t number;
+    int64_t body;         /* store_s3_part_put_body: the part's body id */
     int64_t size;
     const char *etag;     /* quoted */
     int64_t modified_ms;
@@ -131,14 +169,19 @@ enum store_result store_s3_upload_scan(struct store_tx *tx, const char *bucket,
 enum store_result store_s3_part_put(struct store_tx *tx, const char *upload,
                                     const struct store_s3_part *p,
                                     const void *body, size_t body_len);
+/* As store_s3_part_put for a body already written (p->body). */
+enum store_result store_s3_part_put_body(struct store_tx *tx,
+                                         const char *upload,
+                                         const struct store_s3_part *p);
 /* Parts in number order after `after`; fn returns non-zero to stop. */
 typedef int (*store_s3_part_fn)(const struct store_s3_part *p, void *arg);
 enum store_result store_s3_part_scan(struct store_tx *tx, const char *upload,
                                      int64_t after, store_s3_part_fn fn,
                                      void *arg);
 /* Writes object o (o->size already the parts' total) whose body is the
- * concatenation of the upload's parts numbered numbers[0..n), a part at a
- * time; the upload itself is left for store_s3_upload_delete. */
+ * concatenation of the upload's parts numbered numbers[0..n): their
+ * chunks move to the object, no byte is copied; the upload itself (and
+ * any part not named) is left for store_s3_upload_delete. */
 enum store_result store_s3_object_put_parts(struct store_tx *tx,
                                             const char *bucket,
                                             const struct store_s3_object *o,
