@@ -51,11 +51,14 @@ static const char *skip_reason(const struct runner *r, const char *check)
     bool is_iam_check = strcmp(check, FINDING_CHECK_ACCESS) == 0 ||
                         strcmp(check, FINDING_CHECK_LEASTPRIV) == 0 ||
                         strcmp(check, FINDING_CHECK_TRUST) == 0;
-    if ((strcmp(check, FINDING_CHECK_LANDING) == 0 ||
-         strcmp(check, FINDING_CHECK_DELIVERY) == 0) && !r->has_landing)
+    if (strcmp(check, FINDING_CHECK_LANDING) == 0 && !r->has_landing &&
+        !r->has_export)
+        return "no step writes change records or exports";
+    if (strcmp(check, FINDING_CHECK_DELIVERY) == 0 && !r->has_landing)
         return "no step writes change records";
-    if (strcmp(check, FINDING_CHECK_LAKE) == 0 && r->lake_snapshot == NULL)
-        return "no load step rebuilt a lake";
+    if (strcmp(check, FINDING_CHECK_LAKE) == 0 && r->lake_snapshot == NULL &&
+        !r->has_export)
+        return "no load step rebuilt a lake and no export finished";
     if (is_iam_check && !r->is_iam)
         return "--endpoint: the server's identities are not the runner's";
     if (is_iam_check && r->s->n_identities == 0)
@@ -185,7 +188,7 @@ static void add_stats(struct runner *r)
         report_add_stat(o, "lost", (int64_t)v->lost);
         report_add_stat(o, "duplicates", (int64_t)v->duplicates);
     }
-    if (r->lake_snapshot) {
+    if (r->lake_snapshot || r->has_export) {
         report_add_stat(o, "source items", (int64_t)v->source_items);
         report_add_stat(o, "lake items", (int64_t)v->lake_items);
     }
@@ -230,6 +233,10 @@ int runner_run_with(const struct scenario *s, const struct runner_options *o,
         keep_findings(&r);
     }
     runner_env_stop(&r);
+    for (size_t i = 0; i < SCENARIO_MAX_STEPS; i++) {
+        free(r.exports[i].summary_key);
+        cJSON_Delete(r.exports[i].table);
+    }
     workload_clear(&r.wl);
     findings_clear(&r.findings);
     free(r.lake_snapshot);

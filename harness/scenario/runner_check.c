@@ -13,6 +13,8 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "report/report.h"
+#include "base/crypto.h"
+#include "sync/poll.h"
 #include "verify/leastpriv.h"
 
 #include <stdio.h>
@@ -119,14 +121,38 @@ static void landing_clear(struct landing *l)
     aws_s3_listing_clear(&l->listing);
 }
 
-/* Verifies each distinct landing location a ship or handler step wrote. */
+/* A polling loader's landing: judged by the state it leaves (the newest
+ * version of each key against the table), since a Scan's lines are not the
+ * stream's changes; its documented limit is quoted with each delete it
+ * could not see. */
+static void check_polled(struct runner *r, const char *url,
+                         const struct scenario_table *t,
+                         const struct verify_changes *changes,
+                         const struct landing *l)
+{
+    cJSON *source = runner_scan_all(r, t->name);
+    if (source == NULL)
+        return;
+    const char *names[2] = { t->keys[0].name,
+                             t->n_keys > 1 ? t->keys[1].name : NULL };
+    struct verify_polled in = {
+        .location = url, .limit = "poll's documented limit: " POLL_LIMIT_TEXT,
+        .source = source, .key_names = names, .n_keys = (size_t)t->n_keys,
+        .changes = changes, .objects = l->objects,
+        .n_objects = l->listing.n };
+    verify_polled_landing(&in, &r->findings, &r->vstats);
+    cJSON_Delete(source);
+}
+
+/* Verifies each distinct landing location a ship, handler, esm or poll
+ * step wrote. */
 static void check_landings(struct runner *r)
 {
     char seen[SCENARIO_MAX_STEPS][512];
     size_t n_seen = 0;
     for (size_t i = 0; i < r->s->n_steps; i++) {
         const struct scenario_step *st = &r->s->steps[i];
-        if (strcmp(st->kind, "load") == 0)
+        if (strcmp(st->kind, "load") == 0 || strcmp(st->kind, "export") == 0)
             continue;
         char url[512], bucket[256], prefix[512];
         runner_step_location(r, st, url, sizeof url);
@@ -139,10 +165,19 @@ static void check_landings(struct runner *r)
         snprintf(seen[n_seen++], sizeof seen[0], "%s", url);
         struct verify_changes changes;
         verify_changes_init(&changes);
-        struct landing l;
+        struct landing l = { 0 };
         const char *table = st->table ? st->table : r->s->tables[0].name;
-        if (read_changes(r, table, &changes) == 0 &&
-            read_landing(r, bucket, prefix, &l) == 0) {
+        const struct scenario_table *t = scenario_table_find(r->s, table);
+        bool is_polled = strcmp(st->kind, "poll") == 0;
+        /* A poller's table needs no stream; when it has one, the stream
+         * names each delete the poller missed. */
+        bool has_changes = !is_polled || t->stream_view != NULL;
+        int rc = has_changes ? read_changes(r, table, &changes) : 0;
+        if (rc == 0)
+            rc = read_landing(r, bucket, prefix, &l);
+        if (rc == 0 && is_polled) {
+            check_polled(r, url, t, has_changes ? &changes : NULL, &l);
+        } else if (rc == 0) {
             struct verify_landing in = {
                 url, &changes, l.objects, l.listing.n,
                 r->counts.retries > 0 || r->s->faults != NULL };
@@ -154,8 +189,7 @@ static void check_landings(struct runner *r)
     }
 }
 
-/* Every item of table, by Scan (consistent, all pages). */
-static cJSON *scan_all(struct runner *r, const char *table)
+cJSON *runner_scan_all(struct runner *r, const char *table)
 {
     cJSON *items = cJSON_CreateArray();
     cJSON *start = NULL;
@@ -206,7 +240,7 @@ static void check_lake(struct runner *r)
     const struct scenario_table *t = scenario_table_find(r->s, r->lake_table);
     if (t == NULL)
         return;
-    cJSON *source = scan_all(r, t->name);
+    cJSON *source = runner_scan_all(r, t->name);
     cJSON *lake = read_snapshot(r->lake_snapshot);
     if (source && lake) {
         const char *names[2] = { t->keys[0].name,
@@ -219,6 +253,128 @@ static void check_lake(struct runner *r)
     }
     cJSON_Delete(source);
     cJSON_Delete(lake);
+}
+
+/* ---- exports ------------------------------------------------------------ */
+
+static void bad_export(struct runner *r, const char *location,
+                       const char *what)
+{
+    findings_add(&r->findings, FINDING_CHECK_LANDING, "bad_export", NULL,
+                 "%s: %s", location, what);
+}
+
+/* The JSON document at key (a manifest), or NULL and a finding. */
+static cJSON *get_json(struct runner *r, const char *bucket, const char *key)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    cJSON *doc = NULL;
+    if (aws_s3_get_object(r->admin, bucket, key, &b) < 0)
+        read_failed(r, key);
+    else
+        doc = json_parse(b.data ? b.data : "", b.len);
+    buf_clear(&b);
+    return doc;
+}
+
+/* One data file's items into items; -1 with a finding when it is not
+ * what the manifest says. */
+static int read_data_file(struct runner *r, const char *bucket,
+                          const cJSON *entry, const char *location,
+                          cJSON *items)
+{
+    const char *key = json_get_string(entry, "dataFileS3Key");
+    const cJSON *count = json_get(entry, "itemCount");
+    char err[256], what[1400];
+    struct buf gz, text;
+    buf_init(&gz, 0);
+    buf_init(&text, 0);
+    long n = -1;
+    if (key && aws_s3_get_object(r->admin, bucket, key, &gz) == 0 &&
+        crypto_gunzip(gz.data, gz.len, &text) == 0)
+        n = verify_export_items(text.data ? text.data : "", text.len, items,
+                                err, sizeof err);
+    else
+        snprintf(err, sizeof err, "cannot be read and gunzipped");
+    if (n < 0)
+        snprintf(what, sizeof what, "data file %s %s", key ? key : "(no "
+                 "dataFileS3Key)", err);
+    else if (!cJSON_IsNumber(count) || count->valuedouble != (double)n)
+        snprintf(what, sizeof what, "data file %s holds %ld items, its "
+                 "manifest line says %g", key, n,
+                 cJSON_IsNumber(count) ? count->valuedouble : -1.0);
+    if (n < 0 || !cJSON_IsNumber(count) || count->valuedouble != (double)n)
+        bad_export(r, location, what);
+    buf_clear(&gz);
+    buf_clear(&text);
+    return n < 0 ? -1 : 0;
+}
+
+/* The items of the export whose summary is at key, per its manifests. */
+static cJSON *export_items(struct runner *r, const char *bucket,
+                           const char *key, const char *location)
+{
+    cJSON *summary = get_json(r, bucket, key);
+    const char *files_key = json_get_string(summary, "manifestFilesS3Key");
+    const cJSON *total = json_get(summary, "itemCount");
+    struct buf files;
+    buf_init(&files, 0);
+    cJSON *items = cJSON_CreateArray();
+    if (files_key == NULL ||
+        aws_s3_get_object(r->admin, bucket, files_key, &files) < 0)
+        bad_export(r, location, "no readable manifest-files.json");
+    const char *p = files.data ? files.data : "";
+    const char *end = p + files.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        cJSON *entry = len ? json_parse(p, len) : NULL;
+        if (len)
+            read_data_file(r, bucket, entry, location, items);
+        cJSON_Delete(entry);
+        p += len + 1;
+    }
+    int n = cJSON_GetArraySize(items);
+    if (!cJSON_IsNumber(total) || total->valuedouble != (double)n) {
+        char what[128];
+        snprintf(what, sizeof what, "manifest-summary.json says %g items, "
+                 "the data files hold %d",
+                 cJSON_IsNumber(total) ? total->valuedouble : -1.0, n);
+        bad_export(r, location, what);
+    }
+    buf_clear(&files);
+    cJSON_Delete(summary);
+    return items;
+}
+
+/* Each finished export against the table as it was when the export ended:
+ * rows missing, extra and differing go to the lake check. */
+static void check_exports(struct runner *r)
+{
+    for (size_t i = 0; i < r->s->n_steps; i++) {
+        const struct runner_export *e = &r->exports[i];
+        const struct scenario_step *st = &r->s->steps[i];
+        const struct scenario_table *t =
+            scenario_table_find(r->s, runner_step_table(r, st));
+        char url[512], bucket[256], prefix[512], location[1400];
+        if (e->summary_key == NULL || e->table == NULL || t == NULL)
+            continue;
+        runner_step_location(r, st, url, sizeof url);
+        if (aws_s3_url_parse(url, bucket, sizeof bucket, prefix,
+                             sizeof prefix) < 0)
+            continue;
+        const char *slash = strrchr(e->summary_key, '/');
+        snprintf(location, sizeof location, "the export s3://%s/%.*s",
+                 bucket, slash ? (int)(slash - e->summary_key + 1) : 0,
+                 e->summary_key);
+        cJSON *items = export_items(r, bucket, e->summary_key, location);
+        const char *names[2] = { t->keys[0].name,
+                                 t->n_keys > 1 ? t->keys[1].name : NULL };
+        verify_lake(e->table, items, names, (size_t)t->n_keys, location,
+                    &r->findings, &r->vstats);
+        cJSON_Delete(items);
+    }
 }
 
 /* ---- least privilege ---------------------------------------------------- */
@@ -355,6 +511,8 @@ void runner_check(struct runner *r)
         check_landings(r);
     if (r->lake_snapshot)
         check_lake(r);
+    if (r->has_export)
+        check_exports(r);
     if (r->is_iam && r->s->n_identities > 0)
         check_access(r);
 }

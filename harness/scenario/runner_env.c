@@ -36,7 +36,8 @@ static const char admin_policy[] =
 
 const char *runner_default_service(const char *kind)
 {
-    if (strcmp(kind, "ship") == 0 || strcmp(kind, "handler") == 0)
+    if (strcmp(kind, "ship") == 0 || strcmp(kind, "handler") == 0 ||
+        strcmp(kind, "esm") == 0)
         return "lambda.amazonaws.com";
     return "ec2.amazonaws.com";
 }

@@ -19,6 +19,7 @@
 struct aws_client;
 struct emulator;
 struct report_scenario;
+struct sync_stats;
 
 /* The runner's own identity: it creates tables and buckets and reads the
  * ground truth; the analysis leaves it out. */
@@ -44,6 +45,14 @@ struct runner_counts {
     uint64_t loaded;
 };
 
+/* What an export step leaves for verification. */
+struct runner_export {
+    char *summary_key;         /* owned; its manifest-summary.json, or NULL:
+                                  the export did not finish */
+    cJSON *table;              /* owned; the table's items as the export
+                                  ended, or NULL */
+};
+
 struct runner {
     const struct scenario *s;
     const struct runner_options *o;
@@ -62,7 +71,10 @@ struct runner {
     struct runner_counts counts;
     struct verify_stats vstats;
     bool has_landing;          /* a step wrote change records */
+    bool has_export;           /* an export step finished */
     bool is_step_failed[SCENARIO_MAX_STEPS];
+    bool is_step_done[SCENARIO_MAX_STEPS];
+    struct runner_export exports[SCENARIO_MAX_STEPS]; /* export steps' */
     char *lake_snapshot;       /* owned; the last load step's snapshot
                                   (JSON lines), or NULL: no lake */
     const char *lake_table;    /* the source table it mirrors */
@@ -97,11 +109,31 @@ const char *runner_default_service(const char *kind);
 void runner_step_location(const struct runner *r,
                           const struct scenario_step *st, char *out,
                           size_t len);
+const char *runner_step_table(const struct runner *r,
+                              const struct scenario_step *st);
+int runner_option_int(const struct scenario_step *st, const char *name,
+                      int fallback);
+bool runner_option_bool(const struct scenario_step *st, const char *name);
+/* The table's latest stream ARN, looked up as the runner (as a mapping is
+ * configured with it); *arn is NULL when there is none. */
+int runner_given_arn(struct runner *r, const char *table, char **arn);
 int runner_setup_resources(struct runner *r);
 int runner_workload(struct runner *r);
 int runner_steps(struct runner *r);
 
+/* runner_sync.c: the esm, poll and export steps. They return 0, or -1
+ * when the step failed (its log says why); findings they make themselves
+ * (function errors, records given up) go to r->findings. */
+int runner_esm(struct runner *r, const struct scenario_step *st,
+               struct sync_stats *stats);
+int runner_poll(struct runner *r, const struct scenario_step *st,
+                struct sync_stats *stats);
+int runner_export(struct runner *r, size_t step, struct sync_stats *stats);
+
 /* runner_check.c */
+/* Every item of table, by consistent Scan as the runner; NULL (and a
+ * finding) when the read fails. Caller frees. */
+cJSON *runner_scan_all(struct runner *r, const char *table);
 void runner_check(struct runner *r);
 void runner_cases(struct runner *r);
 

@@ -149,6 +149,23 @@ int runner_setup_resources(struct runner *r)
 
 /* ---- the workload ------------------------------------------------------- */
 
+static int run_step(struct runner *r, size_t i);
+
+/* Runs the steps whose "at" the workload has reached: done of n operations
+ * (every remaining one when is_end). */
+static void run_due_steps(struct runner *r, size_t done, size_t n,
+                          bool is_end)
+{
+    for (size_t k = 0; k < r->s->n_steps; k++) {
+        const struct scenario_step *st = &r->s->steps[k];
+        if (st->at < 0 || r->is_step_done[k] ||
+            (!is_end && (double)done < st->at * (double)n))
+            continue;
+        r->is_step_done[k] = true;
+        r->is_step_failed[k] = run_step(r, k) < 0;
+    }
+}
+
 /* One writer's tally; merged into the runner's after the writers join. */
 struct writer {
     struct runner *r;
@@ -257,6 +274,7 @@ static void run_serial(struct runner *r, struct writer *w)
             report_text_progress(r->o->progress, r->s->name, "workload", i,
                                  wl->n);
         runner_clock_to(r, wl->ops[i].t_ms);
+        run_due_steps(r, i, wl->n, false);
         run_op(w, &wl->ops[i]);
     }
 }
@@ -269,6 +287,7 @@ static void run_parallel(struct runner *r, struct writer *ws, int n)
     for (int slice = 1; slice <= RUNNER_SLICES && from < wl->n; slice++) {
         size_t to = wl->n * (size_t)slice / RUNNER_SLICES;
         runner_clock_to(r, wl->ops[from].t_ms);
+        run_due_steps(r, from, wl->n, false);
         if (r->o->progress)
             report_text_progress(r->o->progress, r->s->name, "workload",
                                  from, wl->n);
@@ -309,6 +328,7 @@ int runner_workload(struct runner *r)
         run_serial(r, &ws[0]);
     else
         run_parallel(r, ws, n);
+    run_due_steps(r, r->wl.n, r->wl.n, true);
     for (int i = 0; i < n; i++) {
         merge(r, &ws[i]);
         aws_client_free(ws[i].c);
@@ -374,14 +394,14 @@ static void last_line(const char *path, char *out, size_t len)
         fclose(f);
 }
 
-static int option_int(const struct scenario_step *st, const char *name,
+int runner_option_int(const struct scenario_step *st, const char *name,
                       int fallback)
 {
     const cJSON *v = json_get(st->options, name);
     return cJSON_IsNumber(v) ? v->valueint : fallback;
 }
 
-static bool option_bool(const struct scenario_step *st, const char *name)
+bool runner_option_bool(const struct scenario_step *st, const char *name)
 {
     return cJSON_IsTrue(json_get(st->options, name));
 }
@@ -396,7 +416,7 @@ void runner_step_location(const struct runner *r,
              st->prefix ? st->prefix : "dynamodb-changes/");
 }
 
-static const char *step_table(const struct runner *r,
+const char *runner_step_table(const struct runner *r,
                               const struct scenario_step *st)
 {
     if (st->table)
@@ -427,13 +447,13 @@ static int run_ship(struct runner *r, const struct scenario_step *st,
     snprintf(ckpt, sizeof ckpt, "%s/%s.checkpoint", r->dir, st->name);
     struct ship_options o;
     ship_options_init(&o);
-    o.table = step_table(r, st);
+    o.table = runner_step_table(r, st);
     o.to = to;
     o.checkpoint = ckpt;
     o.endpoint = r->endpoint;
     o.is_once = true;
-    o.batch_size = option_int(st, "batch_size", SHIP_MAX_BATCH);
-    o.max_attempts = option_int(st, "max_attempts", 0);
+    o.batch_size = runner_option_int(st, "batch_size", SHIP_MAX_BATCH);
+    o.max_attempts = runner_option_int(st, "max_attempts", 0);
     r->has_landing = true;
     if (output_options(st, &o) < 0)
         return -1;
@@ -494,7 +514,7 @@ static int invoke(struct runner *r, const struct scenario_step *st,
 /* The stream ARN an event source mapping is configured with (as
  * `aws lambda create-event-source-mapping --event-source-arn` is): looked
  * up by the runner, so the role itself needs no ListStreams. */
-static int given_arn(struct runner *r, const char *table, char **arn)
+int runner_given_arn(struct runner *r, const char *table, char **arn)
 {
     cJSON *desc = NULL;
     int rc = aws_ddb_describe_table(r->admin, table, &desc);
@@ -514,9 +534,9 @@ static int run_handler(struct runner *r, const struct scenario_step *st,
     struct aws_client *c = runner_client(r, creds);
     char *arn = NULL;
     cJSON *desc = NULL;
-    int rc = option_bool(st, "given_stream_arn")
-        ? given_arn(r, step_table(r, st), &arn)
-        : aws_streams_latest_arn(c, step_table(r, st), &arn);
+    int rc = runner_option_bool(st, "given_stream_arn")
+        ? runner_given_arn(r, runner_step_table(r, st), &arn)
+        : aws_streams_latest_arn(c, runner_step_table(r, st), &arn);
     if (rc == 0 && arn == NULL)
         rc = -1;
     if (rc == 0)
@@ -525,8 +545,8 @@ static int run_handler(struct runner *r, const struct scenario_step *st,
         fprintf(stderr, "handler: %s: %s\n", aws_client_error(c)->code,
                 aws_client_error(c)->message);
     r->has_landing = true;
-    bool drop = option_bool(st, "drop_removes");
-    int limit = option_int(st, "batch_size", 100);
+    bool drop = runner_option_bool(st, "drop_removes");
+    int limit = runner_option_int(st, "batch_size", 100);
     const cJSON *shard, *shards = rc == 0 ? json_get(desc, "Shards") : NULL;
     cJSON_ArrayForEach(shard, shards) {
         char *it = NULL;
@@ -578,12 +598,12 @@ static int run_load(struct runner *r, const struct scenario_step *st,
     o.snapshot = snap;
     o.endpoint = r->endpoint;
     o.is_once = true;
-    o.max_attempts = option_int(st, "max_attempts", 0);
+    o.max_attempts = runner_option_int(st, "max_attempts", 0);
     int rc = load_run(&o, stats);
     if (rc >= 0) {
         free(r->lake_snapshot);
         r->lake_snapshot = xstrdup(snap);
-        r->lake_table = step_table(r, st);
+        r->lake_table = runner_step_table(r, st);
         snprintf(r->lake_location, sizeof r->lake_location,
                  "the lake rebuilt by %s from %s", st->name, from);
     }
@@ -616,6 +636,12 @@ static int run_step(struct runner *r, size_t i)
         rc = run_ship(r, st, &stats);
     else if (strcmp(st->kind, "handler") == 0)
         rc = run_handler(r, st, &creds, &stats);
+    else if (strcmp(st->kind, "esm") == 0)
+        rc = runner_esm(r, st, &stats);
+    else if (strcmp(st->kind, "poll") == 0)
+        rc = runner_poll(r, st, &stats);
+    else if (strcmp(st->kind, "export") == 0)
+        rc = runner_export(r, i, &stats);
     else
         rc = run_load(r, st, &stats);
     capture_end(saved);
@@ -641,10 +667,13 @@ int runner_steps(struct runner *r)
     if (add_faults(r) < 0)
         return -1;
     for (size_t i = 0; i < r->s->n_steps; i++) {
+        if (r->is_step_done[i])
+            continue; /* ran during the workload ("at") */
         if (r->o->progress)
             report_text_progress(r->o->progress, r->s->name,
                                  r->s->steps[i].name, i, r->s->n_steps);
         r->is_step_failed[i] = run_step(r, i) < 0;
+        r->is_step_done[i] = true;
     }
     runner_admin(r, "DELETE", "faults", NULL, NULL);
     return 0;

@@ -21,7 +21,85 @@
 #define SCENARIO_MAX_FILE_BYTES (4 << 20)
 #define FIELD_MAX 256
 
-const char *const scenario_step_kinds[] = { "ship", "load", "handler", NULL };
+const char *const scenario_step_kinds[] = { "ship",  "load", "handler",
+                                             "esm",   "poll", "export",
+                                             NULL };
+
+/* What a step option holds. */
+enum option_type {
+    OPTION_INT,       /* a whole number in [min, max] */
+    OPTION_BOOL,
+    OPTION_STRING,    /* non-empty; one of choices when they are given */
+    OPTION_COMMAND,   /* a non-empty list of non-empty strings */
+    OPTION_ENV,       /* an object of strings: environment variables */
+};
+
+struct option_spec {
+    const char *name;
+    enum option_type type;
+    double min, max;
+    const char *const *choices; /* NULL-terminated, or NULL: any */
+};
+
+static const char *const formats[] = { "ddb-json", "json", NULL };
+static const char *const layouts[] = { "change", "seed", NULL };
+
+/* Each kind's options; the ranges are the components' own (esm.h,
+ * poll.h, export.h and Lambda's limits). A NULL name ends a list. */
+static const struct option_spec ship_options[] = {
+    { "batch_size", OPTION_INT, 1, 1000, NULL },
+    { "max_attempts", OPTION_INT, 1, 100, NULL },
+    { "format", OPTION_STRING, 0, 0, formats },
+    { "layout", OPTION_STRING, 0, 0, layouts },
+    { NULL, 0, 0, 0, NULL },
+};
+static const struct option_spec handler_options[] = {
+    { "given_stream_arn", OPTION_BOOL, 0, 0, NULL },
+    { "drop_removes", OPTION_BOOL, 0, 0, NULL },
+    { "batch_size", OPTION_INT, 1, 1000, NULL },
+    { "format", OPTION_STRING, 0, 0, formats },
+    { "layout", OPTION_STRING, 0, 0, layouts },
+    { NULL, 0, 0, 0, NULL },
+};
+static const struct option_spec load_options[] = {
+    { "max_attempts", OPTION_INT, 1, 100, NULL },
+    { NULL, 0, 0, 0, NULL },
+};
+static const struct option_spec esm_options[] = {
+    { "command", OPTION_COMMAND, 0, 0, NULL },
+    { "environment", OPTION_ENV, 0, 0, NULL },
+    { "given_stream_arn", OPTION_BOOL, 0, 0, NULL },
+    { "batch_size", OPTION_INT, 1, 10000, NULL },
+    { "window_s", OPTION_INT, 0, 300, NULL },
+    { "max_retries", OPTION_INT, -1, 10000, NULL },
+    { "retry_delay_ms", OPTION_INT, 0, 60000, NULL },
+    { "bisect", OPTION_BOOL, 0, 0, NULL },
+    { "report_batch_item_failures", OPTION_BOOL, 0, 0, NULL },
+    { "on_failure", OPTION_STRING, 0, 0, NULL },
+    { "parallelization", OPTION_INT, 1, 10, NULL },
+    { "timeout_s", OPTION_INT, 1, 900, NULL },
+    { "format", OPTION_STRING, 0, 0, formats },
+    { "max_attempts", OPTION_INT, 1, 100, NULL },
+    { NULL, 0, 0, 0, NULL },
+};
+static const struct option_spec poll_options[] = {
+    { "watermark", OPTION_STRING, 0, 0, NULL },
+    { "overlap_s", OPTION_INT, 0, 86400, NULL },
+    { "page_limit", OPTION_INT, 0, 10000, NULL },
+    { "max_attempts", OPTION_INT, 1, 100, NULL },
+    { NULL, 0, 0, 0, NULL },
+};
+static const struct option_spec export_options[] = {
+    { "segments", OPTION_INT, 1, 64, NULL },
+    { "max_attempts", OPTION_INT, 1, 100, NULL },
+    { NULL, 0, 0, 0, NULL },
+};
+
+/* In scenario_step_kinds' order. */
+static const struct option_spec *const kind_options[] = {
+    ship_options, load_options, handler_options, esm_options, poll_options,
+    export_options,
+};
 
 static const char *const all_checks[] = {
     FINDING_CHECK_PIPELINE, FINDING_CHECK_LANDING, FINDING_CHECK_DELIVERY,
@@ -485,7 +563,7 @@ static int load_workload(struct ctx *cx, const cJSON *root, struct scenario *s)
     static const char *const fields[] = {
         "table", "as", "seed", "operations", "keys", "distribution",
         "hot_keys", "hot_fraction", "mix", "large_fraction", "duration_ms",
-        "concurrency", NULL };
+        "concurrency", "watermark", NULL };
     static const char *const dists[] = { "uniform", "hot", NULL };
     const char *where = "workload";
     const cJSON *spec = json_get(root, where);
@@ -510,6 +588,7 @@ static int load_workload(struct ctx *cx, const cJSON *root, struct scenario *s)
                 &w->operations) < 0 ||
         get_int(cx, spec, where, "keys", 1, SCENARIO_MAX_KEYS, &w->keys) < 0 ||
         get_string(cx, spec, where, "distribution", false, &dist) < 0 ||
+        get_string(cx, spec, where, "watermark", false, &w->watermark) < 0 ||
         get_int(cx, spec, where, "hot_keys", 1, SCENARIO_MAX_KEYS,
                 &w->hot_keys) < 0 ||
         get_number(cx, spec, where, "hot_fraction", 0, 1, false,
@@ -541,12 +620,95 @@ fail:
     return -1;
 }
 
+/* A list of non-empty strings, at least one: a command line. */
+static int check_command(struct ctx *cx, const cJSON *v, const char *field)
+{
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+        return fail(cx, field, "expected a non-empty list of strings (the "
+                    "program, then its arguments), got %s", type_name(v));
+    size_t i = 0;
+    const cJSON *arg;
+    cJSON_ArrayForEach(arg, v) {
+        char at[FIELD_MAX];
+        join_index(at, field, i++);
+        if (!cJSON_IsString(arg) || arg->valuestring[0] == '\0')
+            return fail(cx, at, "expected a non-empty string, got %s",
+                        cJSON_IsString(arg) ? "\"\"" : type_name(arg));
+    }
+    return 0;
+}
+
+static int check_env(struct ctx *cx, const cJSON *v, const char *field)
+{
+    if (need_object(cx, v, field) < 0)
+        return -1;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, v) {
+        char at[FIELD_MAX];
+        join(at, field, m->string);
+        if (m->string[0] == '\0' || strchr(m->string, '=') != NULL)
+            return fail(cx, at, "expected a variable name without '='");
+        if (!cJSON_IsString(m))
+            return fail(cx, at, "expected a string, got %s", type_name(m));
+    }
+    return 0;
+}
+
+static int check_option(struct ctx *cx, const cJSON *obj, const char *where,
+                        const struct option_spec *o)
+{
+    char field[FIELD_MAX];
+    join(field, where, o->name);
+    const cJSON *v = json_get(obj, o->name);
+    double d = 0;
+    bool b = false;
+    char *text = NULL;
+    int rc = 0;
+    switch (o->type) {
+    case OPTION_INT:
+        return get_number(cx, obj, where, o->name, o->min, o->max, true, &d);
+    case OPTION_BOOL:
+        return get_bool(cx, obj, where, o->name, &b);
+    case OPTION_COMMAND:
+        return v ? check_command(cx, v, field) : 0;
+    case OPTION_ENV:
+        return v ? check_env(cx, v, field) : 0;
+    case OPTION_STRING:
+        rc = get_string(cx, obj, where, o->name, false, &text);
+        if (rc == 0 && text && o->choices)
+            rc = get_choice(cx, field, text, o->choices) < 0 ? -1 : 0;
+        free(text);
+        return rc;
+    }
+    return 0;
+}
+
+/* Checks a step's options against its kind's list: names and values. */
+static int load_options_of(struct ctx *cx, const cJSON *options,
+                           const char *where,
+                           const struct option_spec *specs)
+{
+    const char *names[24];
+    size_t n = 0;
+    for (; specs[n].name && n + 1 < sizeof names / sizeof names[0]; n++)
+        names[n] = specs[n].name;
+    names[n] = NULL;
+    if (need_object(cx, options, where) < 0 ||
+        only_fields(cx, options, where, names) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (check_option(cx, options, where, &specs[i]) < 0)
+            return -1;
+    return 0;
+}
+
 static int load_step(struct ctx *cx, const cJSON *spec, const char *where,
                      struct scenario_step *st)
 {
     static const char *const fields[] = { "step", "name", "as", "service",
                                           "table", "bucket", "prefix",
-                                          "concurrent", "options", NULL };
+                                          "concurrent", "at", "options",
+                                          NULL };
     if (need_object(cx, spec, where) < 0 ||
         only_fields(cx, spec, where, fields) < 0 ||
         get_string(cx, spec, where, "step", true, &st->kind) < 0 ||
@@ -560,11 +722,16 @@ static int load_step(struct ctx *cx, const cJSON *spec, const char *where,
         return -1;
     char field[FIELD_MAX];
     join(field, where, "step");
-    if (get_choice(cx, field, st->kind, scenario_step_kinds) < 0)
+    int kind = get_choice(cx, field, st->kind, scenario_step_kinds);
+    if (kind < 0)
+        return -1;
+    st->at = -1;
+    if (get_number(cx, spec, where, "at", 0, 1, false, &st->at) < 0)
         return -1;
     join(field, where, "options");
     const cJSON *options = json_get(spec, "options");
-    if (options && need_object(cx, options, field) < 0)
+    if (options && load_options_of(cx, options, field,
+                                   kind_options[kind]) < 0)
         return -1;
     st->options = options ? cJSON_Duplicate(options, true) : NULL;
     if (st->name == NULL)
@@ -701,6 +868,13 @@ static int check_references(struct ctx *cx, struct scenario *s)
         if (s->workload.as && !scenario_identity_find(s, s->workload.as))
             return fail(cx, "workload.as", "no user or role named \"%s\" in "
                         "identities", s->workload.as);
+        const struct scenario_table *t =
+            scenario_table_find(s, s->workload.table);
+        for (int k = 0; s->workload.watermark && k < t->n_keys; k++)
+            if (strcmp(t->keys[k].name, s->workload.watermark) == 0)
+                return fail(cx, "workload.watermark", "expected an "
+                            "attribute that is not a key of table %s",
+                            t->name);
     }
     for (size_t i = 0; i < s->n_steps; i++) {
         const struct scenario_step *st = &s->steps[i];
@@ -708,6 +882,9 @@ static int check_references(struct ctx *cx, struct scenario *s)
         join_index(where, "pipeline", i);
         const struct scenario_identity *id =
             st->as ? scenario_identity_find(s, st->as) : NULL;
+        join(field, where, "at");
+        if (st->at >= 0 && !s->has_workload)
+            return fail(cx, field, "expected a workload to run during");
         join(field, where, "as");
         if (st->as && id == NULL)
             return fail(cx, field, "no user or role named \"%s\" in "
@@ -868,6 +1045,7 @@ void scenario_free(struct scenario *s)
     free(s->buckets);
     free(s->workload.table);
     free(s->workload.as);
+    free(s->workload.watermark);
     cJSON_Delete(s->faults);
     for (size_t i = 0; i < s->n_steps; i++)
         step_clear(&s->steps[i]);

@@ -63,6 +63,9 @@ struct scenario_workload {
     double large_fraction; /* share of puts with an item near 400 KB */
     int64_t duration_ms;   /* the timeline's span on the emulator clock */
     int concurrency;       /* writers; keys are split between them */
+    char *watermark;       /* owned, or NULL; every write sets this
+                              attribute to its time on the emulator clock
+                              (epoch ms), for a polling loader */
 };
 
 struct scenario_step {
@@ -75,7 +78,11 @@ struct scenario_step {
     char *bucket;          /* owned, or NULL */
     char *prefix;          /* owned, or NULL */
     bool is_concurrent;    /* runs while the workload runs */
-    struct cJSON *options; /* owned; the step's other options, or NULL */
+    double at;             /* runs once this fraction of the workload's
+                              operations is done (0 to 1); < 0: after the
+                              workload */
+    struct cJSON *options; /* owned; the step's other options, checked
+                              against its kind's list, or NULL */
 };
 
 struct scenario_expected {

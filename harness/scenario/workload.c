@@ -241,6 +241,14 @@ static cJSON *key_of(const struct gen *g, int64_t k)
     return key;
 }
 
+/* The write's time on the emulator clock in epoch ms: the watermark a
+ * polling loader filters on. No random draw, so a workload with a
+ * watermark makes the same other choices as one without. */
+static void watermark_text(const struct gen *g, char *out, size_t len)
+{
+    snprintf(out, len, "%lld", (long long)(WORKLOAD_EPOCH_MS + g->t_ms));
+}
+
 /* A whole item for key k; attributes vary in presence and type. ttl_s > 0
  * adds the table's TTL attribute with that epoch-seconds value. */
 static cJSON *item_of(struct gen *g, int64_t k, bool is_large, int64_t ttl_s)
@@ -293,6 +301,10 @@ static cJSON *item_of(struct gen *g, int64_t k, bool is_large, int64_t ttl_s)
         snprintf(num, sizeof num, "%lld", (long long)ttl_s);
         av(item, g->t->ttl_attribute, "N", num);
     }
+    if (g->w->watermark) {
+        watermark_text(g, num, sizeof num);
+        av(item, g->w->watermark, "N", num);
+    }
     return item;
 }
 
@@ -320,9 +332,11 @@ static cJSON *update_request(struct gen *g, int64_t k)
     char num[48];
     cJSON *r = request(g);
     cJSON_AddItemToObject(r, "Key", key_of(g, k));
-    cJSON_AddStringToObject(r, "UpdateExpression",
-                            "SET #c = if_not_exists(#c, :zero) + :one, "
-                            "#n = :n, #d = :d ADD #t :t REMOVE #x");
+    cJSON_AddStringToObject(r, "UpdateExpression", g->w->watermark
+        ? "SET #c = if_not_exists(#c, :zero) + :one, #n = :n, #d = :d, "
+          "#w = :w ADD #t :t REMOVE #x"
+        : "SET #c = if_not_exists(#c, :zero) + :one, #n = :n, #d = :d "
+          "ADD #t :t REMOVE #x");
     cJSON *names = cJSON_AddObjectToObject(r, "ExpressionAttributeNames");
     cJSON_AddStringToObject(names, "#c", "counter");
     cJSON_AddStringToObject(names, "#n", "name");
@@ -336,6 +350,11 @@ static cJSON *update_request(struct gen *g, int64_t k)
     small_number(g, num, sizeof num);
     av(values, ":d", "N", num);
     cJSON_AddItemToObject(values, ":t", string_set(g));
+    if (g->w->watermark) {
+        cJSON_AddStringToObject(names, "#w", g->w->watermark);
+        watermark_text(g, num, sizeof num);
+        av(values, ":w", "N", num);
+    }
     return r;
 }
 

@@ -365,6 +365,11 @@ static bool map_equal(const cJSON *a, const cJSON *b)
     return true;
 }
 
+bool verify_item_equal(const cJSON *a, const cJSON *b)
+{
+    return map_equal(a, b);
+}
+
 bool verify_value_equal(const cJSON *a, const cJSON *b)
 {
     const cJSON *x = a ? a->child : NULL, *y = b ? b->child : NULL;

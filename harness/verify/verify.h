@@ -83,6 +83,40 @@ void verify_lake(const cJSON *source, const cJSON *lake,
  * numbers by value, sets in any order, maps by member. */
 bool verify_value_equal(const cJSON *a, const cJSON *b);
 
+/* The same for two items (AttributeValue maps). */
+bool verify_item_equal(const cJSON *a, const cJSON *b);
+
+/* ---- Landings of the table's state (verify_state.c) --------------------- */
+
+/* A landing written from what a Scan saw rather than from the stream
+ * (`dynalake poll`): per key, the newest landed image must equal the
+ * table's item at the end; a key that landed but is no longer in the table
+ * was deleted, and the delete never reached the landing. */
+struct verify_polled {
+    const char *location;     /* "s3://lake/poll/", for messages */
+    const char *limit;        /* the component's documented limit, quoted
+                                 in each unseen delete, or NULL */
+    const cJSON *source;      /* the table's items at the end */
+    const char *const *key_names;
+    size_t n_keys;
+    const struct verify_changes *changes; /* the source stream (names the
+                                             delete's sequence), or NULL */
+    const struct verify_object *objects;
+    size_t n_objects;
+};
+
+/* Findings go to out under the landing check (lines that are not change
+ * records) and the delivery check: lost_item (in the table, never landed),
+ * stale_item (landed, but not as the table holds it), unseen_delete. */
+void verify_polled_landing(const struct verify_polled *in,
+                           struct findings *out, struct verify_stats *stats);
+
+/* Appends the items of one export data file (DynamoDB's export layout:
+ * one {"Item": {...}} per line, already gunzipped) to items. Returns the
+ * number of lines, or -1 with "line N: reason" in err. */
+long verify_export_items(const char *text, size_t len, cJSON *items,
+                         char *err, size_t errlen);
+
 /* Appends "{pk: u#17, sk: 3}" for an AttributeValue key map. */
 void verify_key_label(struct buf *out, const cJSON *keys);
 

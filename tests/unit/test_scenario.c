@@ -134,8 +134,83 @@ static const struct bad_case bad_cases[] = {
     { "a workload without a table", "{\"workload\":{}}",
       "t.json: workload.table: required, expected a string" },
     { "an unknown step kind", "{\"pipeline\":[{\"step\":\"teleport\"}]}",
-      "t.json: pipeline[0].step: expected one of ship, load, handler, got "
-      "\"teleport\"" },
+      "t.json: pipeline[0].step: expected one of ship, load, handler, esm, "
+      "poll, export, got \"teleport\"" },
+    { "an esm option of another kind",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"drop_removes\":"
+      "true}}]}",
+      "t.json: pipeline[0].options.drop_removes: unknown field (expected "
+      "one of: command, environment, given_stream_arn, batch_size, "
+      "window_s, max_retries, retry_delay_ms, bisect, "
+      "report_batch_item_failures, on_failure, parallelization, "
+      "timeout_s, format, max_attempts)" },
+    { "an esm command that is a string",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"command\":"
+      "\"python3 h.py\"}}]}",
+      "t.json: pipeline[0].options.command: expected a non-empty list of "
+      "strings (the program, then its arguments), got a string" },
+    { "an esm command with an empty argument",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"command\":"
+      "[\"python3\",\"\"]}}]}",
+      "t.json: pipeline[0].options.command[1]: expected a non-empty "
+      "string, got \"\"" },
+    { "an esm batch size past Lambda's limit",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"batch_size\":"
+      "20000}}]}",
+      "t.json: pipeline[0].options.batch_size: expected an integer from 1 "
+      "to 10000, got 20000" },
+    { "esm retries below forever",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"max_retries\":"
+      "-2}}]}",
+      "t.json: pipeline[0].options.max_retries: expected an integer from -1 "
+      "to 10000, got -2" },
+    { "an esm bisect flag as text",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"bisect\":"
+      "\"yes\"}}]}",
+      "t.json: pipeline[0].options.bisect: expected true or false, got a "
+      "string" },
+    { "an esm environment value that is a number",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"environment\":"
+      "{\"LANDING_BUCKET\":1}}}]}",
+      "t.json: pipeline[0].options.environment.LANDING_BUCKET: expected a "
+      "string, got a number" },
+    { "an esm format nobody writes",
+      "{\"pipeline\":[{\"step\":\"esm\",\"options\":{\"format\":"
+      "\"csv\"}}]}",
+      "t.json: pipeline[0].options.format: expected one of ddb-json, json, "
+      "got \"csv\"" },
+    { "a poll overlap as text",
+      "{\"pipeline\":[{\"step\":\"poll\",\"options\":{\"overlap_s\":"
+      "\"1m\"}}]}",
+      "t.json: pipeline[0].options.overlap_s: expected an integer from 0 to "
+      "86400, got a string" },
+    { "an empty poll watermark",
+      "{\"pipeline\":[{\"step\":\"poll\",\"options\":{\"watermark\":"
+      "\"\"}}]}",
+      "t.json: pipeline[0].options.watermark: expected a non-empty string, "
+      "got \"\"" },
+    { "too many export segments",
+      "{\"pipeline\":[{\"step\":\"export\",\"options\":{\"segments\":"
+      "65}}]}",
+      "t.json: pipeline[0].options.segments: expected an integer from 1 to "
+      "64, got 65" },
+    { "an export option of another kind",
+      "{\"pipeline\":[{\"step\":\"export\",\"options\":{\"batch_size\":"
+      "10}}]}",
+      "t.json: pipeline[0].options.batch_size: unknown field (expected one "
+      "of: segments, max_attempts)" },
+    { "a step at more than the whole workload",
+      "{" TABLES ",\"workload\":{\"table\":\"users\"},\"pipeline\":"
+      "[{\"step\":\"poll\",\"at\":1.5}]}",
+      "t.json: pipeline[0].at: expected a number from 0 to 1, got 1.5" },
+    { "a step during a workload that is not there",
+      "{\"pipeline\":[{\"step\":\"poll\",\"at\":0.5}]}",
+      "t.json: pipeline[0].at: expected a workload to run during" },
+    { "a watermark on a key attribute",
+      "{" TABLES ",\"workload\":{\"table\":\"users\",\"watermark\":"
+      "\"pk\"}}",
+      "t.json: workload.watermark: expected an attribute that is not a key "
+      "of table users" },
     { "a step as an unknown identity",
       "{\"pipeline\":[{\"step\":\"ship\",\"as\":\"ghost\"}]}",
       "t.json: pipeline[0].as: no user or role named \"ghost\" in "
@@ -184,6 +259,35 @@ static const struct bad_case bad_cases[] = {
       "t.json: name: expected a non-empty string, got \"\"" },
 };
 
+static void new_step_kinds_should_load_their_options(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    struct scenario *s = parse(
+        "{" TABLES ",\"buckets\":[\"lake\"],"
+        "\"workload\":{\"table\":\"users\",\"watermark\":\"updated_at\"},"
+        "\"pipeline\":["
+        "{\"step\":\"esm\",\"options\":{\"command\":[\"python3\","
+        "\"../scripts/lambda-run\",\"h.handler\"],\"environment\":"
+        "{\"LANDING_FORMAT\":\"ddb-json\"},\"batch_size\":10,"
+        "\"window_s\":0,\"max_retries\":-1,\"bisect\":true,"
+        "\"report_batch_item_failures\":true,\"on_failure\":\"f/\"}},"
+        "{\"step\":\"poll\",\"at\":0.5,\"options\":{\"overlap_s\":5}},"
+        "{\"step\":\"poll\"},"
+        "{\"step\":\"export\",\"options\":{\"segments\":4}}]}",
+        err, sizeof err);
+    assert_non_null(s);
+    assert_string_equal(err, "");
+    assert_string_equal(s->workload.watermark, "updated_at");
+    assert_int_equal(s->n_steps, 4);
+    assert_string_equal(s->steps[0].kind, "esm");
+    assert_true(s->steps[0].at < 0);
+    assert_true(s->steps[1].at == 0.5);
+    assert_true(s->steps[2].at < 0);
+    assert_string_equal(s->steps[3].name, "export");
+    scenario_free(s);
+}
+
 static void bad_files_should_name_the_field(void **state)
 {
     (void)state;
@@ -226,7 +330,7 @@ static void checked_in_scenarios_should_load(void **state)
         n++;
     }
     closedir(d);
-    assert_true(n >= 6);
+    assert_true(n >= 11);
 }
 
 int main(void)
@@ -234,6 +338,7 @@ int main(void)
     mem_install_cjson_hooks();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_file_should_load_with_defaults),
+        cmocka_unit_test(new_step_kinds_should_load_their_options),
         cmocka_unit_test(bad_files_should_name_the_field),
         cmocka_unit_test(missing_file_should_say_so),
         cmocka_unit_test(checked_in_scenarios_should_load),
