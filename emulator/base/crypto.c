@@ -7,9 +7,10 @@
 #include <openssl/hmac.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <errno.h>
 #include <pthread.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -420,8 +421,18 @@ out:
     return rc;
 }
 
+/* From the kernel directly: OpenSSL's generator would be set up (and its
+ * providers loaded, about 2 MB) at start just for a few ids and keys. */
 void crypto_random(void *out, size_t len)
 {
-    if (RAND_bytes(out, (int)len) != 1)
-        abort();
+    unsigned char *p = out;
+    while (len > 0) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            abort();
+        p += n;
+        len -= (size_t)n;
+    }
 }
