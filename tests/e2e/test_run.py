@@ -166,6 +166,89 @@ class RunTest(unittest.TestCase):
                       p.stdout)
         self.assertEqual(junit.get("errors"), "1")
 
+    def findings(self, name):
+        p, _, report = self.run_reports(scenario(name))
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        return report["scenarios"][0]
+
+    def test_python_handler_through_lambda_run_passes_clean(self):
+        s = self.findings("handler-python-correct")
+        self.assertEqual(s["findings"], [])
+        self.assertGreater(s["stats"]["changes"], 0)
+        self.assertEqual(s["stats"]["landed"], s["stats"]["changes"])
+        self.assertEqual(s["stats"]["source items"], s["stats"]["lake items"])
+
+    def test_python_handler_dropping_removes_loses_deletes_by_key(self):
+        s = self.findings("handler-python-drops-removes")
+        lost = [f for f in s["findings"] if f["kind"] == "lost_change"]
+        self.assertTrue(lost)
+        for f in lost:
+            self.assertTrue(f["expected"])
+            self.assertRegex(f["message"], r"^(TTL )?delete of key \{pk: "
+                             r"u#\d+\} at sequence \d+ never reached "
+                             r"s3://lake/dynamodb-changes/$")
+        self.assertTrue(any(f["kind"] == "extra_row" for f in s["findings"]))
+        self.assertTrue(all(f["expected"] for f in s["findings"]))
+
+    def test_python_handler_failing_on_decimal_is_a_function_error(self):
+        s = self.findings("handler-python-decimal")
+        errors = [f for f in s["findings"] if f["kind"] == "function_error"]
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["subject"], "lambda")
+        self.assertIn("TypeError: Object of type Decimal is not JSON "
+                      "serializable", errors[0]["message"])
+        gave_up = [f for f in s["findings"] if f["kind"] == "discarded"]
+        self.assertIn("s3://lake/esm-failures/", gave_up[0]["message"])
+        self.assertEqual(s["stats"]["landed"], 0)
+        self.assertEqual(s["stats"]["lost"], s["stats"]["changes"])
+        self.assertTrue(all(f["expected"] for f in s["findings"]))
+
+    def test_polling_names_each_delete_a_scan_cannot_see(self):
+        s = self.findings("polling")
+        unseen = [f for f in s["findings"] if f["kind"] == "unseen_delete"]
+        self.assertTrue(unseen)
+        for f in unseen:
+            self.assertRegex(f["message"], r"^delete of key \{pk: u#\d+\} "
+                             r"never reached s3://lake/polled/ ")
+            self.assertIn("a Scan cannot see deletes", f["message"])
+        ghosts = {f["subject"] for f in s["findings"]
+                  if f["kind"] == "extra_row"}
+        self.assertEqual(ghosts, {f["subject"] for f in unseen})
+        self.assertTrue(all(f["expected"] for f in s["findings"]))
+
+    def test_polling_limit_fails_a_scenario_that_does_not_expect_it(self):
+        with open(scenario("polling")) as f:
+            s = json.load(f)
+        del s["expect"]
+        text = json.dumps(s).replace("../fixtures/",
+                                     os.path.join(ROOT, "fixtures") + "/")
+        with open(self.path("polling.json"), "w") as f:
+            f.write(text)
+        p, junit, _ = self.run_reports(self.path("polling.json"))
+        self.assertEqual(p.returncode, 1, p.stdout)
+        failures = {c.get("name"): c.find("failure")
+                    for c in junit.iter("testcase")}
+        self.assertIn("a Scan cannot see deletes", failures["delivery"].text)
+
+    def test_export_equals_the_table_at_export_time(self):
+        s = self.findings("export")
+        self.assertEqual(s["findings"], [])
+        self.assertGreater(s["stats"]["source items"], 0)
+        self.assertEqual(s["stats"]["source items"], s["stats"]["lake items"])
+
+    def test_new_step_options_are_checked(self):
+        with open(scenario("handler-python-correct")) as f:
+            s = json.load(f)
+        s["pipeline"][0]["options"]["batch_size"] = 0
+        text = json.dumps(s).replace("../fixtures/",
+                                     os.path.join(ROOT, "fixtures") + "/")
+        with open(self.path("bad-esm.json"), "w") as f:
+            f.write(text)
+        p = run(self.path("bad-esm.json"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("pipeline[0].options.batch_size: expected an integer "
+                      "from 1 to 10000, got 0", p.stdout)
+
     def test_usage_errors_exit_2(self):
         self.assertEqual(run().returncode, 2)
         self.assertEqual(run("--scale", "0", "scenarios/").returncode, 2)
