@@ -241,12 +241,123 @@ static void lake_checks_should_list_differences_by_key(void **state)
     }
 }
 
+/* ---- polled landings and exports ---------------------------------------- */
+
+#define POLLED "s3://lake/polled/"
+
+struct polled_case {
+    const char *name;
+    const char *lines;       /* one object: "KEY:SEQ:N;..." (N: attribute n,
+                                "-" for a REMOVE) */
+    const char *table;       /* the table's items */
+    const char *findings[3]; /* "check/kind: message" */
+};
+
+static void polled_body(struct buf *b, const char *spec)
+{
+    int key, n;
+    char seq[32];
+    for (const char *p = spec; p && *p; p = strchr(p, ';') ? strchr(p, ';')
+                                                          + 1 : NULL) {
+        bool is_remove = sscanf(p, "%d:%31[0-9]:%d", &key, seq, &n) != 3;
+        if (is_remove)
+            sscanf(p, "%d:%31[0-9]", &key, seq);
+        buf_printf(b, "{\"event_id\":\"p%s\",\"event_name\":\"%s\","
+                   "\"sequence_number\":\"%s\",\"table\":\"users\","
+                   "\"keys\":{\"pk\":{\"S\":\"u#%d\"}}", seq,
+                   is_remove ? "REMOVE" : "MODIFY", seq, key);
+        if (!is_remove)
+            buf_printf(b, ",\"new_image\":{\"pk\":{\"S\":\"u#%d\"},"
+                       "\"n\":{\"N\":\"%d\"}}", key, n);
+        buf_puts(b, "}\n");
+    }
+}
+
+static const struct polled_case polled_cases[] = {
+    { "the newest version of each key is the table's",
+      "1:100:1;1:101:2;2:100:7",
+      "[" ROW(1, ",\"n\":{\"N\":\"2\"}") "," ROW(2, ",\"n\":{\"N\":\"7\"}")
+      "]", { NULL } },
+    { "a key deleted after the scan saw it", "1:100:1;2:100:7",
+      "[" ROW(1, ",\"n\":{\"N\":\"1\"}") "]",
+      { "delivery/unseen_delete: delete of key {pk: u#2} never reached "
+        POLLED " (the key last landed in o line 2): a Scan cannot see "
+        "deletes" } },
+    { "an item the poller never saw", "1:100:1",
+      "[" ROW(1, ",\"n\":{\"N\":\"1\"}") "," ROW(3, "") "]",
+      { "delivery/lost_item: item {pk: u#3} is in the table but never "
+        "reached " POLLED } },
+    { "an update the poller missed", "1:100:1",
+      "[" ROW(1, ",\"n\":{\"N\":\"2\"}") "]",
+      { "delivery/stale_item: item {pk: u#1}: the newest version in "
+        POLLED " (" POLLED "o line 1, sequence 100) is not the table's" } },
+    { "a delete that did land", "1:100:1;1:101", "[]", { NULL } },
+};
+
+static void polled_landings_should_be_judged_by_their_state(void **state)
+{
+    (void)state;
+    static const char *const keys[] = { "pk" };
+    for (size_t c = 0; c < sizeof polled_cases / sizeof *polled_cases; c++) {
+        const struct polled_case *tc = &polled_cases[c];
+        struct buf body;
+        buf_init(&body, 0);
+        polled_body(&body, tc->lines);
+        cJSON *table = json_parse(tc->table, strlen(tc->table));
+        assert_non_null(table);
+        struct verify_object obj = { "o", body.data, body.len };
+        struct verify_polled in = {
+            .location = POLLED, .limit = "a Scan cannot see deletes",
+            .source = table, .key_names = keys, .n_keys = 1,
+            .objects = &obj, .n_objects = 1 };
+        struct findings f;
+        struct verify_stats st = { 0 };
+        findings_init(&f);
+        verify_polled_landing(&in, &f, &st);
+        size_t want = 0;
+        while (want < 3 && tc->findings[want])
+            want++;
+        for (size_t i = 0; i < f.n || i < want; i++) {
+            char got[512] = "(none)";
+            if (i < f.n)
+                snprintf(got, sizeof got, "%s/%s: %s", f.v[i].check,
+                         f.v[i].kind, f.v[i].message);
+            const char *w = i < want ? tc->findings[i] : "(none)";
+            if (strcmp(got, w) != 0)
+                fail_msg("%s: finding %zu\n   got  %s\n   want %s", tc->name,
+                         i, got, w);
+        }
+        findings_clear(&f);
+        cJSON_Delete(table);
+        buf_clear(&body);
+    }
+}
+
+static void export_items_should_come_from_item_lines(void **state)
+{
+    (void)state;
+    static const char good[] = "{\"Item\":" ROW(1, "") "}\n\n"
+                               "{\"Item\":" ROW(2, "") "}";
+    static const char bad[] = "{\"Item\":" ROW(1, "") "}\n" ROW(2, "") "\n";
+    char err[128] = "";
+    cJSON *items = cJSON_CreateArray();
+    assert_int_equal(verify_export_items(good, strlen(good), items, err,
+                                         sizeof err), 2);
+    assert_int_equal(cJSON_GetArraySize(items), 2);
+    assert_int_equal(verify_export_items(bad, strlen(bad), items, err,
+                                         sizeof err), -1);
+    assert_string_equal(err, "line 2: not an {\"Item\": {...}} object");
+    cJSON_Delete(items);
+}
+
 int main(void)
 {
     mem_install_cjson_hooks();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(landing_checks_should_find_what_went_wrong),
         cmocka_unit_test(lake_checks_should_list_differences_by_key),
+        cmocka_unit_test(polled_landings_should_be_judged_by_their_state),
+        cmocka_unit_test(export_items_should_come_from_item_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
