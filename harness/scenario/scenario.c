@@ -707,8 +707,7 @@ static int load_step(struct ctx *cx, const cJSON *spec, const char *where,
 {
     static const char *const fields[] = { "step", "name", "as", "service",
                                           "table", "bucket", "prefix",
-                                          "concurrent", "at", "options",
-                                          NULL };
+                                          "at", "options", NULL };
     if (need_object(cx, spec, where) < 0 ||
         only_fields(cx, spec, where, fields) < 0 ||
         get_string(cx, spec, where, "step", true, &st->kind) < 0 ||
@@ -717,8 +716,7 @@ static int load_step(struct ctx *cx, const cJSON *spec, const char *where,
         get_string(cx, spec, where, "service", false, &st->service) < 0 ||
         get_string(cx, spec, where, "table", false, &st->table) < 0 ||
         get_string(cx, spec, where, "bucket", false, &st->bucket) < 0 ||
-        get_string(cx, spec, where, "prefix", false, &st->prefix) < 0 ||
-        get_bool(cx, spec, where, "concurrent", &st->is_concurrent) < 0)
+        get_string(cx, spec, where, "prefix", false, &st->prefix) < 0)
         return -1;
     char field[FIELD_MAX];
     join(field, where, "step");

@@ -77,7 +77,6 @@ struct scenario_step {
     char *table;           /* owned, or NULL */
     char *bucket;          /* owned, or NULL */
     char *prefix;          /* owned, or NULL */
-    bool is_concurrent;    /* runs while the workload runs */
     double at;             /* runs once this fraction of the workload's
                               operations is done (0 to 1); < 0: after the
                               workload */

@@ -221,10 +221,10 @@ static const struct bad_case bad_cases[] = {
     { "step options that are not an object",
       "{\"pipeline\":[{\"step\":\"ship\",\"options\":[1]}]}",
       "t.json: pipeline[0].options: expected an object, got a list" },
-    { "a concurrent flag as text",
-      "{\"pipeline\":[{\"step\":\"ship\",\"concurrent\":\"yes\"}]}",
-      "t.json: pipeline[0].concurrent: expected true or false, got a "
-      "string" },
+    { "a concurrent flag, which steps do not have (\"at\" places them)",
+      "{\"pipeline\":[{\"step\":\"ship\",\"concurrent\":true}]}",
+      "t.json: pipeline[0].concurrent: unknown field (expected one of: "
+      "step, name, as, service, table, bucket, prefix, at, options)" },
     { "a role without trust",
       "{\"identities\":{\"roles\":{\"r\":{\"policies\":[]}}}}",
       "t.json: identities.roles.r.trust: required, expected a trust policy "
