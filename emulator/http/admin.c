@@ -81,30 +81,53 @@ int admin_clock(struct call *c)
     return reply(c, out);
 }
 
+/* Copies an optional string member into out; false when it does not fit
+ * or is not a string. */
+static bool rule_string(const cJSON *in, const char *name, char *out,
+                        size_t len)
+{
+    const cJSON *v = json_get(in, name);
+    out[0] = '\0';
+    if (v == NULL)
+        return true;
+    if (!cJSON_IsString(v) || strlen(v->valuestring) >= len)
+        return false;
+    snprintf(out, len, "%s", v->valuestring);
+    return true;
+}
+
 /* Reads a fault rule from the request body; -1 with the error recorded. */
 static int read_rule(struct call *c, const cJSON *in, struct fault_rule *r)
 {
-    const char *op = json_get_string(in, "operation");
-    const char *table = json_get_string(in, "table");
     const cJSON *count = json_get(in, "count");
     const cJSON *fraction = json_get(in, "fraction");
-    r->err = fault_error_parse(json_get_string(in, "error"));
+    const cJSON *latency = json_get(in, "latency_ms");
+    const char *error = json_get_string(in, "error");
+    memset(r, 0, sizeof *r);
+    r->err = fault_error_parse(error);
     r->fraction = cJSON_IsNumber(fraction) ? fraction->valuedouble : 1.0;
     r->count = cJSON_IsNumber(count) ? (int64_t)count->valuedouble
                                      : (fraction ? -1 : 1);
-    if (!cJSON_IsObject(in) || r->err == AWS_ERR_NONE ||
-        (op && strlen(op) >= sizeof r->operation) ||
-        (table && strlen(table) >= sizeof r->table) ||
+    double ms = cJSON_IsNumber(latency) ? latency->valuedouble : 0;
+    r->latency_ms = ms >= 0 && ms <= FAULT_MAX_LATENCY_MS ? (unsigned)ms : 0;
+    if (!cJSON_IsObject(in) ||
+        (r->err == AWS_ERR_NONE && (error || r->latency_ms == 0)) ||
+        !rule_string(in, "operation", r->operation, sizeof r->operation) ||
+        !rule_string(in, "table", r->table, sizeof r->table) ||
+        !rule_string(in, "bucket", r->bucket, sizeof r->bucket) ||
+        !rule_string(in, "prefix", r->prefix, sizeof r->prefix) ||
         !(r->fraction > 0 && r->fraction <= 1) || r->count == 0 ||
         (count && !cJSON_IsNumber(count)) ||
-        (fraction && !cJSON_IsNumber(fraction)))
+        (fraction && !cJSON_IsNumber(fraction)) ||
+        (latency && (!cJSON_IsNumber(latency) || ms < 0 ||
+                     ms > FAULT_MAX_LATENCY_MS)))
         return call_fail(c, AWS_ERR_VALIDATION, "Expected a JSON body "
                          "{\"error\": \"<AWS error code>\", \"operation\": "
-                         "\"Op\", \"table\": \"T\", \"count\": N, "
-                         "\"fraction\": F} with count != 0 and "
-                         "0 < fraction <= 1");
-    snprintf(r->operation, sizeof r->operation, "%s", op ? op : "");
-    snprintf(r->table, sizeof r->table, "%s", table ? table : "");
+                         "\"Op\", \"table\": \"T\", \"bucket\": \"B\", "
+                         "\"prefix\": \"P\", \"latency_ms\": L, \"count\": "
+                         "N, \"fraction\": F} with an error or a latency, "
+                         "count != 0, 0 < fraction <= 1 and "
+                         "0 <= latency_ms <= %d", FAULT_MAX_LATENCY_MS);
     return 0;
 }
 

@@ -17,9 +17,11 @@
 #include "state.h"
 #include "sts/sts.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* splitmix64: a bijection on 64 bits, so distinct inputs never collide. */
 static uint64_t splitmix(uint64_t x)
@@ -145,17 +147,35 @@ static const char *table_of(const struct call *c, char *out, size_t len)
     return out;
 }
 
-/* Fails the call with an injected error when a fault rule says so. */
+/* Waits, then fails the call with an injected error, as fault rules say.
+ * The wait holds this server thread: latency rules are for tests. */
 static int inject_fault(struct call *c)
 {
     if (c->service == SERVICE_ADMIN || c->op->checks_faults)
         return 0;
     char table[256];
-    enum aws_err err = faults_check(c->emu->faults, c->op->name,
-                                    table_of(c, table, sizeof table));
+    struct fault_target t = { .operation = c->op->name,
+                              .table = table_of(c, table, sizeof table) };
+    if (c->service == SERVICE_S3) {
+        const char *key = json_get_string(c->input, "Key");
+        t.bucket = json_get_string(c->input, "Bucket");
+        t.key = key && key[0] ? key : json_get_string(
+                                          json_get(c->input, "Query"),
+                                          "prefix");
+    }
+    unsigned latency_ms = 0;
+    enum aws_err err = faults_match(c->emu->faults, &t, &latency_ms);
+    if (latency_ms) {
+        struct timespec ts = { latency_ms / 1000,
+                               (long)(latency_ms % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
     if (err == AWS_ERR_NONE)
         return 0;
-    return call_fail(c, err, "%s", fault_message(err));
+    return call_fail(c, err, "%s", c->service == SERVICE_S3
+                                       ? fault_s3_message(err)
+                                       : fault_message(err));
 }
 
 /* S3's EntityTooLarge, with the limit that applies to the request. */

@@ -60,12 +60,17 @@ static double next_fraction(struct faults *f)
     return (double)(f->rng >> 11) / (double)(1ull << 53);
 }
 
-static bool matches(const struct fault_rule *r, const char *operation,
-                    const char *table)
+static bool matches(const struct fault_rule *r, const struct fault_target *t)
 {
-    if (r->operation[0] && strcmp(r->operation, operation) != 0)
+    if (r->operation[0] && strcmp(r->operation, t->operation) != 0)
         return false;
-    return r->table[0] == '\0' || (table && strcmp(r->table, table) == 0);
+    if (r->table[0] && (t->table == NULL || strcmp(r->table, t->table) != 0))
+        return false;
+    if (r->bucket[0] &&
+        (t->bucket == NULL || strcmp(r->bucket, t->bucket) != 0))
+        return false;
+    return r->prefix[0] == '\0' ||
+           (t->key && strncmp(t->key, r->prefix, strlen(r->prefix)) == 0);
 }
 
 static void drop(struct faults *f, size_t i)
@@ -75,8 +80,10 @@ static void drop(struct faults *f, size_t i)
     __atomic_store_n(&f->n, f->n - 1, __ATOMIC_RELEASE);
 }
 
-enum aws_err faults_check(struct faults *f, const char *operation,
-                          const char *table)
+/* The walk both entry points share; with is_errors_only, rules without an
+ * error are passed over (and keep their counts). */
+static enum aws_err walk(struct faults *f, const struct fault_target *t,
+                         bool is_errors_only, unsigned *latency_ms)
 {
     if (__atomic_load_n(&f->n, __ATOMIC_ACQUIRE) == 0)
         return AWS_ERR_NONE;
@@ -84,15 +91,35 @@ enum aws_err faults_check(struct faults *f, const char *operation,
     pthread_mutex_lock(&f->lock);
     for (size_t i = 0; i < f->n && err == AWS_ERR_NONE; i++) {
         struct fault_rule *r = &f->rules[i];
-        if (!matches(r, operation, table) ||
+        if ((is_errors_only && r->err == AWS_ERR_NONE) || !matches(r, t) ||
             (r->fraction < 1.0 && next_fraction(f) >= r->fraction))
             continue;
         err = r->err;
-        if (r->count > 0 && --r->count == 0)
+        if (latency_ms) {
+            *latency_ms += r->latency_ms;
+            if (*latency_ms > FAULT_MAX_LATENCY_MS)
+                *latency_ms = FAULT_MAX_LATENCY_MS;
+        }
+        if (r->count > 0 && --r->count == 0) {
             drop(f, i);
+            i--;
+        }
     }
     pthread_mutex_unlock(&f->lock);
     return err;
+}
+
+enum aws_err faults_check(struct faults *f, const char *operation,
+                          const char *table)
+{
+    struct fault_target t = { .operation = operation, .table = table };
+    return walk(f, &t, true, NULL);
+}
+
+enum aws_err faults_match(struct faults *f, const struct fault_target *t,
+                          unsigned *latency_ms)
+{
+    return walk(f, t, false, latency_ms);
 }
 
 bool fault_is_throttling(enum aws_err err)
@@ -110,7 +137,14 @@ cJSON *faults_list(struct faults *f)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "operation", r->operation);
         cJSON_AddStringToObject(o, "table", r->table);
-        cJSON_AddStringToObject(o, "error", aws_error_code(r->err));
+        if (r->bucket[0])
+            cJSON_AddStringToObject(o, "bucket", r->bucket);
+        if (r->prefix[0])
+            cJSON_AddStringToObject(o, "prefix", r->prefix);
+        if (r->err != AWS_ERR_NONE)
+            cJSON_AddStringToObject(o, "error", aws_error_code(r->err));
+        if (r->latency_ms)
+            cJSON_AddNumberToObject(o, "latency_ms", r->latency_ms);
         cJSON_AddNumberToObject(o, "count", (double)r->count);
         cJSON_AddNumberToObject(o, "fraction", r->fraction);
         cJSON_AddItemToArray(out, o);
@@ -121,11 +155,25 @@ cJSON *faults_list(struct faults *f)
 
 enum aws_err fault_error_parse(const char *code)
 {
+    /* S3's names for the two errors S3 clients retry. */
+    if (code && strcmp(code, "SlowDown") == 0)
+        return AWS_ERR_THROTTLING;
+    if (code && strcmp(code, "InternalError") == 0)
+        return AWS_ERR_INTERNAL;
     for (int i = AWS_ERR_NONE + 1; code && i < AWS_ERR_COUNT; i++) {
         if (strcmp(aws_error_code((enum aws_err)i), code) == 0)
             return (enum aws_err)i;
     }
     return AWS_ERR_NONE;
+}
+
+const char *fault_s3_message(enum aws_err err)
+{
+    if (err == AWS_ERR_THROTTLING)
+        return "Please reduce your request rate.";
+    if (err == AWS_ERR_INTERNAL)
+        return "We encountered an internal error. Please try again.";
+    return fault_message(err);
 }
 
 const char *fault_message(enum aws_err err)

@@ -8,6 +8,7 @@ makes its own uniquely named buckets. Expected codes are AWS's.
 
 import hashlib
 import io
+import json
 import os
 import subprocess
 import tempfile
@@ -337,6 +338,69 @@ class TestPresigned(S3Case):
         self.assertIn(b"<Code>NoSuchKey</Code>", cm.exception.read())
 
 
+def add_fault(rule):
+    """POST a fault rule to the emulator's admin API (loopback, unsigned)."""
+    req = urllib.request.Request(
+        ENDPOINT + "/_dynalake/faults", data=json.dumps(rule).encode(),
+        method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200, resp.status
+
+
+class TestFaults(S3Case):
+    """S3 fault rules scoped to this test's bucket (other suites share the
+    server), each limited by a count so that it goes by itself; boto3's
+    standard retry mode rides through SlowDown and InternalError."""
+
+    def retrying(self):
+        return boto3.client(
+            "s3", endpoint_url=ENDPOINT, region_name=REGION,
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=Config(retries={"mode": "standard", "max_attempts": 6},
+                          s3={"addressing_style": "path"}))
+
+    def test_retries_ride_through_slow_down_and_internal_error(self):
+        s3 = self.retrying()
+        add_fault({"error": "SlowDown", "bucket": self.bucket, "count": 3})
+        put = s3.put_object(Bucket=self.bucket, Key="k", Body=b"kept")
+        self.assertEqual(put["ResponseMetadata"]["RetryAttempts"], 3)
+        add_fault({"error": "InternalError", "bucket": self.bucket,
+                   "prefix": "k", "operation": "GetObject", "count": 2})
+        got = s3.get_object(Bucket=self.bucket, Key="k")
+        self.assertEqual(got["ResponseMetadata"]["RetryAttempts"], 2)
+        self.assertEqual(got["Body"].read(), b"kept")
+
+    def test_without_retries_slow_down_surfaces(self):
+        add_fault({"error": "SlowDown", "bucket": self.bucket,
+                   "prefix": "only/", "count": 1})
+        self.s3.put_object(Bucket=self.bucket, Key="other", Body=b"fine")
+        self.assertError("SlowDown", 503, self.s3.put_object,
+                         Bucket=self.bucket, Key="only/k", Body=b"x")
+        self.s3.put_object(Bucket=self.bucket, Key="only/k", Body=b"x")
+
+    def test_multipart_upload_rides_through_a_fraction(self):
+        s3 = self.retrying()
+        add_fault({"error": "SlowDown", "bucket": self.bucket,
+                   "fraction": 0.3, "count": 4, "latency_ms": 20})
+        data = os.urandom(12 * MIB + 5)
+        cfg = TransferConfig(multipart_threshold=5 * MIB,
+                             multipart_chunksize=5 * MIB)
+        s3.upload_fileobj(io.BytesIO(data), self.bucket, "big", Config=cfg)
+        out = io.BytesIO()
+        s3.download_fileobj(self.bucket, "big", out, Config=cfg)
+        self.assertEqual(out.getvalue(), data)
+
+    def test_large_put_object_round_trips(self):
+        data = os.urandom(20 * MIB + 7)
+        self.s3.put_object(Bucket=self.bucket, Key="large", Body=data)
+        got = self.s3.get_object(Bucket=self.bucket, Key="large")
+        self.assertEqual(got["ContentLength"], len(data))
+        self.assertEqual(got["Body"].read(), data)
+        ranged = self.s3.get_object(Bucket=self.bucket, Key="large",
+                                    Range="bytes=9000000-9999999")
+        self.assertEqual(ranged["Body"].read(), data[9000000:10000000])
+
+
 @unittest.skipUnless(os.environ.get("DYNALAKE"), "needs $DYNALAKE to start")
 class TestChunkedOverTLS(unittest.TestCase):
     """Over HTTPS the SDKs send aws-chunked bodies with unsigned CRC32
@@ -385,6 +449,13 @@ class TestChunkedOverTLS(unittest.TestCase):
                                  ChecksumMode="ENABLED")
         self.assertEqual(got["Body"].read(), b"hello over tls")
         self.assertEqual(got["ChecksumCRC32"], "Br5oYg==")
+
+    def test_large_chunked_put_object_decodes_from_disk(self):
+        data = os.urandom(20 * MIB + 3)
+        self.s3.put_object(Bucket="tls-chunked", Key="large", Body=data,
+                           ChecksumAlgorithm="CRC32")
+        got = self.s3.get_object(Bucket="tls-chunked", Key="large")
+        self.assertEqual(got["Body"].read(), data)
 
     def test_multipart_with_composite_checksum(self):
         data = os.urandom(11 * MIB)
