@@ -156,6 +156,8 @@ struct emulator *emulator_start(const struct emulator_config *cfg)
     clock_init(&emu->clock);
     emu->started_ms = clock_real_ms();
     crypto_random(&emu->request_seed, sizeof emu->request_seed);
+    emu->admin_token = cfg->admin_token ? xstrdup(cfg->admin_token) : NULL;
+    emu->cfg.admin_token = NULL; /* the copy above is the one in use */
     emu->catalog = ddb_catalog_new();
     emu->faults = faults_new();
     emu->txn_tokens = ddb_txn_tokens_new();
@@ -223,6 +225,7 @@ void emulator_stop(struct emulator *emu)
     free((char *)emu->cfg.data_dir);
     free((char *)emu->cfg.identities_path);
     free((char *)emu->cfg.audit_path);
+    free(emu->admin_token);
     free(emu->region);
     free(emu->account);
     free(emu);

@@ -29,6 +29,9 @@ struct emulator_config {
     const char *tls_cert_path;
     const char *tls_key_path;
     const char *tls_self_signed_path;
+    /* Lets clients beyond loopback use the admin API when they send it in
+     * X-Dynalake-Admin-Token; NULL: loopback only. */
+    const char *admin_token;
     enum emulator_iam_mode iam_mode; /* ENFORCE needs identities */
     int64_t shard_rollover_records; /* records per stream shard before it
                                        closes; 0: no count limit */

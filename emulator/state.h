@@ -45,6 +45,7 @@ struct emulator {
     uint8_t streams_key[STREAMS_KEY_LEN]; /* random; signs shard iterators */
     uint64_t request_seq;         /* atomic; request id counter */
     uint64_t request_seed;        /* random per run; request ids */
+    char *admin_token;            /* owned; NULL: admin API loopback only */
     int64_t started_ms;           /* wall clock at start */
 };
 

@@ -2,6 +2,7 @@
  * starts its threads, so only this thread receives them, in sigwait. */
 #include "cli/serve.h"
 
+#include "base/crypto.h"
 #include "base/log.h"
 #include "emulator.h"
 
@@ -24,6 +25,15 @@ static const char usage_text[] =
     "  --identities FILE  users, roles, keys and policies (JSON)\n"
     "  --iam MODE         enforce, audit or off (default: enforce with\n"
     "                     --identities, else off)\n"
+    "  --audit-log FILE   append every IAM decision to FILE (JSON lines)\n"
+    "  --tls-cert FILE --tls-key FILE\n"
+    "                     serve HTTPS with this certificate and key (PEM)\n"
+    "  --tls-self-signed FILE\n"
+    "                     serve HTTPS with a new self-signed certificate for\n"
+    "                     localhost, written to FILE for clients to trust\n"
+    "  --admin-token T    let clients beyond loopback use /_dynalake/ with\n"
+    "                     header X-Dynalake-Admin-Token: T (made up and\n"
+    "                     printed when --host is not a loopback address)\n"
     "  --log-level LEVEL  error, warn, info or debug (default warn)\n"
     "  --shard-rollover N stream shards close after N records (default: no\n"
     "                     count limit)\n"
@@ -70,6 +80,7 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         { "tls-cert", required_argument, NULL, 'C' },
         { "tls-key", required_argument, NULL, 'K' },
         { "tls-self-signed", required_argument, NULL, 'S' },
+        { "admin-token", required_argument, NULL, 'T' },
         { "shard-rollover", required_argument, NULL, 'R' },
         { "shard-age", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, '?' },
@@ -90,6 +101,7 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
         case 'C': cfg->tls_cert_path = optarg; break;
         case 'K': cfg->tls_key_path = optarg; break;
         case 'S': cfg->tls_self_signed_path = optarg; break;
+        case 'T': cfg->admin_token = optarg; break;
         case 'm':
             if (parse_iam_mode(optarg, cfg, &is_iam_given) < 0)
                 return -1;
@@ -128,6 +140,26 @@ static int parse_options(int argc, char **argv, struct emulator_config *cfg)
     return optind == argc ? 0 : -1;
 }
 
+static bool is_loopback_host(const char *host)
+{
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+           strcmp(host, "localhost") == 0;
+}
+
+/* A server reachable from other hosts keeps its admin API behind a token;
+ * one is made up when none was given, and shown once on standard output. */
+static void ensure_admin_token(struct emulator_config *cfg, char *space,
+                               size_t len)
+{
+    uint8_t r[16];
+    if (cfg->admin_token || is_loopback_host(cfg->host) ||
+        len <= 2 * sizeof r)
+        return;
+    crypto_random(r, sizeof r);
+    crypto_hex(r, sizeof r, space);
+    cfg->admin_token = space;
+}
+
 int serve_main(int argc, char **argv)
 {
     struct emulator_config cfg;
@@ -143,12 +175,18 @@ int serve_main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    char token[64];
+    bool is_made_up = cfg.admin_token == NULL;
+    ensure_admin_token(&cfg, token, sizeof token);
+    is_made_up = is_made_up && cfg.admin_token != NULL;
     struct emulator *emu = emulator_start(&cfg);
     if (emu == NULL)
         return 1;
     bool is_tls = cfg.tls_cert_path || cfg.tls_self_signed_path;
     printf("dynalake listening on %s://%s:%u\n", is_tls ? "https" : "http",
            cfg.host, emulator_port(emu));
+    if (is_made_up)
+        printf("dynalake admin token: %s\n", cfg.admin_token);
     fflush(stdout);
     int sig = 0;
     sigwait(&stop_signals, &sig);
