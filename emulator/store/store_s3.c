@@ -218,8 +218,8 @@ static int64_t extent_at(struct store_tx *tx, int64_t body, int64_t pos,
     sqlite3_bind_int64(st, 2, pos);
     int rc = sqlite3_step(st);
     int64_t off = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    *res = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
-                                                 : store_fail(tx, "find extent");
+    bool is_ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+    *res = is_ok ? STORE_OK : store_fail(tx, "find extent");
     sqlite3_reset(st);
     return off;
 }
