@@ -16,9 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-/* Room for a 25-item BatchWriteItem or a 4 KiB S3 object with slack. */
+/* Room for a 25-item BatchWriteItem with slack; S3 objects are sent from
+ * the workload's own payload buffer. */
 #define LG_BODY_CAP 65536
-/* Response bytes kept per request: enough for an AWS error message. */
+/* Response bytes kept per request unless the row reads whole answers:
+ * enough for an AWS error message. */
 #define LG_RESP_KEEP 1024
 /* A run that has not drained this long after its end has hung. */
 #define LG_DRAIN_LIMIT_NS 10000000000ull
@@ -46,16 +48,20 @@ struct options {
     int skip_setup;        /* floor servers answer everything with 200 */
     int setup_only;        /* prepare the data, measure nothing */
     int print_header;
+    int list;              /* --list: print the rows and their peers */
 };
 
 struct slot {
     CURL *easy;
     struct curl_slist *headers; /* owned; rebuilt per request */
     struct wl_request req;
+    unsigned index;
     char *body;                 /* owned, LG_BODY_CAP bytes */
-    char url[1024];
-    char resp[LG_RESP_KEEP];
+    char url[WL_TOKEN_CAP * 3 + 512];
+    char *resp;                 /* owned, NUL-terminated */
     size_t resp_len;
+    size_t resp_cap;
+    int keep_all;               /* keep the whole body, not its first KiB */
     uint64_t started_ns;
 };
 
@@ -78,6 +84,7 @@ struct plan {
 
 struct result {
     uint64_t requests;
+    uint64_t items;        /* what the row's done() counted */
     uint64_t errors;
     uint64_t elapsed_ns;
     int64_t server_cpu_us; /* -1 when unknown */
@@ -89,7 +96,18 @@ static size_t keep_response(char *data, size_t size, size_t n, void *cls)
 {
     struct slot *s = cls;
     size_t len = size * n;
-    size_t room = sizeof s->resp - 1 - s->resp_len;
+    if (s->keep_all && s->resp_len + len + 1 > s->resp_cap) {
+        size_t cap = s->resp_cap * 2;
+        while (cap < s->resp_len + len + 1)
+            cap *= 2;
+        char *grown = realloc(s->resp, cap);
+        if (grown == NULL)
+            return 0;
+        s->resp = grown;
+        s->resp_cap = cap;
+    }
+    size_t limit = s->keep_all ? s->resp_cap : LG_RESP_KEEP;
+    size_t room = limit - 1 - s->resp_len;
     size_t take = len < room ? len : room;
     memcpy(s->resp + s->resp_len, data, take);
     s->resp_len += take;
@@ -111,7 +129,7 @@ static int sign_headers(struct engine *e, struct slot *s)
         .method = s->req.method, .host = e->host, .path = s->req.path,
         .query = s->req.query, .content_type = s->req.content_type,
         .target = s->req.target, .body = s->req.body,
-        .body_len = s->req.body_len,
+        .body_len = s->req.body_len, .payload_hash = s->req.payload_hash,
     };
     struct sign_headers h;
     if (sign_request(&e->key, &sr, time(NULL), &h) < 0)
@@ -128,10 +146,12 @@ static void set_method(struct slot *s)
     CURL *c = s->easy;
     if (strcmp(s->req.method, "GET") == 0) {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
         return;
     }
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, s->req.body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)s->req.body_len);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     (curl_off_t)s->req.body_len);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
                      strcmp(s->req.method, "POST") == 0 ? NULL
                                                         : s->req.method);
@@ -166,7 +186,9 @@ static int slot_init(struct engine *e, struct slot *s)
 {
     s->easy = curl_easy_init();
     s->body = malloc(LG_BODY_CAP);
-    if (s->easy == NULL || s->body == NULL)
+    s->resp_cap = LG_RESP_KEEP;
+    s->resp = malloc(s->resp_cap);
+    if (s->easy == NULL || s->body == NULL || s->resp == NULL)
         return -1;
     CURL *c = s->easy;
     curl_easy_setopt(c, CURLOPT_PRIVATE, s);
@@ -196,6 +218,7 @@ static void slot_clear(struct slot *s)
         curl_easy_cleanup(s->easy);
     curl_slist_free_all(s->headers);
     free(s->body);
+    free(s->resp);
 }
 
 /* wl_client.call: one blocking request on slot 0, outside the multi. */
@@ -205,7 +228,11 @@ static int blocking_call(void *ctx, struct wl_request *req, long *status,
     struct engine *e = ctx;
     struct slot *s = &e->slots[0];
     s->req = *req;
-    if (req->body != s->body) {
+    if (req->path == req->path_buf)
+        s->req.path = s->req.path_buf;
+    if (req->query == req->query_buf)
+        s->req.query = s->req.query_buf;
+    if (req->body != s->body && req->body_len <= LG_BODY_CAP) {
         size_t n = req->body_len < LG_BODY_CAP ? req->body_len : LG_BODY_CAP;
         memcpy(s->body, req->body, n);
         s->req.body = s->body;
@@ -213,7 +240,9 @@ static int blocking_call(void *ctx, struct wl_request *req, long *status,
     }
     if (prepare(e, s) < 0)
         return -1;
+    s->keep_all = 1;
     CURLcode rc = curl_easy_perform(s->easy);
+    s->keep_all = 0;
     if (rc != CURLE_OK) {
         fprintf(stderr, "loadgen: %s: %s\n", s->url, curl_easy_strerror(rc));
         return -1;
@@ -226,7 +255,9 @@ static int blocking_call(void *ctx, struct wl_request *req, long *status,
 static int start(struct engine *e, const struct workload *wl,
                  struct wl_state *st, struct slot *s)
 {
-    s->req = (struct wl_request){ .body = s->body, .body_cap = LG_BODY_CAP };
+    s->req = (struct wl_request){ .body = s->body, .body_cap = LG_BODY_CAP,
+                                  .slot = s->index };
+    s->keep_all = wl->keep_body;
     wl->next(st, &s->req);
     if (prepare(e, s) < 0)
         return -1;
@@ -281,11 +312,12 @@ static void advance(struct engine *e, struct run *r, uint64_t now)
 }
 
 static void record(struct run *r, struct slot *s, CURLcode rc, long status,
-                   uint64_t now)
+                   uint64_t now, uint64_t items)
 {
-    if (r->t_measure == 0 || r->t_stop || s->started_ns < r->t_measure)
+    if (r->t_measure == 0 || r->t_stop)
         return;
     r->res->requests++;
+    r->res->items += items;
     stats_add(&r->res->latency, (now - s->started_ns) / 1000);
     if (rc == CURLE_OK && status >= 200 && status < 300)
         return;
@@ -322,7 +354,11 @@ static int reap(struct engine *e, const struct workload *wl,
         uint64_t now = stats_now_ns();
         curl_multi_remove_handle(e->multi, s->easy);
         r->active--;
-        record(r, s, rc, status, now);
+        uint64_t items = wl->done ? wl->done(st, &s->req, rc == CURLE_OK
+                                                 ? status : 0, s->resp,
+                                             s->resp_len)
+                                  : 0;
+        record(r, s, rc, status, now, items);
         advance(e, r, now);
         if (more_to_issue(r)) {
             if (start(e, wl, st, s) < 0)
@@ -386,6 +422,7 @@ static int engine_init(struct engine *e, const struct options *opt,
     if (e->multi == NULL || e->slots == NULL)
         return -1;
     for (unsigned i = 0; i < e->n_slots; i++) {
+        e->slots[i].index = i;
         if (slot_init(e, &e->slots[i]) < 0)
             return -1;
     }
@@ -413,7 +450,9 @@ static int prepare_data(struct engine *e, const struct workload *wl,
     if (wl->prefill == NULL || st->keys == 0)
         return 0;
     const struct workload *fill = workload_find(wl->prefill);
-    struct plan p = { .concurrency = e->n_slots, .max_requests = st->keys };
+    unsigned per = fill && fill->per_request ? fill->per_request : 1;
+    struct plan p = { .concurrency = e->n_slots,
+                      .max_requests = (st->keys + per - 1) / per };
     struct result res = { 0 };
     stats_init(&res.latency);
     struct wl_state fst = *st;
@@ -444,14 +483,14 @@ static void print_human(const struct options *o, struct result *r)
     double srv = per_request(r->server_cpu_us, r->requests);
     double cli = per_request(r->client_cpu_us, r->requests);
     if (o->print_header)
-        printf("%-12s %-8s %4s %10s %8s %8s %8s %9s %9s %7s\n", "target",
-               "workload", "conn", "req/s", "p50_us", "p99_us", "p999_us",
-               "srv_us/rq", "cli_us/rq", "errors");
-    printf("%-12s %-8s %4u %10.0f %8u %8u %8u %9.1f %9.1f %7llu\n", o->label,
-           o->workload, o->concurrency, (double)r->requests / secs,
+        printf("%-12s %-10s %4s %10s %8s %8s %8s %9s %9s %7s %10s\n",
+               "target", "workload", "conn", "req/s", "p50_us", "p99_us",
+               "p999_us", "srv_us/rq", "cli_us/rq", "errors", "items/s");
+    printf("%-12s %-10s %4u %10.0f %8u %8u %8u %9.1f %9.1f %7llu %10.0f\n",
+           o->label, o->workload, o->concurrency, (double)r->requests / secs,
            stats_quantile(&r->latency, 0.50), stats_quantile(&r->latency, 0.99),
            stats_quantile(&r->latency, 0.999), srv, cli,
-           (unsigned long long)r->errors);
+           (unsigned long long)r->errors, (double)r->items / secs);
     fflush(stdout);
 }
 
@@ -471,7 +510,8 @@ static int write_jsonl(const struct options *o, struct result *r)
             "\"concurrency\":%u,\"signer\":\"%s\",\"seconds\":%.3f,"
             "\"requests\":%llu,\"errors\":%llu,\"rps\":%.1f,"
             "\"p50_us\":%u,\"p99_us\":%u,\"p999_us\":%u,\"max_us\":%u,"
-            "\"server_cpu_us_per_req\":%.2f,\"client_cpu_us_per_req\":%.2f}\n",
+            "\"server_cpu_us_per_req\":%.2f,\"client_cpu_us_per_req\":%.2f,"
+            "\"items\":%llu,\"items_per_s\":%.1f}\n",
             when, o->label, o->workload, o->concurrency,
             signer_name(o->signer), secs, (unsigned long long)r->requests,
             (unsigned long long)r->errors, (double)r->requests / secs,
@@ -480,7 +520,8 @@ static int write_jsonl(const struct options *o, struct result *r)
             stats_quantile(&r->latency, 0.999),
             stats_quantile(&r->latency, 1.0),
             per_request(r->server_cpu_us, r->requests),
-            per_request(r->client_cpu_us, r->requests));
+            per_request(r->client_cpu_us, r->requests),
+            (unsigned long long)r->items, (double)r->items / secs);
     return fclose(f) == 0 ? 0 : -1;
 }
 
@@ -491,9 +532,11 @@ static void usage(FILE *f)
           "  [--keys N] [--server-pid PID] [--label NAME] [--jsonl FILE]\n"
           "  [--signer own|curl|none] [--access-key K] [--secret S]\n"
           "  [--table NAME] [--skip-setup | --setup-only] [--header]\n"
+          "       loadgen --list   (rows: name, SigV4 service, peer)\n"
+          "--skip-setup still runs a row's attach step (finding a stream).\n"
           "workloads:\n", f);
     for (size_t i = 0; workload_at(i); i++)
-        fprintf(f, "  %-8s %s\n", workload_at(i)->name,
+        fprintf(f, "  %-10s %s\n", workload_at(i)->name,
                 workload_at(i)->summary);
 }
 
@@ -529,6 +572,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "skip-setup", no_argument, NULL, 'x' },
         { "setup-only", no_argument, NULL, 'X' },
         { "header", no_argument, NULL, 'H' },
+        { "list", no_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -555,6 +599,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'x': o->skip_setup = 1; break;
         case 'X': o->setup_only = 1; break;
         case 'H': o->print_header = 1; break;
+        case 'L': o->list = 1; return 0;
         case 'h': return 1;
         default: return -1;
         }
@@ -565,18 +610,45 @@ static int parse_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
+/* The constant object of S3 rows and its hash, computed once: the bytes
+ * repeat a pattern so that nothing compresses them away. */
+static int make_object(const struct workload *wl, struct wl_state *st)
+{
+    if (wl->object_size == 0)
+        return 0;
+    st->object = malloc(wl->object_size);
+    if (st->object == NULL)
+        return -1;
+    for (size_t i = 0; i < wl->object_size; i++)
+        st->object[i] = (char)('a' + (i * 7 + i / 251) % 26);
+    st->object_len = wl->object_size;
+    sign_payload_hash(st->object, st->object_len, st->object_hash);
+    return 0;
+}
+
 static int measure(const struct options *o, const struct workload *wl)
 {
-    struct engine e;
+    struct engine e = { 0 };
     struct result res = { 0 };
     stats_init(&res.latency);
-    struct wl_state st = { .table = o->table, .keys = o->keys,
+    struct wl_state st = { .table = o->table,
+                           .keys = wl->keys ? wl->keys : o->keys,
                            .rng = 0x9e3779b97f4a7c15ull };
     int rc = -1;
+    st.cursors = calloc(o->concurrency, sizeof *st.cursors);
+    if (st.cursors == NULL || make_object(wl, &st) < 0)
+        goto out;
     if (engine_init(&e, o, wl) < 0)
         goto out;
     if (!o->skip_setup && prepare_data(&e, wl, &st) < 0)
         goto out;
+    if (!o->setup_only && wl->attach) {
+        struct wl_client cl = { .call = blocking_call, .ctx = &e,
+                                .body = e.slots[0].body,
+                                .body_cap = LG_BODY_CAP };
+        if (wl->attach(&st, &cl) < 0)
+            goto out;
+    }
     if (o->setup_only) {
         rc = 0;
         goto out;
@@ -596,6 +668,8 @@ static int measure(const struct options *o, const struct workload *wl)
 out:
     engine_clear(&e);
     stats_clear(&res.latency);
+    free(st.cursors);
+    free(st.object);
     return rc;
 }
 
@@ -608,6 +682,13 @@ int main(int argc, char **argv)
         .duration_s = 3.0, .keys = 10000,
     };
     int parsed = parse_options(argc, argv, &o);
+    if (parsed == 0 && o.list) {
+        for (size_t i = 0; workload_at(i); i++)
+            printf("%s %s %s\n", workload_at(i)->name,
+                   workload_at(i)->service,
+                   workload_at(i)->peer ? workload_at(i)->peer : "-");
+        return 0;
+    }
     if (parsed != 0) {
         usage(parsed > 0 ? stdout : stderr);
         return parsed > 0 ? 0 : 64;

@@ -49,6 +49,11 @@ void sign_key_init(struct sign_key *k, const char *access_key,
     copy(k->service, sizeof k->service, service);
 }
 
+void sign_payload_hash(const void *body, size_t len, char out[SIGN_HASH_LEN])
+{
+    sha256_hex(body, len, out);
+}
+
 int sign_wants_payload_header(const struct sign_key *k)
 {
     return strcmp(k->service, "s3") == 0;
@@ -110,7 +115,10 @@ int sign_request(struct sign_key *k, const struct sign_request *r,
         day[8] = '\0';
         derive(k, day);
     }
-    sha256_hex(r->body ? r->body : "", r->body_len, out->payload_hash);
+    if (r->payload_hash)
+        memcpy(out->payload_hash, r->payload_hash, SIGN_HASH_LEN);
+    else
+        sha256_hex(r->body ? r->body : "", r->body_len, out->payload_hash);
 
     char creq[2048], creq_hash[SIGN_HASH_LEN], sts[512];
     const char *signed_names;

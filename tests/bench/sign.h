@@ -33,6 +33,7 @@ struct sign_request {
     const char *target;        /* X-Amz-Target */
     const char *body;
     size_t body_len;
+    const char *payload_hash;  /* hex SHA-256 of body when known, or NULL */
 };
 
 /* The header values to send with the request. */
@@ -50,6 +51,9 @@ void sign_key_init(struct sign_key *k, const char *access_key,
  * (a caller bug: the buffers are sized for the bench's requests). */
 int sign_request(struct sign_key *k, const struct sign_request *r,
                  time_t now, struct sign_headers *out);
+
+/* Hex SHA-256 of a payload, for rows that send the same body every time. */
+void sign_payload_hash(const void *body, size_t len, char out[SIGN_HASH_LEN]);
 
 /* Whether requests for this key carry X-Amz-Content-Sha256 (S3 wants it). */
 int sign_wants_payload_header(const struct sign_key *k);
