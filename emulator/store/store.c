@@ -450,7 +450,10 @@ enum store_result store_write(struct store *s, store_fn fn, void *arg)
     pthread_mutex_lock(&s->write_lock);
     s->owner = pthread_self();
     s->is_owned = true;
-    enum store_result res = run(s->writer, "BEGIN IMMEDIATE", fn, arg);
+    /* Deferred, not IMMEDIATE: write_lock already makes this the only
+     * writer, and an IMMEDIATE transaction would lock every attached
+     * database (the S3 scratch file too) even when it writes to none. */
+    enum store_result res = run(s->writer, "BEGIN", fn, arg);
     s->is_owned = false;
     pthread_mutex_unlock(&s->write_lock);
     return res;

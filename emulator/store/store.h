@@ -2,7 +2,7 @@
  * private in-memory database by default), the schema, per-connection
  * statement caches, and the transaction runners. With a data directory,
  * reads run in parallel on a pool of reader connections while writes
- * serialize on one writer in short IMMEDIATE transactions; in memory, one
+ * serialize on one writer in short transactions; in memory, one
  * connection serves both under one lock. Only store*.c include sqlite3.h. */
 #ifndef DYNALAKE_STORE_H
 #define DYNALAKE_STORE_H
@@ -27,7 +27,7 @@ struct store_tx; /* a connection inside a transaction; borrowed by callbacks */
 struct store *store_open(const char *data_dir);
 void store_close(struct store *s);
 
-/* Runs fn inside a transaction: a read snapshot, or an IMMEDIATE write
+/* Runs fn inside a transaction: a read snapshot, or a write
  * transaction on the writer (a read from inside a write, on the same
  * thread, joins the write's transaction). fn returns a store_result;
  * STORE_OK commits a write, anything else rolls it back. The runner retries
