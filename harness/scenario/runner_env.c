@@ -180,6 +180,7 @@ static int start_emulator(struct runner *r)
     cfg.identities_path = ids;
     cfg.iam_mode = EMULATOR_IAM_ENFORCE;
     cfg.threads = 2;
+    cfg.shard_rollover_records = r->s->shard_rollover;
     cfg.audit_path = r->o->is_keep ? audit : NULL;
     if (r->o->is_keep && mkdir(data, 0700) == 0)
         cfg.data_dir = data;

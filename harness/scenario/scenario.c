@@ -782,6 +782,21 @@ static int load_faults(struct ctx *cx, const cJSON *root, struct scenario *s)
     return 0;
 }
 
+/* Settings of the embedded emulator the scenario needs. */
+static int load_emulator(struct ctx *cx, const cJSON *root, struct scenario *s)
+{
+    static const char *const fields[] = { "shard_rollover", NULL };
+    const cJSON *spec = json_get(root, "emulator");
+    if (spec == NULL)
+        return 0;
+    return need_object(cx, spec, "emulator") < 0 ||
+                   only_fields(cx, spec, "emulator", fields) < 0 ||
+                   get_int(cx, spec, "emulator", "shard_rollover", 1,
+                           1000000000, &s->shard_rollover) < 0
+               ? -1
+               : 0;
+}
+
 static int load_checks(struct ctx *cx, const cJSON *expect, struct scenario *s)
 {
     const cJSON *list = json_get(expect, "checks");
@@ -906,8 +921,8 @@ static int load_top(struct ctx *cx, const cJSON *root, struct scenario *s)
 {
     static const char *const fields[] = {
         "name", "description", "account", "region", "placeholders",
-        "identities", "tables", "buckets", "workload", "faults", "pipeline",
-        "expect", NULL };
+        "identities", "tables", "buckets", "workload", "emulator", "faults",
+        "pipeline", "expect", NULL };
     if (!cJSON_IsObject(root))
         return fail(cx, NULL, "expected a JSON object");
     if (only_fields(cx, root, "", fields) < 0 ||
@@ -935,6 +950,7 @@ static int load_top(struct ctx *cx, const cJSON *root, struct scenario *s)
     return load_identities(cx, root, s) < 0 || load_tables(cx, root, s) < 0 ||
                    load_buckets(cx, root, s) < 0 ||
                    load_workload(cx, root, s) < 0 ||
+                   load_emulator(cx, root, s) < 0 ||
                    load_faults(cx, root, s) < 0 ||
                    load_steps(cx, root, s) < 0 ||
                    load_expect(cx, root, s) < 0 ||

@@ -107,6 +107,9 @@ struct scenario {
     bool has_workload;
     struct scenario_workload workload;
     struct cJSON *faults;  /* owned; array of fault rules, or NULL */
+    int64_t shard_rollover; /* "emulator": {"shard_rollover": N}: stream
+                               shards close every N records (the embedded
+                               emulator only); 0: the emulator's default */
     struct scenario_step steps[SCENARIO_MAX_STEPS];
     size_t n_steps;
     char **checks;         /* owned; the checks to run */

@@ -80,7 +80,7 @@ static const struct bad_case bad_cases[] = {
       "{\"tabels\":[]}",
       "t.json: tabels: unknown field (expected one of: name, description, "
       "account, region, placeholders, identities, tables, buckets, "
-      "workload, faults, pipeline, expect)" },
+      "workload, emulator, faults, pipeline, expect)" },
     { "a short account", "{\"account\":\"1234\"}",
       "t.json: account: expected 12 digits, got \"1234\"" },
     { "a table without keys", "{\"tables\":[{\"name\":\"t\"}]}",
@@ -246,6 +246,17 @@ static const struct bad_case bad_cases[] = {
       "{\"identities\":{\"users\":{\"x\":{}},\"roles\":{\"x\":{\"trust\":"
       "\"policies/trust-ec2.json\"}}}}",
       "t.json: identities.roles.x: the name is already used by a user" },
+    { "an emulator setting it does not have",
+      "{\"emulator\":{\"shard_size\":10}}",
+      "t.json: emulator.shard_size: unknown field (expected one of: "
+      "shard_rollover)" },
+    { "a shard rollover of no records",
+      "{\"emulator\":{\"shard_rollover\":0}}",
+      "t.json: emulator.shard_rollover: expected an integer from 1 to "
+      "1e+09, got 0" },
+    { "emulator settings that are not an object",
+      "{\"emulator\":25}",
+      "t.json: emulator: expected an object, got a number" },
     { "a fault without an error",
       "{\"faults\":[{\"operation\":\"GetRecords\"}]}",
       "t.json: faults[0].error: required, expected a string" },
