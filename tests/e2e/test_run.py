@@ -259,6 +259,22 @@ class RunTest(unittest.TestCase):
         self.assert_clean(s)
         self.assertEqual(s["stats"]["duplicates"], 0)
 
+    def test_bisect_gives_up_exactly_the_poison_record(self):
+        s = self.findings("faults-handler-bisect")
+        self.assertTrue(all(f["expected"] for f in s["findings"]))
+        kinds = sorted(f["kind"] for f in s["findings"])
+        self.assertEqual(kinds, ["discarded", "function_error",
+                                 "lost_change", "missing_row"])
+        by_kind = {f["kind"]: f for f in s["findings"]}
+        self.assertIn("poison key pk=u#0", by_kind["function_error"]["message"])
+        self.assertIn("gave up 1 stream records", by_kind["discarded"]["message"])
+        self.assertIn("s3://lake/esm-failures/", by_kind["discarded"]["message"])
+        self.assertRegex(by_kind["lost_change"]["message"],
+                         r"^insert of key \{pk: u#0\} at sequence \d+ never "
+                         r"reached s3://lake/dynamodb-changes/$")
+        self.assertEqual(s["stats"]["lost"], 1)
+        self.assertEqual(s["stats"]["landed"], s["stats"]["changes"] - 1)
+
     def test_export_equals_the_table_at_export_time(self):
         s = self.findings("export")
         self.assertEqual(s["findings"], [])
