@@ -25,6 +25,8 @@
 /* Room for the context keys one request carries: the global aws:* keys,
  * the identities file's overrides and the operation's own keys. */
 #define AUTHZ_MAX_CONTEXT 48
+/* The name the audit and denials give a session's own policy. */
+#define AUTHZ_SESSION_POLICY "session policy"
 
 struct compiled {
     struct iam_policy_ref *refs; /* owned array; refs[i].policy owned */
@@ -238,18 +240,22 @@ static int deny(struct call *c, const char *action, const char *resource,
                          "authorized to perform: %s on resource: %s with an "
                          "explicit deny in an identity-based policy",
                          c->principal_arn, action, resource);
+    bool is_session = r->cause.policy &&
+                      strcmp(r->cause.policy, AUTHZ_SESSION_POLICY) == 0;
     return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not authorized "
-                     "to perform: %s on resource: %s because no "
-                     "identity-based policy allows the %s action",
-                     c->principal_arn, action, resource, action);
+                     "to perform: %s on resource: %s because no %s policy "
+                     "allows the %s action", c->principal_arn, action,
+                     resource, is_session ? "session" : "identity-based",
+                     action);
 }
 
 /* Decides one (action, resource). A resource policy compiled for this
  * request lands in *to_free: out borrows its Sid until the caller frees it. */
 static void evaluate(const struct authz *z, const struct call *c,
                      const char *action, const char *resource,
-                     const struct context *ctx, struct iam_result *out,
-                     struct policy **to_free)
+                     const struct context *ctx,
+                     const struct policy *session_policy,
+                     struct iam_result *out, struct policy **to_free)
 {
     const struct compiled *comp = compiled_of(z, c->identity);
     struct iam_context ictx = { .entries = ctx->entries, .n = ctx->n };
@@ -267,6 +273,18 @@ static void evaluate(const struct authz *z, const struct call *c,
     struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
     iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
                  rp ? &rref : NULL, out);
+    if (session_policy == NULL || out->decision == IAM_EXPLICIT_DENY)
+        return;
+    /* A session policy (AssumeRole's Policy) can only narrow the role's
+     * permissions: the request needs its Allow too, and its Deny wins. */
+    struct iam_policy_ref sref = { .name = AUTHZ_SESSION_POLICY,
+                                   .policy = session_policy };
+    struct iam_result by_session;
+    iam_evaluate(&req, &sref, 1, NULL, &by_session);
+    if (by_session.decision != IAM_ALLOW) {
+        *out = by_session;
+        out->cause.policy = AUTHZ_SESSION_POLICY;
+    }
 }
 
 int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
@@ -280,13 +298,24 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
     struct context ctx;
     if (!is_off)
         build_context(c, z->ids ? z->ids->context : NULL, &ctx);
+    /* A session's own policy was checked when AssumeRole issued it. */
+    struct policy *session_policy = NULL;
+    if (!is_off && c->session && c->session->session_policy) {
+        struct buf err;
+        buf_init(&err, 0);
+        session_policy = policy_parse(c->session->session_policy,
+                                      strlen(c->session->session_policy),
+                                      POLICY_IDENTITY, &err);
+        buf_clear(&err);
+    }
     int rc = 0;
     for (size_t i = 0; !is_off && rc == 0 && i < res.n; i++) {
         const char *action = res.actions[i] ? res.actions[i]
                                             : c->op->action;
         struct iam_result r;
         struct policy *to_free = NULL;
-        evaluate(z, c, action, res.arns[i], &ctx, &r, &to_free);
+        evaluate(z, c, action, res.arns[i], &ctx, session_policy, &r,
+                 &to_free);
         record(audit, c, action, res.arns[i], &r, &ctx);
         policy_free(to_free);
         if (r.decision != IAM_ALLOW &&
@@ -295,6 +324,7 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
     }
     if (!is_off)
         condkeys_clear(&ctx.service_keys);
+    policy_free(session_policy);
     op_resources_clear(&res);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "http/authz.h"
 #include "http/call.h"
 #include "http/ops.h"
+#include "iam/policy.h"
 #include "state.h"
 
 #include <ctype.h>
@@ -143,6 +144,25 @@ static void write_credentials(struct call *c, const struct session *s)
     buf_puts(&c->out, "</AssumedRoleUser>");
 }
 
+/* AssumeRole's Policy must be a valid identity policy; it narrows the
+ * session's permissions (authz intersects it with the role's). */
+static int check_session_policy(struct call *c)
+{
+    const char *text = json_get_string(c->input, "Policy");
+    if (text == NULL)
+        return 0;
+    struct buf err;
+    buf_init(&err, 0);
+    struct policy *p = policy_parse(text, strlen(text), POLICY_IDENTITY,
+                                    &err);
+    int rc = 0;
+    if (p == NULL)
+        rc = call_fail(c, AWS_ERR_MALFORMED_POLICY, "%s", buf_cstr(&err));
+    policy_free(p);
+    buf_clear(&err);
+    return rc;
+}
+
 int sts_assume_role(struct call *c)
 {
     const char *arn = json_get_string(c->input, "RoleArn");
@@ -157,6 +177,8 @@ int sts_assume_role(struct call *c)
         return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not "
                          "authorized to perform: sts:AssumeRole on "
                          "resource: %s", c->principal_arn, arn);
+    if (check_session_policy(c) < 0)
+        return -1;
     int64_t expires = clock_now_ms(&c->emu->clock) + duration * 1000;
     const struct session *s = sessions_issue(
         c->emu->sessions, role, c->emu->account, name,

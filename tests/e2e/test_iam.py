@@ -246,6 +246,42 @@ class IamTest(unittest.TestCase):
                 RoleSessionName="e2e")
         self.assertEqual(error_of(ctx)[0], "AccessDenied")
 
+    def test_session_policy_narrows_the_role(self):
+        sts = user_client("sts", "admin")
+        role = "arn:aws:iam::%s:role/analyst" % ACCOUNT
+        only_get = json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem",
+                           "Resource": self.arn}]})
+        creds = sts.assume_role(RoleArn=role, RoleSessionName="narrow",
+                                Policy=only_get)["Credentials"]
+        ddb = client("dynamodb", creds["AccessKeyId"],
+                     creds["SecretAccessKey"], creds["SessionToken"])
+        ddb.get_item(TableName=self.table, Key={"pk": {"S": "a"}})
+        # The role may DescribeTable; the session policy does not allow it.
+        with self.assertRaises(ClientError) as ctx:
+            ddb.describe_table(TableName=self.table)
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertIn("because no session policy allows the "
+                      "dynamodb:DescribeTable action", message)
+        # A session policy cannot add what the role lacks.
+        broad = json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*",
+                           "Resource": "*"}]})
+        creds = sts.assume_role(RoleArn=role, RoleSessionName="broad",
+                                Policy=broad)["Credentials"]
+        ddb = client("dynamodb", creds["AccessKeyId"],
+                     creds["SecretAccessKey"], creds["SessionToken"])
+        with self.assertRaises(ClientError) as ctx:
+            ddb.put_item(TableName=self.table, Item={"pk": {"S": "q"}})
+        self.assertEqual(error_of(ctx)[0], "AccessDeniedException")
+        with self.assertRaises(ClientError) as ctx:
+            sts.assume_role(RoleArn=role, RoleSessionName="bad",
+                            Policy='{"Statement": [{"Effect": "Maybe"}]}')
+        self.assertEqual(error_of(ctx)[0], "MalformedPolicyDocument")
+
     def test_session_token_must_match(self):
         creds = user_client("sts", "admin").assume_role(
             RoleArn="arn:aws:iam::%s:role/analyst" % ACCOUNT,
