@@ -1,12 +1,13 @@
-/* Sending AWS requests over libcurl: one easy handle per client (so the
- * connection is kept alive between calls), SigV4 by CURLOPT_AWS_SIGV4, and
+/* Sending AWS requests over libcurl: one easy handle per client, set up
+ * once and kept (so the connection stays alive and a call only sets what
+ * differs), SigV4 by aws_sign (the signing key derived once per scope), and
  * the standard retry policy with full-jitter backoff and a retry quota.
- * The only file that includes curl.h; see aws.h. libcurl 7.88 (Debian 12)
- * signs the query string as given and sends no x-amz-content-sha256, so the
- * query arrives canonical from aws_query_write and the S3 payload hash is
- * added here. */
+ * The only file that includes curl.h; see aws.h. Every header sent is
+ * signed, Host included (set here, so what is signed is what is sent); S3
+ * requests carry x-amz-content-sha256, as the SDKs send it. */
 #include "aws/aws.h"
 
+#include "aws/aws_sign.h"
 #include "base/buf.h"
 #include "base/crypto.h"
 #include "base/mem.h"
@@ -22,11 +23,12 @@
  * S3 objects written by the sync components are bounded by their batches;
  * 256 MiB leaves room for objects written by others. */
 #define AWS_MAX_RESPONSE_BYTES ((size_t)256 << 20)
-#define AWS_MAX_HEADERS 32
 
 struct aws_client {
     struct aws_config cfg;  /* owned copy */
     CURL *curl;             /* kept between calls for keep-alive */
+    struct aws_signer signer; /* borrows cfg's credentials */
+    struct buf url;         /* the attempt's URL, reused */
     struct aws_retry_hooks hooks;
     struct aws_error error;
     int quota;              /* the standard mode's retry tokens */
@@ -56,6 +58,27 @@ static char *dup_or_null(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
+{
+    struct buf *b = arg;
+    buf_append(b, p, size * n);
+    return buf_failed(b) ? 0 : size * n;
+}
+
+/* What every call shares, set once: a call sets only URL, headers, method
+ * and body, so the handle is never reset. */
+static void setup_handle(struct aws_client *c)
+{
+    CURL *curl = c->curl;
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     c->cfg.connect_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, c->curl_err);
+}
+
 struct aws_client *aws_client_new(const struct aws_config *cfg)
 {
     struct aws_client *c = xcalloc(1, sizeof *c);
@@ -70,6 +93,11 @@ struct aws_client *aws_client_new(const struct aws_config *cfg)
     c->curl = curl_easy_init();
     if (c->curl == NULL)
         abort();
+    setup_handle(c);
+    buf_init(&c->url, 0);
+    aws_signer_init(&c->signer, c->cfg.access_key_id ? c->cfg.access_key_id
+                                                     : "",
+                    c->cfg.secret_access_key ? c->cfg.secret_access_key : "");
     c->hooks.random = real_random;
     c->hooks.sleep_ms = real_sleep;
     c->quota = AWS_RETRY_QUOTA;
@@ -81,6 +109,8 @@ void aws_client_free(struct aws_client *c)
     if (c == NULL)
         return;
     curl_easy_cleanup(c->curl);
+    aws_signer_clear(&c->signer);
+    buf_clear(&c->url);
     aws_config_clear(&c->cfg);
     free(c);
 }
@@ -131,57 +161,153 @@ void aws_client_url(const struct aws_client *c, const struct aws_request *req,
     aws_query_write(out, req->params, req->n_params);
 }
 
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
+/* The headers of one attempt, as signed and as sent; values borrowed from
+ * the request and the client, or held here. */
+struct attempt_headers {
+    struct aws_sign_header list[AWS_SIGN_MAX_HEADERS];
+    size_t n;
+    bool is_unsignable;    /* too many headers, or a line without ':' */
+    bool has_type;         /* a Content-Type is among them */
+    char names[1024];      /* the caller's header names, each with a NUL */
+    size_t names_len;
+    char host[256];
+    char date[AWS_SIGN_DATE_LEN];
+    char payload_hash[AWS_SIGN_HASH_LEN];
+};
+
+static void add_header(struct attempt_headers *h, const char *name,
+                       const char *value)
 {
-    struct buf *b = arg;
-    buf_append(b, p, size * n);
-    return buf_failed(b) ? 0 : size * n;
+    if (h->n == AWS_SIGN_MAX_HEADERS) {
+        h->is_unsignable = true;
+        return;
+    }
+    h->list[h->n++] = (struct aws_sign_header){ name, value };
 }
 
-/* Header lines for one attempt; the caller frees the list. */
-static struct curl_slist *build_headers(const struct aws_client *c,
-                                        const struct aws_request *req)
+/* One of the caller's "Name: value" lines; the name is copied to end it. */
+static void add_line(struct attempt_headers *h, const char *line)
 {
-    struct curl_slist *list = NULL;
-    bool has_type = false;
+    const char *colon = strchr(line, ':');
+    size_t len = colon ? (size_t)(colon - line) : 0;
+    if (colon == NULL || h->names_len + len + 1 > sizeof h->names) {
+        h->is_unsignable = true;
+        return;
+    }
+    char *name = h->names + h->names_len;
+    memcpy(name, line, len);
+    name[len] = '\0';
+    h->names_len += len + 1;
+    const char *value = colon + 1;
+    value += strspn(value, " ");
+    add_header(h, name, value);
+}
+
+/* Where the URL's authority (the Host header) starts and its length. */
+static const char *authority(const char *url, size_t *len)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    *len = strcspn(p, "/?");
+    return p;
+}
+
+/* Every header the attempt signs: Host, X-Amz-Date, the session token,
+ * S3's payload hash, the caller's, and a Content-Type for a body. */
+static void collect_headers(const struct aws_client *c,
+                            const struct aws_request *req, const char *url,
+                            struct attempt_headers *h)
+{
+    size_t host_len;
+    const char *host = authority(url, &host_len);
+    h->n = 0;
+    h->is_unsignable = false;
+    h->has_type = false;
+    h->names_len = 0;
+    snprintf(h->host, sizeof h->host, "%.*s", (int)host_len, host);
+    aws_sign_date(time(NULL), h->date);
+    aws_sign_payload_hash(req->body, req->body_len, h->payload_hash);
+    add_header(h, "Host", h->host);
+    add_header(h, "X-Amz-Date", h->date);
+    if (c->cfg.session_token)
+        add_header(h, "X-Amz-Security-Token", c->cfg.session_token);
+    if (strcmp(req->service, "s3") == 0)
+        add_header(h, "x-amz-content-sha256", h->payload_hash);
     for (size_t i = 0; req->headers && req->headers[i]; i++) {
-        list = curl_slist_append(list, req->headers[i]);
-        has_type |= strncasecmp(req->headers[i], "content-type:", 13) == 0;
+        add_line(h, req->headers[i]);
+        h->has_type |= strncasecmp(req->headers[i], "content-type:", 13) == 0;
     }
-    /* libcurl would add a form Content-Type to every body, and Expect:
-     * 100-continue to large ones (a round trip for nothing). */
-    if (!has_type && req->body)
-        list = curl_slist_append(list, "Content-Type: "
-                                       "application/octet-stream");
-    list = curl_slist_append(list, "Expect:");
-    if (strcmp(req->service, "s3") == 0) {
-        uint8_t digest[CRYPTO_SHA256_LEN];
-        char hex[2 * CRYPTO_SHA256_LEN + 1];
-        char line[128];
-        crypto_sha256(req->body ? req->body : "", req->body_len, digest);
-        crypto_hex(digest, sizeof digest, hex);
-        snprintf(line, sizeof line, "x-amz-content-sha256: %s", hex);
-        list = curl_slist_append(list, line);
-    }
-    if (c->cfg.session_token) {
-        struct buf line;
-        buf_init(&line, 0);
-        buf_printf(&line, "X-Amz-Security-Token: %s", c->cfg.session_token);
-        list = curl_slist_append(list, buf_cstr(&line));
+    /* Else libcurl would add a form Content-Type to the body, unsigned. */
+    if (!h->has_type && req->body)
+        add_header(h, "Content-Type", "application/octet-stream");
+}
+
+/* Signs the attempt to url: the Authorization line into out. -1 when the
+ * headers cannot be signed. */
+static int authorize(struct aws_client *c, const struct aws_request *req,
+                     const char *url, const struct attempt_headers *h,
+                     struct buf *out)
+{
+    size_t host_len;
+    const char *path = authority(url, &host_len) + host_len;
+    const char *query = strchr(path, '?');
+    struct buf canonical_uri;
+    buf_init(&canonical_uri, 0);
+    buf_append(&canonical_uri, path,
+               query ? (size_t)(query - path) : strlen(path));
+    struct aws_sign_request sr = {
+        .method = req->method, .path = buf_cstr(&canonical_uri),
+        .query = query ? query + 1 : "", .headers = h->list,
+        .n_headers = h->n, .payload_hash = h->payload_hash, .date = h->date,
+        .region = c->cfg.region, .service = req->service,
+    };
+    buf_puts(out, "Authorization: ");
+    int rc = h->is_unsignable ? -1 : aws_signer_sign(&c->signer, &sr, out);
+    buf_clear(&canonical_uri);
+    return rc;
+}
+
+/* The attempt's header lines for curl, signed; the caller frees the list.
+ * NULL when the request cannot be signed. */
+static struct curl_slist *header_lines(struct aws_client *c,
+                                       const struct aws_request *req,
+                                       const char *url)
+{
+    struct attempt_headers h;
+    struct buf line;
+    buf_init(&line, 0);
+    collect_headers(c, req, url, &h);
+    if (authorize(c, req, url, &h, &line) < 0) {
         buf_clear(&line);
+        return NULL;
     }
+    struct curl_slist *list = curl_slist_append(NULL, buf_cstr(&line));
+    for (size_t i = 0; i < h.n; i++) {
+        buf_reset(&line);
+        buf_printf(&line, "%s: %s", h.list[i].name, h.list[i].value);
+        list = curl_slist_append(list, buf_cstr(&line));
+    }
+    /* No Expect: 100-continue before large bodies (a round trip for
+     * nothing), and no form Content-Type on an empty PUT or POST. */
+    list = curl_slist_append(list, "Expect:");
+    if (!h.has_type && req->body == NULL)
+        list = curl_slist_append(list, "Content-Type:");
+    buf_clear(&line);
     return list;
 }
 
+/* The method and body; every option another method may have set is set
+ * again, since the handle is reused without a reset. */
 static void set_method(CURL *curl, const struct aws_request *req)
 {
-    if (strcmp(req->method, "HEAD") == 0) {
+    bool is_head = strcmp(req->method, "HEAD") == 0;
+    bool is_get = strcmp(req->method, "GET") == 0;
+    /* HTTPGET also clears NOBODY and any earlier body. */
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+                     is_head || is_get ? NULL : req->method);
+    if (is_head)
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    } else if (strcmp(req->method, "GET") == 0) {
-        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    } else {
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
-    }
     if (req->body || strcmp(req->method, "PUT") == 0 ||
         strcmp(req->method, "POST") == 0) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
@@ -190,52 +316,50 @@ static void set_method(CURL *curl, const struct aws_request *req)
     }
 }
 
-/* One attempt. Returns the HTTP status, or 0 on a transport failure (with
- * c->error filled). */
+static void transport_error(struct aws_client *c, const char *url,
+                            CURLcode rc, bool *is_timeout)
+{
+    memset(&c->error, 0, sizeof c->error);
+    *is_timeout = rc == CURLE_OPERATION_TIMEDOUT;
+    snprintf(c->error.code, sizeof c->error.code, "%s",
+             *is_timeout ? "RequestTimeout" : "NetworkError");
+    snprintf(c->error.message, sizeof c->error.message, "%s: %s", url,
+             c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
+}
+
+/* One attempt, signed afresh (the date moves between retries). Returns the
+ * HTTP status, or 0 on a transport failure (with c->error filled). */
 static long attempt_once(struct aws_client *c, const struct aws_request *req,
                          struct buf *out, bool *is_timeout)
 {
     CURL *curl = c->curl;
-    struct buf url;
-    char sigv4[128];
-    buf_init(&url, 0);
-    aws_client_url(c, req, &url);
-    snprintf(sigv4, sizeof sigv4, "aws:amz:%s:%s", c->cfg.region,
-             req->service);
-    struct curl_slist *headers = build_headers(c, req);
-    /* reset keeps the connection cache: the next call reuses the socket. */
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, buf_cstr(&url));
+    buf_reset(&c->url);
+    aws_client_url(c, req, &c->url);
+    const char *url = buf_cstr(&c->url);
+    struct curl_slist *headers = header_lines(c, req, url);
+    if (headers == NULL) {
+        memset(&c->error, 0, sizeof c->error);
+        snprintf(c->error.code, sizeof c->error.code, "SigningError");
+        snprintf(c->error.message, sizeof c->error.message,
+                 "%s: more than %d headers, or a line without ':'", url,
+                 AWS_SIGN_MAX_HEADERS);
+        return 0;
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     c->cfg.connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, c->curl_err);
-    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4);
-    curl_easy_setopt(curl, CURLOPT_USERNAME, c->cfg.access_key_id);
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, c->cfg.secret_access_key);
     set_method(curl, req);
     c->curl_err[0] = '\0';
     buf_reset(out);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
-    if (rc == CURLE_OK) {
+    if (rc == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    } else {
-        memset(&c->error, 0, sizeof c->error);
-        *is_timeout = rc == CURLE_OPERATION_TIMEDOUT;
-        snprintf(c->error.code, sizeof c->error.code, "%s",
-                 *is_timeout ? "RequestTimeout" : "NetworkError");
-        snprintf(c->error.message, sizeof c->error.message, "%s: %s",
-                 buf_cstr(&url),
-                 c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
-    }
+    else
+        transport_error(c, url, rc, is_timeout);
+    /* The handle keeps the pointer: unset it before the list goes. */
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(headers);
-    buf_clear(&url);
     return status;
 }
 

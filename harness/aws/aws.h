@@ -1,8 +1,8 @@
-/* The harness's AWS client: endpoint and credential resolution, SigV4 via
- * libcurl, one keep-alive connection per client, the AWS standard retry
- * policy, and errors surfaced with their AWS code and message. Typed calls
- * live in aws_ddb.c, aws_streams.c and aws_s3.c; this is the only file
- * family that sees curl.h (aws.c). The same code talks to real AWS, to
+/* The harness's AWS client: endpoint and credential resolution, SigV4
+ * (aws_sign.c), one keep-alive connection per client over libcurl, the AWS
+ * standard retry policy, and errors surfaced with their AWS code and
+ * message. Typed calls live in aws_ddb.c, aws_streams.c and aws_s3.c; aws.c
+ * is the only file that sees curl.h. The same code talks to real AWS, to
  * dynalake, to MinIO or to Alternator: only the endpoint changes. */
 #ifndef DYNALAKE_AWS_H
 #define DYNALAKE_AWS_H

@@ -12,9 +12,9 @@
 
 #define DDB_TARGET "DynamoDB_20120810"
 
-int aws_json_call(struct aws_client *c, const char *host_prefix,
-                  const char *target_prefix, const char *op, const cJSON *in,
-                  cJSON **out)
+int aws_json_call_text(struct aws_client *c, const char *host_prefix,
+                       const char *target_prefix, const char *op,
+                       const char *body, size_t len, cJSON **out)
 {
     char target[160];
     snprintf(target, sizeof target, "X-Amz-Target: %s.%s", target_prefix,
@@ -22,11 +22,9 @@ int aws_json_call(struct aws_client *c, const char *host_prefix,
     const char *headers[] = {
         target, "Content-Type: application/x-amz-json-1.0", NULL
     };
-    char *body = cJSON_PrintUnformatted(in);
     struct aws_request req = {
         .service = "dynamodb", .host_prefix = host_prefix, .method = "POST",
-        .path = "/", .headers = headers, .body = body,
-        .body_len = strlen(body),
+        .path = "/", .headers = headers, .body = body, .body_len = len,
     };
     struct buf resp;
     buf_init(&resp, 0);
@@ -37,8 +35,18 @@ int aws_json_call(struct aws_client *c, const char *host_prefix,
         if (*out == NULL)
             rc = -1;
     }
-    free(body);
     buf_clear(&resp);
+    return rc;
+}
+
+int aws_json_call(struct aws_client *c, const char *host_prefix,
+                  const char *target_prefix, const char *op, const cJSON *in,
+                  cJSON **out)
+{
+    char *body = cJSON_PrintUnformatted(in);
+    int rc = aws_json_call_text(c, host_prefix, target_prefix, op, body,
+                                strlen(body), out);
+    free(body);
     return rc;
 }
 
@@ -46,6 +54,12 @@ int aws_ddb_call(struct aws_client *c, const char *op, const cJSON *in,
                  cJSON **out)
 {
     return aws_json_call(c, "dynamodb", DDB_TARGET, op, in, out);
+}
+
+int aws_ddb_call_text(struct aws_client *c, const char *op, const char *body,
+                      size_t len, cJSON **out)
+{
+    return aws_json_call_text(c, "dynamodb", DDB_TARGET, op, body, len, out);
 }
 
 int aws_ddb_describe_table(struct aws_client *c, const char *table,

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct aws_client;
 
@@ -17,9 +18,18 @@ int aws_json_call(struct aws_client *c, const char *host_prefix,
                   const char *target_prefix, const char *op, const cJSON *in,
                   cJSON **out);
 
-/* Any DynamoDB operation. */
+/* As aws_json_call, with the request already JSON text (body[0..len),
+ * borrowed): callers that hold requests as text send them as they are,
+ * not parsed and printed again. */
+int aws_json_call_text(struct aws_client *c, const char *host_prefix,
+                       const char *target_prefix, const char *op,
+                       const char *body, size_t len, cJSON **out);
+
+/* Any DynamoDB operation, the request as a document or as text. */
 int aws_ddb_call(struct aws_client *c, const char *op, const cJSON *in,
                  cJSON **out);
+int aws_ddb_call_text(struct aws_client *c, const char *op, const char *body,
+                      size_t len, cJSON **out);
 
 /* DescribeTable: *out is the whole response ({"Table": ...}). */
 int aws_ddb_describe_table(struct aws_client *c, const char *table,
