@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +70,10 @@ static int sync_dir(const char *path)
     return rc;
 }
 
-int checkpoint_save(const char *path, const cJSON *doc, char *err,
-                    size_t errlen)
+/* Writes doc to path by way of path.tmp and a rename; with is_durable the
+ * data is on disk before the rename, and the rename before it returns. */
+static int replace_file(const char *path, const cJSON *doc, bool is_durable,
+                        char *err, size_t errlen)
 {
     size_t n = strlen(path) + 8;
     char *tmp = xmalloc(n);
@@ -79,12 +82,12 @@ int checkpoint_save(const char *path, const cJSON *doc, char *err,
     int rc = -1;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0 && text && write_all(fd, text, strlen(text)) == 0 &&
-        write_all(fd, "\n", 1) == 0 && fsync(fd) == 0) {
+        write_all(fd, "\n", 1) == 0 && (!is_durable || fsync(fd) == 0)) {
         rc = close(fd);
         fd = -1;
         if (rc == 0)
             rc = rename(tmp, path);
-        if (rc == 0)
+        if (rc == 0 && is_durable)
             rc = sync_dir(path);
     }
     if (rc < 0)
@@ -96,4 +99,16 @@ int checkpoint_save(const char *path, const cJSON *doc, char *err,
     free(text);
     free(tmp);
     return rc;
+}
+
+int checkpoint_save(const char *path, const cJSON *doc, char *err,
+                    size_t errlen)
+{
+    return replace_file(path, doc, true, err, errlen);
+}
+
+int checkpoint_replace(const char *path, const cJSON *doc, char *err,
+                       size_t errlen)
+{
+    return replace_file(path, doc, false, err, errlen);
 }

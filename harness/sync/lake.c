@@ -1,6 +1,9 @@
 /* The lake table over SQLite; see lake.h. Sequence numbers are stored
  * left-padded with zeros to 40 digits, so SQL text comparison orders them
- * numerically. */
+ * numerically. WAL with synchronous=NORMAL: a commit is a write into the
+ * WAL without an fsync, atomic whatever happens; the fsyncs come with WAL
+ * checkpoints and lake_sync. Losing the newest commits to a power cut is
+ * safe for the loader because a file's "loaded" row goes with its rows. */
 #include "sync/lake.h"
 
 #include "base/mem.h"
@@ -14,22 +17,50 @@
 struct lake {
     sqlite3 *db;
     sqlite3_stmt *apply;
+    sqlite3_stmt *mark;
+    sqlite3_stmt *find;
 };
 
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=FULL;"
+    "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS items("
     "  tbl TEXT NOT NULL, key TEXT NOT NULL, seq TEXT NOT NULL, item TEXT,"
     "  PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS rejected("
-    "  file TEXT PRIMARY KEY, reason TEXT NOT NULL);";
+    "  file TEXT PRIMARY KEY, reason TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS loaded("
+    "  loader TEXT NOT NULL, file TEXT NOT NULL, etag TEXT NOT NULL,"
+    "  PRIMARY KEY (loader, file)) WITHOUT ROWID;";
 
 /* Newer sequence numbers win; equal ones are replays and change nothing. */
 static const char apply_sql[] =
     "INSERT INTO items(tbl, key, seq, item) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT(tbl, key) DO UPDATE SET seq = excluded.seq,"
     " item = excluded.item WHERE excluded.seq > items.seq";
+
+static const char mark_sql[] =
+    "INSERT OR REPLACE INTO loaded(loader, file, etag) VALUES (?1, ?2, ?3)";
+
+static const char find_sql[] =
+    "SELECT 1 FROM loaded WHERE loader = ?1 AND file = ?2";
+
+static int prepare(struct lake *l)
+{
+    const struct {
+        const char *sql;
+        sqlite3_stmt **st;
+    } stmts[] = {
+        { apply_sql, &l->apply },
+        { mark_sql, &l->mark },
+        { find_sql, &l->find },
+    };
+    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
+        if (sqlite3_prepare_v2(l->db, stmts[i].sql, -1, stmts[i].st,
+                               NULL) != SQLITE_OK)
+            return -1;
+    return 0;
+}
 
 struct lake *lake_open(const char *path, char *err, size_t errlen)
 {
@@ -38,8 +69,7 @@ struct lake *lake_open(const char *path, char *err, size_t errlen)
     if (sqlite3_open(path, &l->db) != SQLITE_OK ||
         sqlite3_busy_timeout(l->db, 5000) != SQLITE_OK ||
         sqlite3_exec(l->db, schema, NULL, NULL, &msg) != SQLITE_OK ||
-        sqlite3_prepare_v2(l->db, apply_sql, -1, &l->apply, NULL) !=
-            SQLITE_OK) {
+        prepare(l) < 0) {
         snprintf(err, errlen, "%s: %s", path,
                  msg ? msg : sqlite3_errmsg(l->db));
         sqlite3_free(msg);
@@ -54,6 +84,8 @@ void lake_close(struct lake *l)
     if (l == NULL)
         return;
     sqlite3_finalize(l->apply);
+    sqlite3_finalize(l->mark);
+    sqlite3_finalize(l->find);
     sqlite3_close(l->db);
     free(l);
 }
@@ -82,6 +114,19 @@ void lake_rollback(struct lake *l)
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* A FULL checkpoint syncs the WAL, copies it into the database file and
+ * syncs that: every commit so far is then on disk. */
+int lake_sync(struct lake *l)
+{
+    int rc = sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_FULL,
+                                       NULL, NULL);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "lake: sync: %s\n", sqlite3_errmsg(l->db));
+        return -1;
+    }
+    return 0;
+}
+
 enum lake_result lake_apply(struct lake *l, const char *table,
                             const char *key, const char *seq,
                             const char *item)
@@ -108,6 +153,38 @@ enum lake_result lake_apply(struct lake *l, const char *table,
         return LAKE_ERROR;
     }
     return sqlite3_changes(l->db) > 0 ? LAKE_APPLIED : LAKE_STALE;
+}
+
+int lake_mark_loaded(struct lake *l, const char *loader, const char *file,
+                     const char *etag)
+{
+    sqlite3_stmt *st = l->mark;
+    sqlite3_bind_text(st, 1, loader, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, etag, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "lake: mark: %s\n", sqlite3_errmsg(l->db));
+        return -1;
+    }
+    return 0;
+}
+
+int lake_is_loaded(struct lake *l, const char *loader, const char *file)
+{
+    sqlite3_stmt *st = l->find;
+    sqlite3_bind_text(st, 1, loader, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fprintf(stderr, "lake: find: %s\n", sqlite3_errmsg(l->db));
+        return -1;
+    }
+    return rc == SQLITE_ROW;
 }
 
 int lake_reject(struct lake *l, const char *file, const char *reason)

@@ -2,8 +2,10 @@
  * SQLite database (a stand-in for a Delta table). One row per primary key
  * with the sequence number of the change that set it; a REMOVE leaves a
  * tombstone (item NULL) so that an older INSERT arriving later cannot bring
- * the item back. The harness's own module; the emulator's store is not
- * used here. */
+ * the item back. The lake also records which landing files each loader has
+ * applied, in the same transactions as their rows, so the rows and the
+ * record of what produced them can never disagree. The harness's own
+ * module; the emulator's store is not used here. */
 #ifndef DYNALAKE_LAKE_H
 #define DYNALAKE_LAKE_H
 
@@ -23,11 +25,16 @@ enum lake_result {
 struct lake *lake_open(const char *path, char *err, size_t errlen);
 void lake_close(struct lake *l);
 
-/* One transaction per landing file: a file is applied whole or not at
- * all. Each returns 0 or -1 (reason on stderr). */
+/* Transactions: a commit is atomic, and survives the process being killed
+ * as soon as it returns; an operating system crash or power loss may undo
+ * the last commits (each whole) until lake_sync. Each returns 0 or -1
+ * (reason on stderr). */
 int lake_begin(struct lake *l);
 int lake_commit(struct lake *l);
 void lake_rollback(struct lake *l);
+
+/* Makes every commit so far durable against power loss too. */
+int lake_sync(struct lake *l);
 
 /* Applies one change to table's row for key (canonical key text, see
  * jsonl_key_write): item is the new image's DynamoDB JSON, or NULL for a
@@ -36,6 +43,15 @@ void lake_rollback(struct lake *l);
 enum lake_result lake_apply(struct lake *l, const char *table,
                             const char *key, const char *seq,
                             const char *item);
+
+/* Records that loader (an identifier the caller keeps) has applied file
+ * (with etag); call it inside the transaction that applies the file. */
+int lake_mark_loaded(struct lake *l, const char *loader, const char *file,
+                     const char *etag);
+
+/* 1 when loader has applied file in a committed (or the current)
+ * transaction, 0 when not, -1 on error. */
+int lake_is_loaded(struct lake *l, const char *loader, const char *file);
 
 /* Records a landing file the loader refused, with why. */
 int lake_reject(struct lake *l, const char *file, const char *reason);

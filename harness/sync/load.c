@@ -1,16 +1,24 @@
-/* The lake loader; see load.h. Its checkpoint:
- *   {"version":1,"source":"s3://B/P","files":{KEY:ETAG},
- *    "rejected":{KEY:REASON}}
- * A file is applied in one lake transaction and entered in "files" only
- * after that commit: a crash in between re-applies it, which the sequence
- * rule makes harmless. Each pass lists the whole prefix in key order and
- * takes the files not yet entered: a shard's objects can land with keys
+/* The lake loader; see load.h. Which files are loaded is kept in the lake
+ * itself (lake_mark_loaded), in the transaction that applies their rows: a
+ * kill or crash at any moment leaves a file applied and recorded, or
+ * neither, so each is applied exactly once. Files are applied in groups,
+ * one transaction per LOAD_GROUP_MS of work and at the end of each pass,
+ * so that commits stay few. The checkpoint file names the loader and keeps
+ * the files it refused:
+ *   {"version":2,"source":"s3://B/P","loader":ID,"rejected":{KEY:REASON}}
+ * ID is made up on the first run and keys the loader's files in the lake,
+ * so a new checkpoint starts over, as it always has. A version 1 checkpoint
+ * listed the loaded files itself ("files":{KEY:ETAG}); the next run moves
+ * that list into the lake. Each pass lists the whole prefix in key order
+ * and takes the files not yet loaded: a shard's objects can land with keys
  * below ones already loaded, so "after the last key" would skip them. */
 #include "sync/load.h"
 
 #include "aws/aws.h"
 #include "aws/aws_s3.h"
 #include "base/buf.h"
+#include "base/clock.h"
+#include "base/crypto.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "sync/checkpoint.h"
@@ -26,6 +34,10 @@
 #define LOAD "load"
 #define LOAD_BUCKET_MAX 64
 #define LOAD_PREFIX_MAX 1024
+#define LOAD_ID_BYTES 16 /* random bytes in a new loader's name */
+#define LOAD_ID_MAX 64    /* longest name taken from a checkpoint */
+/* A kill loses at most this much applied work, which is done again. */
+#define LOAD_GROUP_MS 500
 
 void load_options_init(struct load_options *o)
 {
@@ -33,16 +45,25 @@ void load_options_init(struct load_options *o)
     o->poll_interval_ms = LOAD_DEFAULT_POLL_MS;
 }
 
+/* The open lake transaction and what its files add to the run's counts
+ * once it commits. */
+struct group {
+    bool is_open;
+    int64_t started_ns;
+    struct sync_stats counts; /* read, written, skipped, objects */
+};
+
 struct loader {
     const struct load_options *o;
     struct sync_stats *stats;
     struct aws_client *client;
     struct lake *lake;
     cJSON *cp;      /* owned */
-    cJSON *files;   /* borrowed from cp */
     cJSON *rejects; /* borrowed from cp */
+    char id[LOAD_ID_MAX + 1]; /* the loader's name, see above */
     char bucket[LOAD_BUCKET_MAX];
     char prefix[LOAD_PREFIX_MAX];
+    struct group group;
     struct sync_progress progress;
 };
 
@@ -122,14 +143,60 @@ static int parse_file(const struct buf *body, struct parsed *p, char *why,
     return 0;
 }
 
-/* Applies a parsed file in one transaction. */
-static int apply_file(struct loader *l, const struct parsed *p)
+/* ---- Groups of files, one lake transaction each ----------------------- */
+
+static void group_drop(struct loader *l)
 {
+    lake_rollback(l->lake);
+    memset(&l->group, 0, sizeof l->group);
+}
+
+/* Commits the open group, if any, and counts its files into the run. */
+static int group_commit(struct loader *l)
+{
+    struct group *g = &l->group;
+    if (!g->is_open)
+        return 0;
+    if (lake_commit(l->lake) < 0) {
+        group_drop(l);
+        return -1;
+    }
+    l->stats->read += g->counts.read;
+    l->stats->written += g->counts.written;
+    l->stats->skipped += g->counts.skipped;
+    l->stats->objects += g->counts.objects;
+    memset(g, 0, sizeof *g);
+    sync_progress(&l->progress, LOAD, l->stats);
+    return 0;
+}
+
+static int group_open(struct loader *l)
+{
+    if (l->group.is_open)
+        return 0;
+    if (lake_begin(l->lake) < 0)
+        return -1;
+    l->group.is_open = true;
+    l->group.started_ns = clock_monotonic_ns();
+    return 0;
+}
+
+static bool group_is_due(const struct loader *l)
+{
+    return clock_monotonic_ns() - l->group.started_ns >=
+           (int64_t)LOAD_GROUP_MS * 1000000;
+}
+
+/* Applies a parsed file's changes and records it as loaded, in the open
+ * group. */
+static int apply_file(struct loader *l, const struct aws_s3_object *obj,
+                      const struct parsed *p)
+{
+    struct sync_stats *counts = &l->group.counts;
     struct buf key, item;
     buf_init(&key, 0);
     buf_init(&item, 0);
-    int rc = lake_begin(l->lake);
-    uint64_t applied = 0, stale = 0;
+    int rc = 0;
     for (size_t i = 0; i < p->n && rc == 0; i++) {
         const struct jsonl_record *r = &p->recs[i];
         bool is_remove = strcmp(r->event_name, "REMOVE") == 0;
@@ -144,37 +211,50 @@ static int apply_file(struct loader *l, const struct parsed *p)
         if (res == LAKE_ERROR)
             rc = -1;
         else if (res == LAKE_APPLIED)
-            applied++;
+            counts->written++;
         else
-            stale++;
+            counts->skipped++;
     }
     if (rc == 0)
-        rc = lake_commit(l->lake);
-    if (rc < 0) {
-        lake_rollback(l->lake);
-    } else {
-        l->stats->written += applied;
-        l->stats->skipped += stale;
-        l->stats->read += p->n;
-    }
+        rc = lake_mark_loaded(l->lake, l->id, obj->key, obj->etag);
+    counts->read += p->n;
+    counts->objects++;
     buf_clear(&key);
     buf_clear(&item);
     return rc;
 }
 
+/* ---- Files -------------------------------------------------------------- */
+
+/* Refuses a file for good: in the lake's "rejected" table and the
+ * checkpoint (durably, as the one record the loader reads back). The open
+ * group is committed first, so what the checkpoint says never gets ahead
+ * of the lake. */
 static int reject(struct loader *l, const struct aws_s3_object *obj,
                   const char *why)
 {
     fprintf(stderr, LOAD ": rejected s3://%s/%s: %s\n", l->bucket, obj->key,
             why);
     l->stats->rejected++;
-    cJSON_AddItemToObject(l->rejects, obj->key, cJSON_CreateString(why));
-    if (lake_reject(l->lake, obj->key, why) < 0)
+    if (group_commit(l) < 0 || lake_reject(l->lake, obj->key, why) < 0)
         return -1;
+    cJSON_AddItemToObject(l->rejects, obj->key, cJSON_CreateString(why));
     return save_checkpoint(l);
 }
 
-/* Fetches, parses, applies and enters one file. */
+static int apply_in_group(struct loader *l, const struct aws_s3_object *obj,
+                          const struct parsed *p)
+{
+    if (group_open(l) < 0)
+        return -1;
+    if (apply_file(l, obj, p) < 0) {
+        group_drop(l);
+        return -1;
+    }
+    return group_is_due(l) ? group_commit(l) : 0;
+}
+
+/* Fetches, parses and applies one file, or rejects it. */
 static int load_file(struct loader *l, const struct aws_s3_object *obj)
 {
     struct buf body;
@@ -184,26 +264,31 @@ static int load_file(struct loader *l, const struct aws_s3_object *obj)
     uint64_t before = aws_client_retries(l->client);
     int rc = aws_s3_get_object(l->client, l->bucket, obj->key, &body);
     l->stats->retried += aws_client_retries(l->client) - before;
-    if (rc < 0) {
+    if (rc < 0)
         sync_report_error(LOAD, "GetObject", l->client);
-    } else if (parse_file(&body, &p, why, sizeof why) < 0) {
+    else if (parse_file(&body, &p, why, sizeof why) < 0)
         rc = reject(l, obj, why);
-    } else {
-        rc = apply_file(l, &p);
-        if (rc == 0) {
-            l->stats->objects++;
-            cJSON_AddItemToObject(l->files, obj->key,
-                                  cJSON_CreateString(obj->etag));
-            rc = save_checkpoint(l);
-        }
-    }
+    else
+        rc = apply_in_group(l, obj, &p);
     parsed_clear(&p);
     buf_clear(&body);
-    sync_progress(&l->progress, LOAD, l->stats);
     return rc;
 }
 
-/* One listing; *n_new counts the files taken. */
+/* 1 when the file is to be skipped: a folder placeholder, or loaded or
+ * rejected before; 0 when it is new; -1 on a lake error. */
+static int is_taken(struct loader *l, const char *key)
+{
+    size_t n = strlen(key);
+    if (n > 0 && key[n - 1] == '/')
+        return 1; /* a "folder" placeholder */
+    if (json_get(l->rejects, key))
+        return 1;
+    return lake_is_loaded(l->lake, l->id, key);
+}
+
+/* One listing; *n_new counts the files taken. Whatever was applied is
+ * committed before it returns, even when a file could not be fetched. */
 static int load_pass(struct loader *l, int *n_new)
 {
     struct aws_s3_listing listing;
@@ -216,14 +301,16 @@ static int load_pass(struct loader *l, int *n_new)
     }
     for (size_t i = 0; i < listing.n && rc == 0 && !is_stopped(l); i++) {
         const struct aws_s3_object *obj = &listing.objects[i];
-        size_t n = strlen(obj->key);
-        if (n > 0 && obj->key[n - 1] == '/')
-            continue; /* a "folder" placeholder */
-        if (json_get(l->files, obj->key) || json_get(l->rejects, obj->key))
+        int taken = is_taken(l, obj->key);
+        if (taken != 0) {
+            rc = taken < 0 ? -1 : 0;
             continue;
+        }
         rc = load_file(l, obj);
         (*n_new)++;
     }
+    if (group_commit(l) < 0)
+        rc = -1;
     aws_s3_listing_clear(&listing);
     return rc;
 }
@@ -246,6 +333,78 @@ static int write_snapshot(struct loader *l)
     return rc;
 }
 
+/* ---- The checkpoint ----------------------------------------------------- */
+
+/* Moves a version 1 checkpoint's list of loaded files into the lake. The
+ * lake is synced before the checkpoint drops the list: otherwise a power
+ * cut could keep the new checkpoint and lose the lake's copy. */
+static int adopt_listed_files(struct loader *l)
+{
+    const cJSON *files = json_get(l->cp, "files");
+    if (files == NULL)
+        return 0;
+    int rc = lake_begin(l->lake);
+    const cJSON *f;
+    cJSON_ArrayForEach(f, files) {
+        const char *etag = cJSON_IsString(f) ? f->valuestring : "";
+        if (rc == 0)
+            rc = lake_mark_loaded(l->lake, l->id, f->string, etag);
+    }
+    if (rc == 0)
+        rc = lake_commit(l->lake);
+    if (rc < 0) {
+        lake_rollback(l->lake);
+        return -1;
+    }
+    if (lake_sync(l->lake) < 0)
+        return -1;
+    cJSON_DeleteItemFromObjectCaseSensitive(l->cp, "files");
+    return 1;
+}
+
+static void set_member(cJSON *obj, const char *name, cJSON *value)
+{
+    if (cJSON_GetObjectItemCaseSensitive(obj, name))
+        cJSON_ReplaceItemInObjectCaseSensitive(obj, name, value);
+    else
+        cJSON_AddItemToObject(obj, name, value);
+}
+
+/* Loads the checkpoint, naming the loader on its first run. A new name is
+ * saved before any file is recorded under it in the lake. */
+static int open_checkpoint(struct loader *l)
+{
+    char err[512];
+    if (checkpoint_load(l->o->checkpoint, &l->cp, err, sizeof err) < 0) {
+        fprintf(stderr, LOAD ": %s\n", err);
+        return -1;
+    }
+    const cJSON *id = json_get(l->cp, "loader");
+    bool is_named = id != NULL;
+    if (is_named && (!cJSON_IsString(id) || id->valuestring[0] == '\0' ||
+                     strlen(id->valuestring) > LOAD_ID_MAX)) {
+        fprintf(stderr, LOAD ": %s: \"loader\" is not a loader's name\n",
+                l->o->checkpoint);
+        return -1;
+    }
+    if (is_named) {
+        snprintf(l->id, sizeof l->id, "%s", id->valuestring);
+    } else {
+        uint8_t bytes[LOAD_ID_BYTES];
+        crypto_random(bytes, sizeof bytes);
+        crypto_hex(bytes, sizeof bytes, l->id);
+    }
+    int adopted = adopt_listed_files(l);
+    if (adopted < 0)
+        return -1;
+    set_member(l->cp, "version", cJSON_CreateNumber(2));
+    set_member(l->cp, "loader", cJSON_CreateString(l->id));
+    if (json_get(l->cp, "source") == NULL)
+        cJSON_AddStringToObject(l->cp, "source", l->o->from);
+    l->rejects = member_object(l->cp, "rejected");
+    return is_named && !adopted ? 0 : save_checkpoint(l);
+}
+
 static int open_state(struct loader *l)
 {
     char err[512];
@@ -256,23 +415,22 @@ static int open_state(struct loader *l)
                 "--lake are required\n");
         return -1;
     }
-    if (checkpoint_load(l->o->checkpoint, &l->cp, err, sizeof err) < 0) {
-        fprintf(stderr, LOAD ": %s\n", err);
+    l->client = sync_client_new(l->o->endpoint, l->o->max_attempts);
+    if (l->client == NULL)
         return -1;
-    }
-    cJSON_DeleteItemFromObjectCaseSensitive(l->cp, "version");
-    cJSON_AddNumberToObject(l->cp, "version", 1);
-    if (json_get(l->cp, "source") == NULL)
-        cJSON_AddStringToObject(l->cp, "source", l->o->from);
-    l->files = member_object(l->cp, "files");
-    l->rejects = member_object(l->cp, "rejected");
     l->lake = lake_open(l->o->lake, err, sizeof err);
     if (l->lake == NULL) {
         fprintf(stderr, LOAD ": %s\n", err);
         return -1;
     }
-    l->client = sync_client_new(l->o->endpoint, l->o->max_attempts);
-    return l->client ? 0 : -1;
+    return open_checkpoint(l);
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000,
+                           .tv_nsec = (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
 }
 
 int load_run(const struct load_options *o, struct sync_stats *stats)
@@ -280,18 +438,18 @@ int load_run(const struct load_options *o, struct sync_stats *stats)
     struct loader l = { .o = o, .stats = stats };
     l.progress.is_enabled = o->is_progress;
     int rc = open_state(&l);
+    bool is_open = rc == 0;
     while (rc == 0 && !is_stopped(&l)) {
         int n_new = 0;
         rc = load_pass(&l, &n_new);
         if (rc < 0 || o->is_once)
             break;
-        if (n_new == 0) {
-            struct timespec ts = {
-                .tv_sec = o->poll_interval_ms / 1000,
-                .tv_nsec = (o->poll_interval_ms % 1000) * 1000000L };
-            nanosleep(&ts, NULL);
-        }
+        if (n_new == 0)
+            pause_ms(o->poll_interval_ms);
     }
+    /* What this run reports as loaded is on disk before it returns. */
+    if (is_open && lake_sync(l.lake) < 0)
+        rc = -1;
     if (rc == 0 && o->snapshot)
         rc = write_snapshot(&l);
     if (rc == 0 && stats->rejected > 0)

@@ -4,13 +4,20 @@
  *    "shards":{ID:{"last":SEQ,"done":true|false}}}
  * "last" is the newest sequence number whose object is in S3; "done" marks
  * a closed shard read to its end. A shard is read only once its parent is
- * done, so per-key order survives shard rollover. */
+ * done, so per-key order survives shard rollover. The checkpoint moves
+ * after every object, and only after its PutObject succeeded, so it never
+ * runs ahead of S3; it is replaced without waiting for the disk (a killed
+ * shipper resumes exactly after its last object) and made durable at most
+ * every SHIP_SYNC_MS and when the run ends (after a power cut it ships at
+ * most that much again: at-least-once, into the same keys when the
+ * batches are the same). */
 #include "sync/ship.h"
 
 #include "aws/aws.h"
 #include "aws/aws_s3.h"
 #include "aws/aws_streams.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "sync/checkpoint.h"
@@ -25,6 +32,9 @@
 #define SHIP_BUCKET_MAX 64
 #define SHIP_PREFIX_MAX 1024
 #define SHIP_TABLE_MAX 256
+/* Longest stretch of shipped objects that a power cut can make the shipper
+ * write again; every fsync costs milliseconds on a disk. */
+#define SHIP_SYNC_MS 1000
 
 void ship_options_init(struct ship_options *o)
 {
@@ -44,6 +54,7 @@ struct shipper {
     char prefix[SHIP_PREFIX_MAX]; /* "" or ending in '/' */
     char *arn;                    /* owned */
     cJSON *cp;                    /* owned checkpoint document */
+    int64_t synced_ns;            /* when cp was last saved durably */
     struct sync_progress progress;
 };
 
@@ -116,15 +127,26 @@ static void set_member(cJSON *obj, const char *name, cJSON *value)
         cJSON_AddItemToObject(obj, name, value);
 }
 
-static int save_checkpoint(struct shipper *s)
+/* Moves the checkpoint file to s->cp: durably when is_final or when the
+ * last durable save is SHIP_SYNC_MS old (see the top of the file). */
+static int save_checkpoint(struct shipper *s, bool is_final)
 {
     char err[512];
     if (s->o->checkpoint == NULL)
         return 0;
-    if (checkpoint_save(s->o->checkpoint, s->cp, err, sizeof err) < 0) {
+    int64_t now = clock_monotonic_ns();
+    bool is_durable = is_final ||
+                      now - s->synced_ns >= (int64_t)SHIP_SYNC_MS * 1000000;
+    int rc = is_durable
+                 ? checkpoint_save(s->o->checkpoint, s->cp, err, sizeof err)
+                 : checkpoint_replace(s->o->checkpoint, s->cp, err,
+                                      sizeof err);
+    if (rc < 0) {
         fprintf(stderr, SHIP ": checkpoint: %s\n", err);
         return -1;
     }
+    if (is_durable)
+        s->synced_ns = now;
     return 0;
 }
 
@@ -187,7 +209,7 @@ static int ship_page(struct shipper *s, const char *table, const char *shard,
         s->stats->written += (uint64_t)cJSON_GetArraySize(records);
         s->stats->objects++;
         set_member(shard_state(s, shard), "last", cJSON_CreateString(last));
-        rc = save_checkpoint(s);
+        rc = save_checkpoint(s, false);
     }
     buf_clear(&lines);
     buf_clear(&key);
@@ -265,7 +287,7 @@ static int ship_shard(struct shipper *s, const char *table,
         const char *next = json_get_string(page, "NextShardIterator");
         if (rc == 0 && next == NULL) {
             set_member(shard_state(s, id), "done", cJSON_CreateTrue());
-            rc = save_checkpoint(s);
+            rc = save_checkpoint(s, false);
         } else if (rc == 0 && (n > 0 || json_get(json_get(shard,
                                "SequenceNumberRange"),
                                "EndingSequenceNumber"))) {
@@ -381,6 +403,8 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
     }
     if (rc == 0)
         rc = load_checkpoint(&s);
+    bool has_checkpoint = rc == 0;
+    s.synced_ns = clock_monotonic_ns();
     while (rc == 0 && !is_stopped(&s)) {
         uint64_t n_read = 0;
         rc = ship_pass(&s, table, &n_read);
@@ -389,6 +413,9 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
         if (n_read == 0)
             pause_ms(o->poll_interval_ms);
     }
+    /* Whatever stopped the run, the positions held are all in S3. */
+    if (has_checkpoint && save_checkpoint(&s, true) < 0)
+        rc = -1;
     if (rc == 0 && stats->lost > 0)
         rc = 1;
     aws_client_free(s.client);

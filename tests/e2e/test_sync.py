@@ -17,6 +17,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -82,6 +83,11 @@ class Server:
             headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as resp:
             return json.loads(resp.read())
+
+    def clear_faults(self):
+        req = urllib.request.Request(self.endpoint + "/_dynalake/faults",
+                                     method="DELETE")
+        urllib.request.urlopen(req, timeout=10).close()
 
     def role_env(self, role, service):
         creds = self.admin("assume-role", {"role": role, "service": service})
@@ -390,6 +396,108 @@ class ShipLoadTest(SyncCase):
         landed = [seq for _, seq in self.landing()]
         self.assertEqual(set(landed), expected)
         self.assertLessEqual(len(landed) - len(set(landed)), 7)
+
+    def landing_files(self):
+        """Each landing file's key and the sequence numbers it holds."""
+        files = {}
+        for key, seq in self.landing():
+            files.setdefault(key, []).append(int(seq))
+        return files
+
+    def lake_rows(self):
+        """The lake's loaded files and its rows' sequence numbers."""
+        db = sqlite3.connect(self.path("lake.db"))
+        try:
+            loaded = {f for (f,) in db.execute("SELECT file FROM loaded")}
+            seqs = {int(s) for (s,) in db.execute("SELECT seq FROM items")}
+        finally:
+            db.close()
+        return loaded, seqs
+
+    def newest_per_key(self, files):
+        """Sequence numbers of the changes that win per key when exactly
+        these files are applied: the lake's rows must hold just these."""
+        bucket_prefix = self.prefix[len("s3://" + BUCKET + "/"):]
+        newest = {}
+        for key in files:
+            body = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+            for line in body.decode().splitlines():
+                rec = json.loads(line)
+                k = json.dumps(rec["keys"], sort_keys=True)
+                newest[k] = max(newest.get(k, 0), int(rec["sequence_number"]))
+        self.assertTrue(all(k.startswith(bucket_prefix) for k in files))
+        return set(newest.values())
+
+    def test_killed_loader_resumes_without_reapplying_a_file(self):
+        Workload(self.ddb, self.table, seed=15).run(300)
+        self.ship("--batch-size", "5")
+        files = self.landing_files()
+        bucket_prefix = self.prefix[len("s3://" + BUCKET + "/"):]
+        # Slow every GetObject down so that the kill lands amid the files,
+        # most likely inside a transaction.
+        self.server.admin("faults", {"operation": "GetObject",
+                                     "bucket": BUCKET,
+                                     "prefix": bucket_prefix,
+                                     "latency_ms": 25, "fraction": 1})
+        self.addCleanup(self.server.clear_faults)
+        loader = subprocess.Popen(
+            [DYNALAKE, "load", "--from", self.prefix, "--checkpoint",
+             self.path("load.json"), "--lake", self.path("lake.db"),
+             "--once", "--quiet"], env=self.loader,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline and loader.poll() is None:
+            if os.path.exists(self.path("lake.db")) and self.lake_rows()[0]:
+                break
+            time.sleep(0.05)
+        time.sleep(random.uniform(0.1, 0.4))
+        loader.send_signal(signal.SIGKILL)
+        loader.wait()
+        self.server.clear_faults()
+        loaded, seqs = self.lake_rows()
+        self.assertGreater(len(loaded), 0, "nothing loaded before the kill")
+        self.assertLess(len(loaded), len(files), "loaded all before the kill")
+        # The rows are exactly those of the files recorded as loaded: no
+        # file half applied, none applied without its record.
+        self.assertEqual(seqs, self.newest_per_key(loaded))
+        again = json.loads(self.load().stdout)
+        self.assertEqual(again["objects"], len(files) - len(loaded))
+        self.assertEqual(again["read"], sum(len(files[k]) for k in files
+                                            if k not in loaded))
+        self.assert_lake_equals_table()
+
+    def test_version_1_checkpoint_is_taken_over(self):
+        Workload(self.ddb, self.table, seed=16).run(120)
+        self.ship()
+        self.load()
+        # What an earlier loader left: the loaded files listed in the
+        # checkpoint itself. They are taken as loaded, not applied again.
+        bucket_prefix = self.prefix[len("s3://" + BUCKET + "/"):]
+        listing = self.s3.list_objects_v2(Bucket=BUCKET,
+                                          Prefix=bucket_prefix)["Contents"]
+        with open(self.path("load.json"), "w") as f:
+            json.dump({"version": 1, "source": self.prefix,
+                       "files": {o["Key"]: o["ETag"] for o in listing},
+                       "rejected": {}}, f)
+        again = json.loads(self.load().stdout)
+        self.assertEqual(again["objects"], 0)
+        with open(self.path("load.json")) as f:
+            cp = json.load(f)
+        self.assertEqual(cp["version"], 2)
+        self.assertNotIn("files", cp)
+        db = sqlite3.connect(self.path("lake.db"))
+        adopted = {f for (f,) in db.execute(
+            "SELECT file FROM loaded WHERE loader = ?", (cp["loader"],))}
+        db.close()
+        self.assertEqual(adopted, {o["Key"] for o in listing})
+        # New files after the takeover load as usual.
+        Workload(self.ddb, self.table, seed=17).run(60)
+        self.ship()
+        newer = json.loads(self.load().stdout)
+        self.assertGreater(newer["objects"], 0)
+        self.assertEqual(newer["objects"],
+                         len(self.landing_files()) - len(listing))
+        self.assert_lake_equals_table()
 
     def test_handler_writes_event_and_reports_failures(self):
         Workload(self.ddb, self.table, seed=12).run(30)

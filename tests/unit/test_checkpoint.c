@@ -1,6 +1,6 @@
-/* checkpoint: a missing file is an empty checkpoint, saves replace the
- * file atomically and leave no temporary behind, corrupt files are
- * refused with a reason. */
+/* checkpoint: a missing file is an empty checkpoint, saves (durable or
+ * not) replace the file atomically and leave no temporary behind, corrupt
+ * files are refused with a reason. */
 #include "base/json.h"
 #include "base/mem.h"
 #include "sync/checkpoint.h"
@@ -34,17 +34,20 @@ static void missing_file_should_load_as_empty_object(void **state)
     cJSON_Delete(doc);
 }
 
-static void save_should_replace_and_leave_no_temporary(void **state)
+/* Three rounds of save through the file at name; the last one must be what
+ * reads back, with no PATH.tmp left. */
+static void check_replacing(const char *name,
+                            int (*save)(const char *, const cJSON *, char *,
+                                        size_t))
 {
-    (void)state;
     char path[256], tmp[300], err[256];
-    path_in_dir(path, sizeof path, "ship.json");
+    path_in_dir(path, sizeof path, name);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     for (int round = 1; round <= 3; round++) {
         cJSON *doc = cJSON_CreateObject();
         cJSON_AddStringToObject(doc, "seq", round == 3
                                 ? "100000000000000000003" : "1");
-        assert_int_equal(checkpoint_save(path, doc, err, sizeof err), 0);
+        assert_int_equal(save(path, doc, err, sizeof err), 0);
         cJSON_Delete(doc);
     }
     assert_int_equal(access(tmp, F_OK), -1);
@@ -54,6 +57,18 @@ static void save_should_replace_and_leave_no_temporary(void **state)
                         "100000000000000000003");
     cJSON_Delete(back);
     unlink(path);
+}
+
+static void save_should_replace_and_leave_no_temporary(void **state)
+{
+    (void)state;
+    check_replacing("ship.json", checkpoint_save);
+}
+
+static void replace_should_replace_and_leave_no_temporary(void **state)
+{
+    (void)state;
+    check_replacing("fast.json", checkpoint_replace);
 }
 
 static void corrupt_file_should_be_refused(void **state)
@@ -79,6 +94,9 @@ static void save_into_missing_directory_should_fail_with_reason(void **state)
     cJSON *doc = cJSON_CreateObject();
     assert_int_equal(checkpoint_save(path, doc, err, sizeof err), -1);
     assert_non_null(strstr(err, "No such file"));
+    err[0] = '\0';
+    assert_int_equal(checkpoint_replace(path, doc, err, sizeof err), -1);
+    assert_non_null(strstr(err, "No such file"));
     cJSON_Delete(doc);
 }
 
@@ -90,6 +108,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(missing_file_should_load_as_empty_object),
         cmocka_unit_test(save_should_replace_and_leave_no_temporary),
+        cmocka_unit_test(replace_should_replace_and_leave_no_temporary),
         cmocka_unit_test(corrupt_file_should_be_refused),
         cmocka_unit_test(
             save_into_missing_directory_should_fail_with_reason),

@@ -1,0 +1,151 @@
+/* lake: changes apply by sequence number per key (older and equal ones are
+ * stale, a REMOVE leaves a tombstone), and a file's "loaded" record lives
+ * and dies with the transaction that applied its rows: after a rollback
+ * neither is there, after a commit both are, also once the database is
+ * opened again; each loader sees only its own files. */
+#include "base/mem.h"
+#include "sync/lake.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/test_lakeXXXXXX";
+static char path[256];
+
+static struct lake *open_lake(void)
+{
+    char err[256] = "";
+    struct lake *l = lake_open(path, err, sizeof err);
+    assert_non_null(l);
+    return l;
+}
+
+/* The lake's live rows as the snapshot writes them. */
+static char *snapshot_of(struct lake *l, long *rows)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    *rows = lake_snapshot(l, f);
+    fclose(f);
+    return text;
+}
+
+static void remove_lake(void)
+{
+    char side[300];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static void apply_should_keep_the_newest_change_per_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key, *seq, *item;
+        enum lake_result expected;
+    } rows[] = {
+        { "k1", "200", "{\"v\":{\"N\":\"2\"}}", LAKE_APPLIED },
+        { "k1", "100", "{\"v\":{\"N\":\"1\"}}", LAKE_STALE },
+        { "k1", "200", "{\"v\":{\"N\":\"9\"}}", LAKE_STALE },
+        /* 1000 > 300 although "1000" < "300" as text. */
+        { "k2", "300", "{\"v\":{\"N\":\"3\"}}", LAKE_APPLIED },
+        { "k2", "1000", NULL, LAKE_APPLIED },
+        { "k2", "900", "{\"v\":{\"N\":\"4\"}}", LAKE_STALE },
+    };
+    struct lake *l = open_lake();
+    assert_int_equal(lake_begin(l), 0);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(lake_apply(l, "t", rows[i].key, rows[i].seq,
+                                    rows[i].item), rows[i].expected);
+    assert_int_equal(lake_commit(l), 0);
+    long n = 0;
+    char *text = snapshot_of(l, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(text, "{\"v\":{\"N\":\"2\"}}\n");
+    free(text);
+    lake_close(l);
+    remove_lake();
+}
+
+static void rollback_should_drop_rows_and_loaded_record_together(void **state)
+{
+    (void)state;
+    struct lake *l = open_lake();
+    assert_int_equal(lake_begin(l), 0);
+    assert_int_equal(lake_apply(l, "t", "k", "1", "{}"), LAKE_APPLIED);
+    assert_int_equal(lake_mark_loaded(l, "A", "f1.jsonl", "\"e1\""), 0);
+    assert_int_equal(lake_is_loaded(l, "A", "f1.jsonl"), 1);
+    lake_rollback(l);
+    assert_int_equal(lake_is_loaded(l, "A", "f1.jsonl"), 0);
+    long n = -1;
+    free(snapshot_of(l, &n));
+    assert_int_equal(n, 0);
+    lake_close(l);
+    remove_lake();
+}
+
+static void commit_should_keep_rows_and_loaded_record_after_reopen(
+    void **state)
+{
+    (void)state;
+    struct lake *l = open_lake();
+    assert_int_equal(lake_begin(l), 0);
+    assert_int_equal(lake_apply(l, "t", "k", "1", "{}"), LAKE_APPLIED);
+    assert_int_equal(lake_mark_loaded(l, "A", "f1.jsonl", "\"e1\""), 0);
+    assert_int_equal(lake_commit(l), 0);
+    assert_int_equal(lake_sync(l), 0);
+    lake_close(l);
+    l = open_lake();
+    assert_int_equal(lake_is_loaded(l, "A", "f1.jsonl"), 1);
+    assert_int_equal(lake_is_loaded(l, "A", "f2.jsonl"), 0);
+    /* Another loader (another checkpoint) has loaded nothing. */
+    assert_int_equal(lake_is_loaded(l, "B", "f1.jsonl"), 0);
+    long n = 0;
+    free(snapshot_of(l, &n));
+    assert_int_equal(n, 1);
+    lake_close(l);
+    remove_lake();
+}
+
+static void open_should_fail_with_reason_for_a_foreign_file(void **state)
+{
+    (void)state;
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("not a database, not at all; sixteen bytes and more", f);
+    fclose(f);
+    char err[256] = "";
+    assert_null(lake_open(path, err, sizeof err));
+    assert_non_null(strstr(err, path));
+    remove_lake();
+}
+
+int main(void)
+{
+    mem_install_cjson_hooks();
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    snprintf(path, sizeof path, "%s/lake.db", dir);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(apply_should_keep_the_newest_change_per_key),
+        cmocka_unit_test(rollback_should_drop_rows_and_loaded_record_together),
+        cmocka_unit_test(
+            commit_should_keep_rows_and_loaded_record_after_reopen),
+        cmocka_unit_test(open_should_fail_with_reason_for_a_foreign_file),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rmdir(dir);
+    return rc;
+}
