@@ -92,27 +92,44 @@ void json_write(struct buf *b, const cJSON *v)
     free(text);
 }
 
-void json_write_string(struct buf *b, const char *s, size_t len)
+/* Whether ch must be escaped inside a JSON string literal. */
+static bool needs_escape(unsigned char ch)
+{
+    return ch < 0x20 || ch == '"' || ch == '\\';
+}
+
+/* The escape sequence for one character that needs it. */
+static void put_escape(struct buf *b, unsigned char ch)
 {
     static const char hex[] = "0123456789abcdef";
+    if (ch == '"' || ch == '\\') {
+        buf_putc(b, '\\');
+        buf_putc(b, (char)ch);
+    } else if (ch == '\n') {
+        buf_puts(b, "\\n");
+    } else if (ch == '\r') {
+        buf_puts(b, "\\r");
+    } else if (ch == '\t') {
+        buf_puts(b, "\\t");
+    } else {
+        char esc[7] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0 };
+        buf_puts(b, esc);
+    }
+}
+
+void json_write_string(struct buf *b, const char *s, size_t len)
+{
     buf_putc(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
-            buf_putc(b, '\\');
-            buf_putc(b, (char)ch);
-        } else if (ch == '\n') {
-            buf_puts(b, "\\n");
-        } else if (ch == '\r') {
-            buf_puts(b, "\\r");
-        } else if (ch == '\t') {
-            buf_puts(b, "\\t");
-        } else if (ch < 0x20) {
-            char esc[7] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0 };
-            buf_puts(b, esc);
-        } else {
-            buf_putc(b, (char)ch);
-        }
+    size_t i = 0;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && !needs_escape((unsigned char)s[run]))
+            run++;
+        buf_append(b, s + i, run - i); /* what needs no escape, at once */
+        if (run == len)
+            break;
+        put_escape(b, (unsigned char)s[run]);
+        i = run + 1;
     }
     buf_putc(b, '"');
 }

@@ -1,8 +1,10 @@
 /* The seeded workload generator; see workload.h. A splitmix64 stream drives
- * every choice, requests are cJSON documents printed unformatted, and every
- * AttributeValue number is a string: nothing depends on the platform, the
- * wall clock or the allocator. The generator models no table state: a
- * conditional write may fail, and the runner treats that as an outcome. */
+ * every choice, requests are written as compact JSON text straight into a
+ * buffer (no document is built: 100k operations are generated in well
+ * under a second), and every AttributeValue number is a string: nothing
+ * depends on the platform, the wall clock or the allocator. The generator
+ * models no table state: a conditional write may fail, and the runner
+ * treats that as an outcome. */
 #include "scenario/workload.h"
 
 #include "base/buf.h"
@@ -46,36 +48,94 @@ static double unit(struct gen *g)
     return (double)(next(g) >> 11) / (double)(UINT64_C(1) << 53);
 }
 
+/* ---- JSON text ---------------------------------------------------------
+ *
+ * Requests are written straight into one buffer as compact JSON, members in
+ * the order cJSON_PrintUnformatted printed them when they were built as
+ * documents (the bytes of a seed are pinned by test_workload). A value is
+ * preceded by a comma unless it opens its object or array. */
+
+static void sep(struct buf *b)
+{
+    char last = b->len ? b->data[b->len - 1] : '{';
+    if (last != '{' && last != '[' && last != ':')
+        buf_putc(b, ',');
+}
+
+static void put_string(struct buf *b, const char *s)
+{
+    json_write_string(b, s, strlen(s));
+}
+
+/* "name": (with its comma). */
+static void key(struct buf *b, const char *name)
+{
+    sep(b);
+    put_string(b, name);
+    buf_putc(b, ':');
+}
+
+static void open_object(struct buf *b, const char *name)
+{
+    key(b, name);
+    buf_putc(b, '{');
+}
+
+static void open_array(struct buf *b, const char *name)
+{
+    key(b, name);
+    buf_putc(b, '[');
+}
+
+static void member_string(struct buf *b, const char *name, const char *value)
+{
+    key(b, name);
+    put_string(b, value);
+}
+
 /* ---- AttributeValues --------------------------------------------------- */
 
-static void av(cJSON *obj, const char *name, const char *type,
+/* {"type":"value"} as a member, or as an element when name is NULL. */
+static void av(struct buf *b, const char *name, const char *type,
                const char *value)
 {
-    cJSON *v = cJSON_CreateObject();
-    cJSON_AddStringToObject(v, type, value);
-    cJSON_AddItemToObject(obj, name, v);
+    if (name)
+        key(b, name);
+    else
+        sep(b);
+    buf_putc(b, '{');
+    member_string(b, type, value);
+    buf_putc(b, '}');
 }
 
-static cJSON *av_new(const char *type, const char *value)
+static void av_bool(struct buf *b, const char *name, const char *type,
+                    bool value)
 {
-    cJSON *v = cJSON_CreateObject();
-    cJSON_AddStringToObject(v, type, value);
-    return v;
+    if (name)
+        key(b, name);
+    else
+        sep(b);
+    buf_putc(b, '{');
+    key(b, type);
+    buf_puts(b, value ? "true" : "false");
+    buf_putc(b, '}');
 }
 
-static char *b64(const void *data, size_t len)
+static void put_base64(struct buf *b, const void *data, size_t len)
 {
-    struct buf b;
-    buf_init(&b, 0);
-    crypto_base64_encode(data, len, &b);
-    return buf_detach(&b, NULL);
+    sep(b);
+    buf_putc(b, '"');
+    crypto_base64_encode(data, len, b); /* no character needs escaping */
+    buf_putc(b, '"');
 }
 
-static void av_b(cJSON *obj, const char *name, const void *data, size_t len)
+static void av_b(struct buf *b, const char *name, const void *data,
+                 size_t len)
 {
-    char *text = b64(data, len);
-    av(obj, name, "B", text);
-    free(text);
+    key(b, name);
+    buf_puts(b, "{\"B\":");
+    put_base64(b, data, len);
+    buf_putc(b, '}');
 }
 
 /* Strings a lake must carry intact: accents, CJK, emoji, RTL, quotes. */
@@ -109,91 +169,81 @@ static void small_number(struct gen *g, char *out, size_t len)
     }
 }
 
-static cJSON *string_set(struct gen *g)
+static void string_set(struct gen *g, struct buf *b, const char *name)
 {
-    cJSON *v = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(v, "SS");
+    open_object(b, name);
+    open_array(b, "SS");
     size_t n = 1 + below(g, 4), first = below(g, 10);
-    for (size_t i = 0; i < n; i++) /* distinct: consecutive indexes */
-        cJSON_AddItemToArray(list, cJSON_CreateString(
-                                       texts[(first + i) % 10]));
-    return v;
+    for (size_t i = 0; i < n; i++) { /* distinct: consecutive indexes */
+        sep(b);
+        put_string(b, texts[(first + i) % 10]);
+    }
+    buf_puts(b, "]}");
 }
 
-static cJSON *number_set(struct gen *g)
+static void number_set(struct gen *g, struct buf *b, const char *name)
 {
-    cJSON *v = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(v, "NS");
+    open_object(b, name);
+    open_array(b, "NS");
     size_t n = 1 + below(g, 4);
     long long base = (long long)below(g, 1000) - 500;
     for (size_t i = 0; i < n; i++) {
-        char num[48];
-        snprintf(num, sizeof num, "%lld", base + (long long)i * 7);
-        cJSON_AddItemToArray(list, cJSON_CreateString(num));
+        sep(b);
+        buf_printf(b, "\"%lld\"", base + (long long)i * 7);
     }
     if (below(g, 2)) {
         char big[48];
         big_number(g, true, big, sizeof big);
         big[0] = '9'; /* above every small member: distinct */
-        cJSON_AddItemToArray(list, cJSON_CreateString(big));
+        sep(b);
+        put_string(b, big);
     }
-    return v;
+    buf_puts(b, "]}");
 }
 
-static cJSON *binary_set(struct gen *g)
+static void binary_set(struct gen *g, struct buf *b, const char *name)
 {
-    cJSON *v = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(v, "BS");
+    open_object(b, name);
+    open_array(b, "BS");
     size_t n = 1 + below(g, 3);
     for (size_t i = 0; i < n; i++) {
         uint8_t bytes[9] = { (uint8_t)i };
         for (size_t j = 1; j < sizeof bytes; j++)
             bytes[j] = (uint8_t)below(g, 256);
-        char *text = b64(bytes, sizeof bytes);
-        cJSON_AddItemToArray(list, cJSON_CreateString(text));
-        free(text);
+        put_base64(b, bytes, sizeof bytes);
     }
-    return v;
+    buf_puts(b, "]}");
 }
 
-/* A map nested three deep with a list of every scalar kind. */
-static cJSON *profile(struct gen *g)
+/* A map nested three deep with a list of every scalar kind. The geo
+ * numbers are drawn first, as when the map was built inside out. */
+static void profile(struct gen *g, struct buf *b)
 {
-    char num[48];
-    cJSON *geo = cJSON_CreateObject();
-    cJSON *geo_list = cJSON_AddArrayToObject(geo, "L");
-    small_number(g, num, sizeof num);
-    cJSON_AddItemToArray(geo_list, av_new("N", num));
-    small_number(g, num, sizeof num);
-    cJSON_AddItemToArray(geo_list, av_new("N", num));
-
-    cJSON *address = cJSON_CreateObject();
-    cJSON *am = cJSON_AddObjectToObject(address, "M");
-    av(am, "city", "S", texts[below(g, 10)]);
-    av(am, "zip", "S", "04109");
-    cJSON_AddItemToObject(am, "geo", geo);
-
-    cJSON *history = cJSON_CreateObject();
-    cJSON *hl = cJSON_AddArrayToObject(history, "L");
-    cJSON_AddItemToArray(hl, av_new("S", texts[below(g, 10)]));
+    char lat[48], lon[48], num[48];
+    small_number(g, lat, sizeof lat);
+    small_number(g, lon, sizeof lon);
+    open_object(b, "profile");
+    open_object(b, "M");
+    open_object(b, "address");
+    open_object(b, "M");
+    av(b, "city", "S", texts[below(g, 10)]);
+    av(b, "zip", "S", "04109");
+    open_object(b, "geo");
+    open_array(b, "L");
+    av(b, NULL, "N", lat);
+    av(b, NULL, "N", lon);
+    buf_puts(b, "]}}}");
+    open_object(b, "history");
+    open_array(b, "L");
+    av(b, NULL, "S", texts[below(g, 10)]);
     big_number(g, false, num, sizeof num);
-    cJSON_AddItemToArray(hl, av_new("N", num));
-    cJSON *flag = cJSON_CreateObject();
-    cJSON_AddBoolToObject(flag, "BOOL", below(g, 2));
-    cJSON_AddItemToArray(hl, flag);
-    cJSON *null = cJSON_CreateObject();
-    cJSON_AddBoolToObject(null, "NULL", true);
-    cJSON_AddItemToArray(hl, null);
-    cJSON *empty_map = cJSON_CreateObject();
-    cJSON_AddObjectToObject(empty_map, "M");
-    cJSON_AddItemToArray(hl, empty_map);
-
-    cJSON *v = cJSON_CreateObject();
-    cJSON *m = cJSON_AddObjectToObject(v, "M");
-    cJSON_AddItemToObject(m, "address", address);
-    cJSON_AddItemToObject(m, "history", history);
-    cJSON_AddItemToObject(m, "tags", string_set(g));
-    return v;
+    av(b, NULL, "N", num);
+    av_bool(b, NULL, "BOOL", below(g, 2));
+    av_bool(b, NULL, "NULL", true);
+    sep(b);
+    buf_puts(b, "{\"M\":{}}]}");
+    string_set(g, b, "tags");
+    buf_puts(b, "}}");
 }
 
 /* ---- keys and items --------------------------------------------------- */
@@ -213,32 +263,39 @@ static int64_t pick_key(struct gen *g, int worker)
     return k;
 }
 
-static void key_value(cJSON *obj, const struct scenario_key *key,
+static void key_value(struct buf *b, const struct scenario_key *key,
                       const char *prefix, int64_t n)
 {
     char text[64];
     if (key->type == 'N') {
         snprintf(text, sizeof text, "%lld", (long long)n);
-        av(obj, key->name, "N", text);
+        av(b, key->name, "N", text);
     } else if (key->type == 'S') {
         snprintf(text, sizeof text, "%s#%lld", prefix, (long long)n);
-        av(obj, key->name, "S", text);
+        av(b, key->name, "S", text);
     } else {
         snprintf(text, sizeof text, "%s%lld", prefix, (long long)n);
-        av_b(obj, key->name, text, strlen(text));
+        av_b(b, key->name, text, strlen(text));
     }
 }
 
-static cJSON *key_of(const struct gen *g, int64_t k)
+/* The key attributes of item k, as members of the open object. */
+static void key_members(const struct gen *g, struct buf *b, int64_t k)
 {
-    cJSON *key = cJSON_CreateObject();
     if (g->t->n_keys == 1) {
-        key_value(key, &g->t->keys[0], "u", k);
-        return key;
+        key_value(b, &g->t->keys[0], "u", k);
+        return;
     }
-    key_value(key, &g->t->keys[0], "u", k / WORKLOAD_ITEMS_PER_HASH);
-    key_value(key, &g->t->keys[1], "s", k % WORKLOAD_ITEMS_PER_HASH);
-    return key;
+    key_value(b, &g->t->keys[0], "u", k / WORKLOAD_ITEMS_PER_HASH);
+    key_value(b, &g->t->keys[1], "s", k % WORKLOAD_ITEMS_PER_HASH);
+}
+
+static void key_of(const struct gen *g, struct buf *b, const char *name,
+                   int64_t k)
+{
+    open_object(b, name);
+    key_members(g, b, k);
+    buf_putc(b, '}');
 }
 
 /* The write's time on the emulator clock in epoch ms: the watermark a
@@ -249,155 +306,181 @@ static void watermark_text(const struct gen *g, char *out, size_t len)
     snprintf(out, len, "%lld", (long long)(WORKLOAD_EPOCH_MS + g->t_ms));
 }
 
-/* A whole item for key k; attributes vary in presence and type. ttl_s > 0
- * adds the table's TTL attribute with that epoch-seconds value. */
-static cJSON *item_of(struct gen *g, int64_t k, bool is_large, int64_t ttl_s)
+static void random_bytes(struct gen *g, struct buf *b)
+{
+    uint8_t bytes[24];
+    size_t n = 1 + below(g, sizeof bytes);
+    for (size_t i = 0; i < n; i++)
+        bytes[i] = (uint8_t)below(g, 256);
+    av_b(b, "avatar", bytes, n);
+}
+
+/* The large item's payload: letters only, so written as they are. Letter
+ * i is 'a' + (7i + k) mod 26, which repeats every 26 letters: a block of
+ * whole periods is built once and appended until the payload is full. */
+static void large_payload(struct buf *b, int64_t k)
+{
+    char block[26 * 157];
+    for (size_t i = 0; i < sizeof block; i++)
+        block[i] = (char)('a' + (i * 7 + (size_t)k) % 26);
+    key(b, "payload");
+    buf_puts(b, "{\"S\":\"");
+    for (size_t left = WORKLOAD_LARGE_PAYLOAD_BYTES; left > 0;) {
+        size_t n = left < sizeof block ? left : sizeof block;
+        buf_append(b, block, n);
+        left -= n;
+    }
+    buf_puts(b, "\"}");
+}
+
+/* The item attributes after the key; they vary in presence and type. */
+static void item_attributes(struct gen *g, struct buf *b)
 {
     char num[64];
-    cJSON *item = key_of(g, k);
-    av(item, "name", "S", texts[below(g, 10)]);
+    av(b, "name", "S", texts[below(g, 10)]);
     snprintf(num, sizeof num, "%llu", (unsigned long long)below(g, 1000));
-    av(item, "counter", "N", num);
+    av(b, "counter", "N", num);
     if (below(g, 4)) {
         big_number(g, false, num, sizeof num);
-        av(item, "balance", "N", num);
+        av(b, "balance", "N", num);
     }
     if (below(g, 2)) {
         small_number(g, num, sizeof num);
-        av(item, "delta", "N", num);
+        av(b, "delta", "N", num);
     }
-    if (below(g, 3)) {
-        uint8_t bytes[24];
-        size_t n = 1 + below(g, sizeof bytes);
-        for (size_t i = 0; i < n; i++)
-            bytes[i] = (uint8_t)below(g, 256);
-        av_b(item, "avatar", bytes, n);
-    }
-    cJSON *flag = cJSON_CreateObject();
-    cJSON_AddBoolToObject(flag, "BOOL", below(g, 2));
-    cJSON_AddItemToObject(item, "active", flag);
-    if (below(g, 4) == 0) {
-        cJSON *null = cJSON_CreateObject();
-        cJSON_AddBoolToObject(null, "NULL", true);
-        cJSON_AddItemToObject(item, "nothing", null);
-    }
+    if (below(g, 3))
+        random_bytes(g, b);
+    av_bool(b, "active", "BOOL", below(g, 2));
+    if (below(g, 4) == 0)
+        av_bool(b, "nothing", "NULL", true);
     if (below(g, 2))
-        cJSON_AddItemToObject(item, "tags", string_set(g));
+        string_set(g, b, "tags");
     if (below(g, 2))
-        cJSON_AddItemToObject(item, "scores", number_set(g));
+        number_set(g, b, "scores");
     if (below(g, 3) == 0)
-        cJSON_AddItemToObject(item, "keys", binary_set(g));
+        binary_set(g, b, "keys");
     if (below(g, 2))
-        cJSON_AddItemToObject(item, "profile", profile(g));
-    if (is_large) {
-        char *payload = xmalloc(WORKLOAD_LARGE_PAYLOAD_BYTES + 1);
-        for (size_t i = 0; i < WORKLOAD_LARGE_PAYLOAD_BYTES; i++)
-            payload[i] = (char)('a' + (i * 7 + (size_t)k) % 26);
-        payload[WORKLOAD_LARGE_PAYLOAD_BYTES] = '\0';
-        av(item, "payload", "S", payload);
-        free(payload);
-    }
+        profile(g, b);
+}
+
+/* "Item": a whole item for key k. ttl_s > 0 adds the table's TTL
+ * attribute with that epoch-seconds value. */
+static void item_of(struct gen *g, struct buf *b, int64_t k, bool is_large,
+                    int64_t ttl_s)
+{
+    char num[64];
+    open_object(b, "Item");
+    key_members(g, b, k);
+    item_attributes(g, b);
+    if (is_large)
+        large_payload(b, k);
     if (ttl_s > 0 && g->t->ttl_attribute) {
         snprintf(num, sizeof num, "%lld", (long long)ttl_s);
-        av(item, g->t->ttl_attribute, "N", num);
+        av(b, g->t->ttl_attribute, "N", num);
     }
     if (g->w->watermark) {
         watermark_text(g, num, sizeof num);
-        av(item, g->w->watermark, "N", num);
+        av(b, g->w->watermark, "N", num);
     }
-    return item;
+    buf_putc(b, '}');
 }
 
 /* ---- requests ----------------------------------------------------------- */
 
-static cJSON *request(const struct gen *g)
+/* A condition on the item's existence, as a conditional write or a
+ * transaction's ConditionCheck carries it. */
+static void condition(const struct gen *g, struct buf *b, const char *expr)
 {
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "TableName", g->t->name);
-    return r;
+    member_string(b, "ConditionExpression", expr);
+    open_object(b, "ExpressionAttributeNames");
+    member_string(b, "#pk", g->t->keys[0].name);
+    buf_putc(b, '}');
 }
 
-static cJSON *put_request(struct gen *g, int64_t k, bool is_large,
-                          int64_t ttl_s)
+/* {"TableName":…,"Item":…[,condition]} */
+static void put_request(struct gen *g, struct buf *b, int64_t k,
+                        bool is_large, int64_t ttl_s, const char *cond)
 {
-    cJSON *r = request(g);
-    cJSON_AddItemToObject(r, "Item", item_of(g, k, is_large, ttl_s));
-    return r;
+    buf_putc(b, '{');
+    member_string(b, "TableName", g->t->name);
+    item_of(g, b, k, is_large, ttl_s);
+    if (cond)
+        condition(g, b, cond);
+    buf_putc(b, '}');
+}
+
+static void delete_request(const struct gen *g, struct buf *b, int64_t k,
+                           const char *cond)
+{
+    buf_putc(b, '{');
+    member_string(b, "TableName", g->t->name);
+    key_of(g, b, "Key", k);
+    if (cond)
+        condition(g, b, cond);
+    buf_putc(b, '}');
 }
 
 /* An update that works on missing and present items alike: a counter
- * bumped from zero, a string set grown, an attribute removed. */
-static cJSON *update_request(struct gen *g, int64_t k)
+ * bumped from zero, a string set grown, an attribute removed. A condition
+ * names its key among the other names and follows the values. */
+static void update_request(struct gen *g, struct buf *b, int64_t k,
+                           const char *cond)
 {
     char num[48];
-    cJSON *r = request(g);
-    cJSON_AddItemToObject(r, "Key", key_of(g, k));
-    cJSON_AddStringToObject(r, "UpdateExpression", g->w->watermark
+    buf_putc(b, '{');
+    member_string(b, "TableName", g->t->name);
+    key_of(g, b, "Key", k);
+    member_string(b, "UpdateExpression", g->w->watermark
         ? "SET #c = if_not_exists(#c, :zero) + :one, #n = :n, #d = :d, "
           "#w = :w ADD #t :t REMOVE #x"
         : "SET #c = if_not_exists(#c, :zero) + :one, #n = :n, #d = :d "
           "ADD #t :t REMOVE #x");
-    cJSON *names = cJSON_AddObjectToObject(r, "ExpressionAttributeNames");
-    cJSON_AddStringToObject(names, "#c", "counter");
-    cJSON_AddStringToObject(names, "#n", "name");
-    cJSON_AddStringToObject(names, "#d", "delta");
-    cJSON_AddStringToObject(names, "#t", "tags");
-    cJSON_AddStringToObject(names, "#x", "nothing");
-    cJSON *values = cJSON_AddObjectToObject(r, "ExpressionAttributeValues");
-    av(values, ":zero", "N", "0");
-    av(values, ":one", "N", "1");
-    av(values, ":n", "S", texts[below(g, 10)]);
+    open_object(b, "ExpressionAttributeNames");
+    member_string(b, "#c", "counter");
+    member_string(b, "#n", "name");
+    member_string(b, "#d", "delta");
+    member_string(b, "#t", "tags");
+    member_string(b, "#x", "nothing");
+    if (g->w->watermark)
+        member_string(b, "#w", g->w->watermark);
+    if (cond)
+        member_string(b, "#pk", g->t->keys[0].name);
+    buf_putc(b, '}');
+    open_object(b, "ExpressionAttributeValues");
+    av(b, ":zero", "N", "0");
+    av(b, ":one", "N", "1");
+    av(b, ":n", "S", texts[below(g, 10)]);
     small_number(g, num, sizeof num);
-    av(values, ":d", "N", num);
-    cJSON_AddItemToObject(values, ":t", string_set(g));
+    av(b, ":d", "N", num);
+    string_set(g, b, ":t");
     if (g->w->watermark) {
-        cJSON_AddStringToObject(names, "#w", g->w->watermark);
         watermark_text(g, num, sizeof num);
-        av(values, ":w", "N", num);
+        av(b, ":w", "N", num);
     }
-    return r;
+    buf_putc(b, '}');
+    if (cond)
+        member_string(b, "ConditionExpression", cond);
+    buf_putc(b, '}');
 }
 
-static cJSON *delete_request(struct gen *g, int64_t k)
+static void conditional(struct gen *g, struct buf *b, int64_t k,
+                        struct workload_op *op)
 {
-    cJSON *r = request(g);
-    cJSON_AddItemToObject(r, "Key", key_of(g, k));
-    return r;
-}
-
-static void add_condition(const struct gen *g, cJSON *r, const char *expr)
-{
-    cJSON_AddStringToObject(r, "ConditionExpression", expr);
-    cJSON *names = cJSON_GetObjectItemCaseSensitive(
-        r, "ExpressionAttributeNames");
-    if (names == NULL)
-        names = cJSON_AddObjectToObject(r, "ExpressionAttributeNames");
-    cJSON_AddStringToObject(names, "#pk", g->t->keys[0].name);
-}
-
-static void conditional(struct gen *g, int64_t k, struct workload_op *op)
-{
-    cJSON *r;
     switch (below(g, 3)) {
     case 0:
-        r = put_request(g, k, false, 0);
-        add_condition(g, r, "attribute_not_exists(#pk)");
+        put_request(g, b, k, false, 0, "attribute_not_exists(#pk)");
         op->operation = "PutItem";
         break;
     case 1:
-        r = update_request(g, k);
-        add_condition(g, r, "attribute_exists(#pk)");
+        update_request(g, b, k, "attribute_exists(#pk)");
         op->operation = "UpdateItem";
         break;
     default:
-        r = delete_request(g, k);
-        add_condition(g, r, "attribute_exists(#pk)");
+        delete_request(g, b, k, "attribute_exists(#pk)");
         op->operation = "DeleteItem";
         break;
     }
     op->may_fail = true;
-    op->body = cJSON_PrintUnformatted(r);
-    cJSON_Delete(r);
 }
 
 /* Up to n distinct keys of worker's share into keys; returns how many. */
@@ -416,71 +499,71 @@ static size_t distinct_keys(struct gen *g, int worker, size_t n,
     return got;
 }
 
-static void batch(struct gen *g, int worker, struct workload_op *op)
+static void batch(struct gen *g, struct buf *b, int worker,
+                  struct workload_op *op)
 {
     int64_t keys[WORKLOAD_MAX_BATCH];
     size_t n = distinct_keys(g, worker, 2 + below(g, WORKLOAD_MAX_BATCH - 1),
                              keys);
-    cJSON *r = cJSON_CreateObject();
-    cJSON *items = cJSON_AddObjectToObject(r, "RequestItems");
-    cJSON *list = cJSON_AddArrayToObject(items, g->t->name);
+    buf_putc(b, '{');
+    open_object(b, "RequestItems");
+    open_array(b, g->t->name);
     for (size_t i = 0; i < n; i++) {
-        cJSON *entry = cJSON_CreateObject();
+        sep(b);
+        buf_putc(b, '{');
         if (below(g, 10) < 7) {
-            cJSON *put = cJSON_AddObjectToObject(entry, "PutRequest");
-            cJSON_AddItemToObject(put, "Item", item_of(g, keys[i], false, 0));
+            open_object(b, "PutRequest");
+            item_of(g, b, keys[i], false, 0);
         } else {
-            cJSON *del = cJSON_AddObjectToObject(entry, "DeleteRequest");
-            cJSON_AddItemToObject(del, "Key", key_of(g, keys[i]));
+            open_object(b, "DeleteRequest");
+            key_of(g, b, "Key", keys[i]);
         }
-        cJSON_AddItemToArray(list, entry);
+        buf_puts(b, "}}");
     }
+    buf_puts(b, "]}}");
     op->operation = "BatchWriteItem";
-    op->body = cJSON_PrintUnformatted(r);
-    cJSON_Delete(r);
 }
 
-/* {kind: req}: one TransactItems entry; takes ownership of req. */
-static cJSON *txn_entry(cJSON *req, const char *kind)
+/* One TransactItems entry, {kind: request}. */
+static void txn_entry(struct gen *g, struct buf *b, int64_t k,
+                      struct workload_op *op)
 {
-    cJSON *entry = cJSON_CreateObject();
-    cJSON_AddItemToObject(entry, kind, req);
-    return entry;
+    sep(b);
+    buf_putc(b, '{');
+    switch (below(g, 4)) {
+    case 0:
+        key(b, "Put");
+        put_request(g, b, k, false, 0, NULL);
+        break;
+    case 1:
+        key(b, "Update");
+        update_request(g, b, k, NULL);
+        break;
+    case 2:
+        key(b, "Delete");
+        delete_request(g, b, k, NULL);
+        break;
+    default:
+        key(b, "ConditionCheck");
+        delete_request(g, b, k, "attribute_exists(#pk)");
+        op->may_fail = true;
+        break;
+    }
+    buf_putc(b, '}');
 }
 
-static void transaction(struct gen *g, int worker, struct workload_op *op)
+static void transaction(struct gen *g, struct buf *b, int worker,
+                        struct workload_op *op)
 {
     int64_t keys[WORKLOAD_MAX_TXN];
     size_t n = distinct_keys(g, worker, 2 + below(g, WORKLOAD_MAX_TXN - 1),
                              keys);
-    cJSON *r = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(r, "TransactItems");
-    for (size_t i = 0; i < n; i++) {
-        cJSON *req;
-        switch (below(g, 4)) {
-        case 0:
-            req = put_request(g, keys[i], false, 0);
-            cJSON_AddItemToArray(list, txn_entry(req, "Put"));
-            break;
-        case 1:
-            req = update_request(g, keys[i]);
-            cJSON_AddItemToArray(list, txn_entry(req, "Update"));
-            break;
-        case 2:
-            req = delete_request(g, keys[i]);
-            cJSON_AddItemToArray(list, txn_entry(req, "Delete"));
-            break;
-        default:
-            req = delete_request(g, keys[i]);
-            add_condition(g, req, "attribute_exists(#pk)");
-            cJSON_AddItemToArray(list, txn_entry(req, "ConditionCheck"));
-            op->may_fail = true;
-            break;
-        }
-    }
+    buf_putc(b, '{');
+    open_array(b, "TransactItems");
+    for (size_t i = 0; i < n; i++)
+        txn_entry(g, b, keys[i], op);
+    buf_puts(b, "]}");
     op->operation = "TransactWriteItems";
-    op->body = cJSON_PrintUnformatted(r);
-    cJSON_Delete(r);
 }
 
 static enum workload_kind pick_kind(struct gen *g)
@@ -503,45 +586,50 @@ static enum workload_kind pick_kind(struct gen *g)
     return WORKLOAD_PUT;
 }
 
-static void one_op(struct gen *g, struct workload_op *op)
+/* The next operation into op, its request written to b (reset first). */
+static void one_op(struct gen *g, struct buf *b, struct workload_op *op)
 {
     op->kind = pick_kind(g);
     op->t_ms = g->t_ms;
     int64_t k = pick_key(g, -1);
     op->worker = (int)(k % g->workers);
-    cJSON *r = NULL;
+    buf_reset(b);
     switch (op->kind) {
-    case WORKLOAD_PUT:
-        r = put_request(g, k, unit(g) < g->w->large_fraction, 0);
+    case WORKLOAD_PUT: {
+        bool is_large = unit(g) < g->w->large_fraction;
+        put_request(g, b, k, is_large, 0, NULL);
         op->operation = "PutItem";
         break;
-    case WORKLOAD_TTL:
+    }
+    case WORKLOAD_TTL: {
         /* Expires 1 to 30 s after it is written, inside the timeline or
          * soon after; the runner sweeps TTL once the clock has passed. */
-        r = put_request(g, k, false, (WORKLOAD_EPOCH_MS + g->t_ms) / 1000 +
-                                         1 + (int64_t)below(g, 30));
+        int64_t expires = (WORKLOAD_EPOCH_MS + g->t_ms) / 1000 + 1 +
+                          (int64_t)below(g, 30);
+        put_request(g, b, k, false, expires, NULL);
         op->operation = "PutItem";
         break;
+    }
     case WORKLOAD_UPDATE:
-        r = update_request(g, k);
+        update_request(g, b, k, NULL);
         op->operation = "UpdateItem";
         break;
     case WORKLOAD_DELETE:
-        r = delete_request(g, k);
+        delete_request(g, b, k, NULL);
         op->operation = "DeleteItem";
         break;
     case WORKLOAD_CONDITIONAL:
-        conditional(g, k, op);
-        return;
+        conditional(g, b, k, op);
+        break;
     case WORKLOAD_BATCH:
-        batch(g, op->worker, op);
-        return;
+        batch(g, b, op->worker, op);
+        break;
     default:
-        transaction(g, op->worker, op);
-        return;
+        transaction(g, b, op->worker, op);
+        break;
     }
-    op->body = cJSON_PrintUnformatted(r);
-    cJSON_Delete(r);
+    op->body = xmalloc(b->len + 1);
+    memcpy(op->body, buf_cstr(b), b->len + 1);
 }
 
 void workload_generate(const struct scenario_workload *w,
@@ -563,12 +651,15 @@ void workload_generate(const struct scenario_workload *w,
     out->ops = xcalloc(n ? n : 1, sizeof *out->ops);
     out->workers = g.workers;
     out->duration_ms = w->duration_ms;
+    struct buf request;
+    buf_init(&request, 0);
     for (size_t i = 0; i < n; i++) {
         g.t_ms = (int64_t)((double)w->duration_ms * (double)i / (double)n);
-        one_op(&g, &out->ops[i]);
+        one_op(&g, &request, &out->ops[i]);
         out->counts[out->ops[i].kind]++;
         out->n++;
     }
+    buf_clear(&request);
 }
 
 void workload_clear(struct workload *wl)

@@ -70,6 +70,40 @@ static void write_string_should_escape_for_json(void **state)
     buf_clear(&b);
 }
 
+struct escape_case {
+    const char *name;
+    const char *raw;
+    size_t len;
+    const char *expected;
+};
+
+/* Escapes at the start, the end, back to back and alone, between runs of
+ * plain bytes that are copied whole. */
+static const struct escape_case escape_cases[] = {
+    { "empty", "", 0, "\"\"" },
+    { "plain only", "abc \xc3\xa9", 6, "\"abc \xc3\xa9\"" },
+    { "escape first", "\"ab", 3, "\"\\\"ab\"" },
+    { "escape last", "ab\\", 3, "\"ab\\\\\"" },
+    { "escapes back to back", "\r\n\t", 3, "\"\\r\\n\\t\"" },
+    { "escape alone", "\x1f", 1, "\"\\u001f\"" },
+    { "a NUL byte inside", "a\0b", 3, "\"a\\u0000b\"" },
+};
+
+static void write_string_should_escape_at_every_run_boundary(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof escape_cases / sizeof escape_cases[0];
+         i++) {
+        const struct escape_case *c = &escape_cases[i];
+        struct buf b;
+        buf_init(&b, 0);
+        json_write_string(&b, c->raw, c->len);
+        if (strcmp(buf_cstr(&b), c->expected) != 0)
+            fail_msg("%s: got %s", c->name, buf_cstr(&b));
+        buf_clear(&b);
+    }
+}
+
 struct text_case {
     const char *name;
     const char *text;
@@ -113,6 +147,7 @@ int main(void)
         cmocka_unit_test(parse_should_stop_at_the_given_length),
         cmocka_unit_test(get_should_match_names_exactly),
         cmocka_unit_test(write_string_should_escape_for_json),
+        cmocka_unit_test(write_string_should_escape_at_every_run_boundary),
         cmocka_unit_test(text_problem_should_refuse_nul_and_bad_utf8),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
