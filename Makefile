@@ -98,10 +98,12 @@ BENCH := $(OUT)/tests/bench
 BENCH_TOOLS := $(BENCH)/loadgen $(BENCH)/coldstart $(BENCH)/floor_mhd \
                $(BENCH)/floor_sqlite
 
-$(BENCH)/loadgen: $(addprefix $(BENCH)/,loadgen.o sign.o stats.o workload.o)
+# The bench signs with the harness's signer (harness/aws/aws_sign.c).
+$(BENCH)/loadgen: $(addprefix $(BENCH)/,loadgen.o sign.o stats.o workload.o) \
+                  $(OUT)/libdynalake.a
 	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BENCH)/coldstart: $(BENCH)/coldstart.o $(BENCH)/sign.o
+$(BENCH)/coldstart: $(BENCH)/coldstart.o $(BENCH)/sign.o $(OUT)/libdynalake.a
 	$(CC) $(MODE_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BENCH)/floor_mhd $(BENCH)/floor_sqlite: %: %.o

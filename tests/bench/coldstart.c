@@ -54,7 +54,9 @@ static int build_request(unsigned port, const char *get_path, char *out,
         .body_len = 2,
     };
     struct sign_headers h;
-    if (sign_request(&k, &r, time(NULL), &h) < 0)
+    int rc = sign_request(&k, &r, time(NULL), &h);
+    sign_key_clear(&k);
+    if (rc < 0)
         return -1;
     int n = snprintf(out, cap, "POST / HTTP/1.1\r\nHost: %s\r\n"
                      "Content-Type: %s\r\nX-Amz-Target: %s\r\n"

@@ -436,6 +436,7 @@ static void engine_clear(struct engine *e)
     free(e->slots);
     if (e->multi)
         curl_multi_cleanup(e->multi);
+    sign_key_clear(&e->key);
 }
 
 /* Setup hook, then the prefill row over the whole key space. */

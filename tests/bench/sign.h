@@ -1,25 +1,31 @@
-/* A lean SigV4 signer for the load generator and the cold-start probe: the
- * signing key is derived once per day, so a request costs two SHA-256s and
- * one HMAC. It signs what an AWS SDK signs for DynamoDB JSON and S3 REST
- * calls; verification is the server's business (emulator/auth/sigv4.c). */
+/* SigV4 for the load generator and the cold-start probe, in the shape of
+ * their requests: what an AWS SDK signs for DynamoDB JSON and S3 REST
+ * calls. The signing itself is the harness's (harness/aws/aws_sign.c), so
+ * the bench measures the signer the sync components use: the signing key
+ * is derived once per day, and a request costs two SHA-256s and one HMAC.
+ * Verification is the server's business (emulator/auth/sigv4.c). */
 #ifndef DYNALAKE_BENCH_SIGN_H
 #define DYNALAKE_BENCH_SIGN_H
+
+#include "aws/aws_sign.h"
 
 #include <stddef.h>
 #include <time.h>
 
 /* Lengths of the header values sign_request writes, with their NULs. */
-#define SIGN_DATE_LEN 17    /* 20240102T030405Z */
-#define SIGN_HASH_LEN 65    /* lower-case hex SHA-256 */
+#define SIGN_DATE_LEN AWS_SIGN_DATE_LEN /* 20240102T030405Z */
+#define SIGN_HASH_LEN AWS_SIGN_HASH_LEN /* lower-case hex SHA-256 */
 #define SIGN_AUTH_LEN 512
 
+/* Credentials and scope; initialised in place (the signer points into it)
+ * with sign_key_init, released with sign_key_clear. */
 struct sign_key {
     char access_key[128];
     char secret[128];
     char region[32];
     char service[32];
-    char day[9];                /* YYYYMMDD the signing key is for */
-    unsigned char signing[32];  /* kSigning for day */
+    struct aws_signer signer;  /* borrows access_key and secret */
+    struct buf authorization;  /* reused from request to request */
 };
 
 /* What one request signs; all borrowed. query is already canonical (sorted,
@@ -46,6 +52,7 @@ struct sign_headers {
 void sign_key_init(struct sign_key *k, const char *access_key,
                    const char *secret, const char *region,
                    const char *service);
+void sign_key_clear(struct sign_key *k);
 
 /* Signs r at time now into out. Returns 0, or -1 when a value does not fit
  * (a caller bug: the buffers are sized for the bench's requests). */
