@@ -26,7 +26,8 @@ static enum store_result abort_with(struct ddb_write *w, enum aws_err err,
     return STORE_ABORT;
 }
 
-/* Reads the current item into w->old (NULL when absent). */
+/* Reads the current item into w->old (NULL when absent), keeping its
+ * text for the stream record. */
 static enum store_result read_old(struct store_tx *tx, struct ddb_write *w)
 {
     struct buf text;
@@ -37,6 +38,8 @@ static enum store_result read_old(struct store_tx *tx, struct ddb_write *w)
         w->old = json_parse(text.data, text.len);
         if (w->old == NULL)
             res = STORE_ERROR;
+        else
+            w->old_json = buf_detach(&text, &w->old_json_len);
     } else if (res == STORE_NOT_FOUND) {
         res = STORE_OK;
     }
@@ -90,15 +93,14 @@ static enum store_result compute_update(struct ddb_write *w)
 static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
                                     const cJSON *item)
 {
-    char *text = cJSON_PrintUnformatted(item);
-    if (text == NULL)
+    /* Kept for the stream record, which carries the same text. */
+    w->new_json = cJSON_PrintUnformatted(item);
+    if (w->new_json == NULL)
         return STORE_ERROR;
+    w->new_json_len = strlen(w->new_json);
     struct store_ddb_key key = ddb_key_store(w->key);
-    enum store_result res = store_ddb_item_put(tx, w->def->id, &key, text,
-                                               strlen(text),
-                                               ddb_item_size(item));
-    free(text);
-    return res;
+    return store_ddb_item_put(tx, w->def->id, &key, w->new_json,
+                              w->new_json_len, ddb_item_size(item));
 }
 
 /* The table's definition now, retained, or NULL when there is no catalog
@@ -194,10 +196,11 @@ enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
         res = update_indexes(tx, w, def, after);
     if (res == STORE_OK && is_streamed) {
         /* The stream record commits with the change, or neither does. */
-        struct streams_log_change ch = { .def = w->def, .old_item = w->old,
-                                         .new_item = after,
-                                         .is_ttl = w->is_ttl,
-                                         .now_ms = w->now_ms };
+        struct streams_log_change ch = {
+            .def = w->def, .old_item = w->old, .new_item = after,
+            .old_json = { w->old_json, w->old_json_len },
+            .new_json = { w->new_json, w->new_json_len },
+            .is_ttl = w->is_ttl, .now_ms = w->now_ms };
         res = streams_log_append(tx, w->emu, &ch);
     }
     ddb_table_def_release(cur);
@@ -208,6 +211,12 @@ void ddb_write_clear(struct ddb_write *w)
 {
     cJSON_Delete(w->old);
     cJSON_Delete(w->new_item);
+    free(w->old_json);
+    free(w->new_json);
     w->old = NULL;
     w->new_item = NULL;
+    w->old_json = NULL;
+    w->new_json = NULL;
+    w->old_json_len = 0;
+    w->new_json_len = 0;
 }

@@ -39,6 +39,10 @@ struct ddb_write {
     cJSON *old;          /* the item before, when read and present */
     cJSON *new_item;     /* UPDATE: the item after; NULL when the update
                             left no item (REMOVE on a missing item) */
+    char *old_json;      /* old as stored, when read and present */
+    size_t old_json_len;
+    char *new_json;      /* the item stored by a put or update, as stored */
+    size_t new_json_len;
     enum aws_err err;    /* set when the result is STORE_ABORT */
     char message[1024];  /* for err, or for a failed condition */
 };

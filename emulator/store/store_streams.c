@@ -42,9 +42,11 @@ static const char sql_shard_update[] =
     "UPDATE stream_shards SET end_seq = nullif(?3, -1),"
     " closed_ms = nullif(?4, 0), n_records = ?5 WHERE stream = ?1"
     " AND idx = ?2";
+/* The open shard is the newest: walking back from the highest number finds
+ * it at once, however many shards the stream has had. */
 static const char sql_shard_open[] =
     "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
-    " AND end_seq IS NULL";
+    " AND end_seq IS NULL ORDER BY idx DESC LIMIT 1";
 static const char sql_shard_find_id[] =
     "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
     " AND shard_id = ?2";

@@ -44,7 +44,8 @@ struct store_shard {
     int64_t end_seq;      /* -1 while open */
     int64_t created_ms;
     int64_t closed_ms;    /* 0 while open */
-    int64_t n_records;
+    int64_t n_records;    /* counted when the shard closes; an open one
+                             holds the stream's next_seq - start_seq */
 };
 
 /* Streams. Insert sets s->id. Update writes disabled_ms, next_seq and

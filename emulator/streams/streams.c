@@ -63,24 +63,58 @@ bool streams_is_change(const cJSON *old_item, const cJSON *new_item)
     return !items_equal(old_item, new_item);
 }
 
-static void add_ref(cJSON *obj, const char *name, const cJSON *v)
+/* A key attribute's value: one member, S, N or B, whose payload is a
+ * string. Anything else (never stored as a key) goes through cJSON. */
+static void write_key_value(struct buf *out, const cJSON *v)
 {
-    cJSON_AddItemReferenceToObject(obj, name, (cJSON *)v);
+    const cJSON *m = v->child;
+    if (m == NULL || m->next != NULL || !cJSON_IsString(m)) {
+        json_write(out, v);
+        return;
+    }
+    buf_putc(out, '{');
+    json_write_string(out, m->string, strlen(m->string));
+    buf_putc(out, ':');
+    json_write_string(out, m->valuestring, strlen(m->valuestring));
+    buf_putc(out, '}');
 }
 
-/* The key attributes of whichever image exists, borrowed. */
-static cJSON *keys_of(const struct streams_change *ch, size_t *size)
+/* "Keys": the key attributes of whichever image exists; returns their
+ * size. */
+static size_t write_keys(struct buf *out, const struct streams_change *ch)
 {
     const cJSON *item = ch->new_item ? ch->new_item : ch->old_item;
-    cJSON *keys = cJSON_CreateObject();
-    const cJSON *h = json_get(item, ch->hash_name);
-    if (h)
-        add_ref(keys, ch->hash_name, h);
-    const cJSON *r = ch->range_name ? json_get(item, ch->range_name) : NULL;
-    if (r)
-        add_ref(keys, ch->range_name, r);
-    *size = ddb_item_size(keys);
-    return keys;
+    const char *names[2] = { ch->hash_name, ch->range_name };
+    size_t size = 0;
+    bool is_first = true;
+    buf_puts(out, "\"Keys\":{");
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *v = names[i] ? json_get(item, names[i]) : NULL;
+        if (v == NULL)
+            continue;
+        if (!is_first)
+            buf_putc(out, ',');
+        is_first = false;
+        json_write_string(out, names[i], strlen(names[i]));
+        buf_putc(out, ':');
+        write_key_value(out, v);
+        size += strlen(names[i]) + ddb_value_size(v);
+    }
+    buf_putc(out, '}');
+    return size;
+}
+
+/* An image member: the caller's text of it when it has one, else printed;
+ * returns the image's size. */
+static size_t write_image(struct buf *out, const char *member,
+                          const cJSON *item, struct str text)
+{
+    buf_puts(out, member);
+    if (text.len > 0)
+        buf_append(out, text.ptr, text.len);
+    else
+        json_write(out, item);
+    return ddb_item_size(item);
 }
 
 static const char *event_name(const struct streams_change *ch)
@@ -90,53 +124,52 @@ static const char *event_name(const struct streams_change *ch)
     return ch->new_item ? "MODIFY" : "REMOVE";
 }
 
-static cJSON *dynamodb_member(const struct streams_change *ch)
+static void write_dynamodb_member(const struct streams_change *ch,
+                                  struct buf *out)
 {
-    cJSON *d = cJSON_CreateObject();
-    size_t size;
-    cJSON_AddNumberToObject(d, "ApproximateCreationDateTime",
-                            (double)(ch->now_ms / 1000));
-    cJSON_AddItemToObject(d, "Keys", keys_of(ch, &size));
     bool is_new = ch->view == STREAMS_VIEW_NEW_IMAGE ||
                   ch->view == STREAMS_VIEW_NEW_AND_OLD_IMAGES;
     bool is_old = ch->view == STREAMS_VIEW_OLD_IMAGE ||
                   ch->view == STREAMS_VIEW_NEW_AND_OLD_IMAGES;
-    if (is_new && ch->new_item) {
-        add_ref(d, "NewImage", ch->new_item);
-        size += ddb_item_size(ch->new_item);
-    }
-    if (is_old && ch->old_item) {
-        add_ref(d, "OldImage", ch->old_item);
-        size += ddb_item_size(ch->old_item);
-    }
+    buf_printf(out, "\"dynamodb\":{\"ApproximateCreationDateTime\":%" PRId64
+               ",", ch->now_ms / 1000);
+    size_t size = write_keys(out, ch);
+    if (is_new && ch->new_item)
+        size += write_image(out, ",\"NewImage\":", ch->new_item,
+                            ch->new_json);
+    if (is_old && ch->old_item)
+        size += write_image(out, ",\"OldImage\":", ch->old_item,
+                            ch->old_json);
     char seq[STREAMS_SEQ_LEN + 1];
     streams_seq_format(ch->seq, seq);
-    cJSON_AddStringToObject(d, "SequenceNumber", seq);
-    cJSON_AddNumberToObject(d, "SizeBytes", (double)size);
-    cJSON_AddStringToObject(d, "StreamViewType", streams_view_name(ch->view));
-    return d;
+    buf_printf(out, ",\"SequenceNumber\":\"%s\",\"SizeBytes\":%zu,"
+               "\"StreamViewType\":\"%s\"}", seq, size,
+               streams_view_name(ch->view));
 }
 
+/* Written out member by member rather than built as a cJSON tree and
+ * printed: the images are most of a record, and the write path already
+ * holds them as the text it stored, so they are copied, not printed
+ * again. */
 void streams_record_write(const struct streams_change *ch, struct buf *out)
 {
-    cJSON *rec = cJSON_CreateObject();
-    cJSON_AddStringToObject(rec, "eventID", ch->event_id);
-    cJSON_AddStringToObject(rec, "eventName", event_name(ch));
-    cJSON_AddStringToObject(rec, "eventVersion", "1.1");
-    cJSON_AddStringToObject(rec, "eventSource", "aws:dynamodb");
-    cJSON_AddStringToObject(rec, "awsRegion", ch->region);
-    cJSON_AddItemToObject(rec, "dynamodb", dynamodb_member(ch));
-    if (ch->is_ttl) {
-        /* How AWS marks deletions made by Time to Live (DynamoDB developer
-         * guide, "Working with expired items and time to live"), in the
-         * Streams API's spelling (Identity: Type, PrincipalId); Lambda
-         * events spell the same members type and principalId. */
-        cJSON *who = cJSON_AddObjectToObject(rec, "userIdentity");
-        cJSON_AddStringToObject(who, "Type", "Service");
-        cJSON_AddStringToObject(who, "PrincipalId", "dynamodb.amazonaws.com");
-    }
-    json_write(out, rec);
-    cJSON_Delete(rec);
+    buf_puts(out, "{\"eventID\":");
+    json_write_string(out, ch->event_id, strlen(ch->event_id));
+    buf_puts(out, ",\"eventName\":\"");
+    buf_puts(out, event_name(ch));
+    buf_puts(out, "\",\"eventVersion\":\"1.1\","
+             "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":");
+    json_write_string(out, ch->region, strlen(ch->region));
+    buf_putc(out, ',');
+    write_dynamodb_member(ch, out);
+    /* How AWS marks deletions made by Time to Live (DynamoDB developer
+     * guide, "Working with expired items and time to live"), in the
+     * Streams API's spelling (Identity: Type, PrincipalId); Lambda events
+     * spell the same members type and principalId. */
+    if (ch->is_ttl)
+        buf_puts(out, ",\"userIdentity\":{\"Type\":\"Service\","
+                 "\"PrincipalId\":\"dynamodb.amazonaws.com\"}");
+    buf_putc(out, '}');
 }
 
 void streams_seq_format(int64_t seq, char *out)

@@ -6,6 +6,8 @@
 #ifndef DYNALAKE_STREAMS_H
 #define DYNALAKE_STREAMS_H
 
+#include "base/str.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,6 +50,9 @@ struct streams_change {
     const char *range_name;   /* the sort key attribute, or NULL */
     const cJSON *old_item;    /* the item before; NULL when it was absent */
     const cJSON *new_item;    /* the item after; NULL when deleted */
+    struct str old_json;      /* old_item as the store holds its JSON, or
+                                 empty: printed from old_item */
+    struct str new_json;      /* new_item likewise */
     enum streams_view view;
     int64_t seq;              /* this record's sequence number */
     int64_t now_ms;           /* when the change committed, Unix ms */
@@ -67,7 +72,8 @@ bool streams_is_change(const cJSON *old_item, const cJSON *new_item);
  * awsRegion, dynamodb {ApproximateCreationDateTime in whole seconds, Keys,
  * NewImage and OldImage as the view type asks and only when they exist,
  * SequenceNumber, SizeBytes, StreamViewType}, and userIdentity for TTL
- * deletions. */
+ * deletions. An image given as text (old_json, new_json) is copied as it
+ * is, and must be what printing the item unformatted gives. */
 void streams_record_write(const struct streams_change *ch, struct buf *out);
 
 /* Sequence numbers: format into out (STREAMS_SEQ_LEN + 1 bytes); parse

@@ -64,12 +64,21 @@ static enum store_result start_stream(struct store_tx *tx, int64_t tbl,
     return store_streams_shard_insert(tx, &sh);
 }
 
+/* How many records the open shard sh of s holds: appends take sequence
+ * numbers from start_seq up, and leave the shard's row alone. */
+static int64_t open_records(const struct store_stream *s,
+                            const struct store_shard *sh)
+{
+    return s->next_seq - sh->start_seq;
+}
+
 /* Closes the open shard sh of s. An empty shard still takes a sequence
  * number, so that every closed shard has a range with start <= end. */
 static enum store_result close_shard(struct store_tx *tx,
                                      struct store_stream *s,
                                      struct store_shard *sh, int64_t now_ms)
 {
+    sh->n_records = open_records(s, sh);
     sh->end_seq = s->next_seq - 1 > sh->start_seq ? s->next_seq - 1
                                                   : sh->start_seq;
     if (s->next_seq <= sh->end_seq)
@@ -149,7 +158,7 @@ static enum store_result open_shard(struct store_tx *tx, struct emulator *emu,
     int64_t max_age = emu->cfg.shard_rollover_ms;
     if (max_age == 0)
         max_age = STREAMS_DEFAULT_SHARD_AGE_MS;
-    if (streams_should_roll(sh->n_records, sh->created_ms, now_ms,
+    if (streams_should_roll(open_records(s, sh), sh->created_ms, now_ms,
                             emu->cfg.shard_rollover_records,
                             max_age > 0 ? max_age : 0))
         return roll(tx, s, sh, now_ms);
@@ -168,6 +177,8 @@ static void build_record(struct emulator *emu,
         .range_name = ch->def->range_name,
         .old_item = ch->old_item,
         .new_item = ch->new_item,
+        .old_json = ch->old_json,
+        .new_json = ch->new_json,
         .view = streams_view_parse(s->view),
         .seq = s->next_seq,
         .now_ms = created_ms,
@@ -203,11 +214,9 @@ enum store_result streams_log_append(struct store_tx *tx,
     buf_clear(&text);
     if (res != STORE_OK)
         return res;
-    sh.n_records++;
     s.next_seq++;
     s.last_ms = created_ms;
-    res = store_streams_shard_update(tx, &sh);
-    return res == STORE_OK ? store_streams_update(tx, &s) : res;
+    return store_streams_update(tx, &s);
 }
 
 struct rollover_walk {

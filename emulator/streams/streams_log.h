@@ -7,6 +7,7 @@
 #ifndef DYNALAKE_STREAMS_LOG_H
 #define DYNALAKE_STREAMS_LOG_H
 
+#include "base/str.h"
 #include "store/store.h"
 
 #include <cjson/cJSON.h>
@@ -35,6 +36,8 @@ struct streams_log_change {
     const struct ddb_table_def *def; /* the table written to */
     const cJSON *old_item;           /* NULL when absent before */
     const cJSON *new_item;           /* NULL when deleted */
+    struct str old_json;             /* the items' stored JSON, when the */
+    struct str new_json;             /* caller has it; empty: printed */
     bool is_ttl;                     /* a deletion by Time to Live */
     int64_t now_ms;
 };

@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "streams/streams.h"
 
 #include <stdio.h>
@@ -158,6 +159,105 @@ static void ttl_removal_should_name_the_service(void **state)
     free(who);
     cJSON_Delete(rec);
     cJSON_Delete(old_item);
+}
+
+/* The record's text for row, with the images given as text or not. */
+static char *record_text(const struct record_row *row, const cJSON *old_item,
+                         const cJSON *new_item, bool is_text_given)
+{
+    struct streams_change ch = {
+        .hash_name = "pk", .range_name = "sk",
+        .old_item = old_item, .new_item = new_item,
+        .view = streams_view_parse(row->view),
+        .seq = 42, .now_ms = 1700000000999, .region = "eu-west-1",
+        .event_id = "0123456789abcdef0123456789abcdef",
+    };
+    if (is_text_given) {
+        ch.old_json = str_from(row->old_item);
+        ch.new_json = str_from(row->new_item);
+    }
+    struct buf out;
+    buf_init(&out, 0);
+    streams_record_write(&ch, &out);
+    size_t len;
+    return buf_detach(&out, &len);
+}
+
+static void record_should_be_the_same_from_stored_text(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof record_rows / sizeof record_rows[0]; i++) {
+        const struct record_row *row = &record_rows[i];
+        cJSON *old_item = parse(row->old_item);
+        cJSON *new_item = parse(row->new_item);
+        char *printed = record_text(row, old_item, new_item, false);
+        char *copied = record_text(row, old_item, new_item, true);
+        if (strcmp(printed, copied) != 0)
+            fail_msg("row '%s': %s from text, %s printed", row->name, copied,
+                     printed);
+        /* Written as cJSON would print it. */
+        cJSON *rec = parse(copied);
+        char *again = print(rec);
+        assert_string_equal(again, copied);
+        free(again);
+        cJSON_Delete(rec);
+        free(printed);
+        free(copied);
+        cJSON_Delete(old_item);
+        cJSON_Delete(new_item);
+    }
+}
+
+static void record_should_copy_the_given_image_text(void **state)
+{
+    (void)state;
+    const struct record_row *row = &record_rows[7]; /* modify both */
+    assert_string_equal(row->view, "NEW_AND_OLD_IMAGES");
+    cJSON *old_item = parse(row->old_item);
+    cJSON *new_item = parse(row->new_item);
+    struct streams_change ch = {
+        .hash_name = "pk", .range_name = "sk",
+        .old_item = old_item, .new_item = new_item,
+        .old_json = STR_LIT("{\"was\":{\"S\":\"text\"}}"),
+        .new_json = STR_LIT("{\"is\":{\"S\":\"text\"}}"),
+        .view = STREAMS_VIEW_NEW_AND_OLD_IMAGES, .seq = 1, .now_ms = 0,
+        .region = "eu-west-1", .event_id = "00",
+    };
+    struct buf out;
+    buf_init(&out, 0);
+    streams_record_write(&ch, &out);
+    cJSON *rec = parse(buf_cstr(&out));
+    const cJSON *d = json_get(rec, "dynamodb");
+    expect_member(row, d, "NewImage", "{\"is\":{\"S\":\"text\"}}");
+    expect_member(row, d, "OldImage", "{\"was\":{\"S\":\"text\"}}");
+    expect_member(row, d, "Keys", KEYS);
+    buf_clear(&out);
+    cJSON_Delete(rec);
+    cJSON_Delete(old_item);
+    cJSON_Delete(new_item);
+}
+
+static void record_should_escape_key_names_and_values(void **state)
+{
+    (void)state;
+    const char *item_text = "{\"p\\\"k\\n\":{\"S\":\"a\\\\\\u0001\"},"
+                            "\"v\":{\"B\":\"AA==\"}}";
+    cJSON *item = parse(item_text);
+    struct streams_change ch = {
+        .hash_name = "p\"k\n", .new_item = item,
+        .view = STREAMS_VIEW_KEYS_ONLY, .seq = 1, .now_ms = 0,
+        .region = "eu-west-1", .event_id = "00",
+    };
+    struct buf out;
+    buf_init(&out, 0);
+    streams_record_write(&ch, &out);
+    cJSON *rec = parse(buf_cstr(&out));
+    char *keys = print(json_get(json_get(rec, "dynamodb"), "Keys"));
+    assert_string_equal(keys, "{\"p\\\"k\\n\":{\"S\":\"a\\\\\\u0001\"}}");
+    free(keys);
+    buf_clear(&out);
+    cJSON_Delete(rec);
+    cJSON_Delete(item);
 }
 
 struct change_row {
@@ -312,6 +412,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(record_should_match_view_type_table),
         cmocka_unit_test(ttl_removal_should_name_the_service),
+        cmocka_unit_test(record_should_be_the_same_from_stored_text),
+        cmocka_unit_test(record_should_copy_the_given_image_text),
+        cmocka_unit_test(record_should_escape_key_names_and_values),
         cmocka_unit_test(is_change_should_match_table),
         cmocka_unit_test(sequence_numbers_should_round_trip_and_order),
         cmocka_unit_test(shard_ids_should_have_aws_shape_and_order),
