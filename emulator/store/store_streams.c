@@ -4,7 +4,6 @@
 
 #include "store/store_internal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define STREAM_COLUMNS                                                    \
@@ -71,10 +70,17 @@ static const char sql_first_live[] =
     " AND seq <= ?3 AND created_ms >= ?4 ORDER BY seq LIMIT 1";
 
 
+/* Copies a text column into out (len bytes, truncating); a NULL gives "".
+ * Every append reads a stream row, so this stays clear of snprintf. */
 static void copy_text(sqlite3_stmt *st, int col, char *out, size_t len)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, len, "%s", t ? (const char *)t : "");
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= len)
+        n = len - 1;
+    if (n > 0)
+        memcpy(out, t, n);
+    out[n] = '\0';
 }
 
 static void read_stream(sqlite3_stmt *st, struct store_stream *s)
