@@ -17,6 +17,8 @@
 #include "sync/poll.h"
 #include "verify/leastpriv.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +26,29 @@
 /* GetRecords pages read per shard before giving up on an open shard. */
 #define RUNNER_MAX_PAGES 100000
 
+static void read_failed_on(struct aws_client *c, struct findings *out,
+                           const char *what)
+{
+    const struct aws_error *e = aws_client_error(c);
+    findings_add(out, FINDING_CHECK_PIPELINE, "readback_failed", NULL,
+                 "reading back %s failed: %s: %s", what, e->code, e->message);
+}
+
 static void read_failed(struct runner *r, const char *what)
 {
-    const struct aws_error *e = aws_client_error(r->admin);
-    findings_add(&r->findings, FINDING_CHECK_PIPELINE, "readback_failed",
-                 NULL, "reading back %s failed: %s: %s", what, e->code,
-                 e->message);
+    read_failed_on(r->admin, &r->findings, what);
 }
 
 /* Every record of shard, oldest first, into changes. */
-static int read_shard(struct runner *r, const char *arn, const char *shard,
-                      struct verify_changes *changes)
+static int read_shard(struct aws_client *c, const char *arn,
+                      const char *shard, struct verify_changes *changes)
 {
     char *it = NULL;
-    if (aws_streams_get_iterator(r->admin, arn, shard, "TRIM_HORIZON", NULL,
-                                 &it) < 0)
+    if (aws_streams_get_iterator(c, arn, shard, "TRIM_HORIZON", NULL, &it) < 0)
         return -1;
     for (int page_no = 0; it && page_no < RUNNER_MAX_PAGES; page_no++) {
         cJSON *page = NULL;
-        int rc = aws_streams_get_records(r->admin, it, 1000, &page);
+        int rc = aws_streams_get_records(c, it, 1000, &page);
         free(it);
         it = NULL;
         if (rc < 0)
@@ -59,66 +65,152 @@ static int read_shard(struct runner *r, const char *arn, const char *shard,
     return 0;
 }
 
-/* The source stream of table: the changes the landing must hold. */
-static int read_changes(struct runner *r, const char *table,
-                        struct verify_changes *changes)
+/* The source stream of a table, read on a client of its own so that it
+ * overlaps with reading the landing: the changes the landing must hold. */
+struct stream_read {
+    struct aws_client *client;    /* owned */
+    const char *table;
+    struct verify_changes changes;
+    struct findings findings;     /* a failed read */
+    int rc;
+    pthread_t thread;
+    bool is_threaded;
+};
+
+static void *read_changes(void *arg)
 {
+    struct stream_read *sr = arg;
+    struct aws_client *c = sr->client;
     char *arn = NULL;
     cJSON *desc = NULL;
-    int rc = aws_streams_latest_arn(r->admin, table, &arn);
+    int rc = aws_streams_latest_arn(c, sr->table, &arn);
     if (rc == 0 && arn)
-        rc = aws_streams_describe(r->admin, arn, &desc);
+        rc = aws_streams_describe(c, arn, &desc);
     const cJSON *shard, *shards = json_get(desc, "Shards");
     cJSON_ArrayForEach(shard, shards) {
         if (rc == 0)
-            rc = read_shard(r, arn, json_get_string(shard, "ShardId"),
-                            changes);
+            rc = read_shard(c, arn, json_get_string(shard, "ShardId"),
+                            &sr->changes);
     }
     if (rc < 0)
-        read_failed(r, "the source stream");
+        read_failed_on(c, &sr->findings, "the source stream");
     cJSON_Delete(desc);
     free(arn);
-    return rc;
+    sr->rc = rc;
+    return NULL;
 }
 
-struct landing {
-    struct aws_s3_listing listing;
-    struct buf *bodies;          /* owned, one per object */
-    struct verify_object *objects;
-};
-
-static int read_landing(struct runner *r, const char *bucket,
-                        const char *prefix, struct landing *l)
+/* Starts reading table's stream; on the runner's own client, in place,
+ * when no second client or thread can be had. */
+static void stream_read_start(struct runner *r, const char *table,
+                              struct stream_read *sr)
 {
-    memset(l, 0, sizeof *l);
-    if (aws_s3_list(r->admin, bucket, prefix, NULL, &l->listing) < 0) {
+    memset(sr, 0, sizeof *sr);
+    sr->table = table;
+    verify_changes_init(&sr->changes);
+    findings_init(&sr->findings);
+    sr->client = runner_admin_client(r);
+    sr->is_threaded = sr->client &&
+        pthread_create(&sr->thread, NULL, read_changes, sr) == 0;
+    if (sr->is_threaded)
+        return;
+    aws_client_free(sr->client);
+    sr->client = r->admin;
+    read_changes(sr);
+    sr->client = NULL;
+}
+
+/* Waits for the read; its findings move to the runner's. */
+static int stream_read_finish(struct runner *r, struct stream_read *sr)
+{
+    if (sr->is_threaded)
+        pthread_join(sr->thread, NULL);
+    aws_client_free(sr->client);
+    sr->client = NULL;
+    findings_move(&r->findings, &sr->findings);
+    return sr->rc;
+}
+
+static void stream_read_clear(struct stream_read *sr)
+{
+    verify_changes_clear(&sr->changes);
+    findings_clear(&sr->findings);
+}
+
+/* Calls visit with each object under prefix (its key after the prefix),
+ * in listing order, as soon as it is read; the body is the visitor's to
+ * keep or leave. */
+static int read_landing(struct runner *r, const char *bucket,
+                        const char *prefix,
+                        void (*visit)(const char *key, struct buf *body,
+                                      void *arg),
+                        void *arg)
+{
+    struct aws_s3_listing listing = { 0 };
+    if (aws_s3_list(r->admin, bucket, prefix, NULL, &listing) < 0) {
         read_failed(r, "the landing listing");
         return -1;
     }
-    size_t n = l->listing.n;
-    l->bodies = xcalloc(n + 1, sizeof *l->bodies);
-    l->objects = xcalloc(n + 1, sizeof *l->objects);
-    for (size_t i = 0; i < n; i++) {
-        buf_init(&l->bodies[i], 0);
-        if (aws_s3_get_object(r->admin, bucket, l->listing.objects[i].key,
-                              &l->bodies[i]) < 0) {
-            read_failed(r, l->listing.objects[i].key);
-            return -1;
-        }
-        l->objects[i] = (struct verify_object){
-            l->listing.objects[i].key + strlen(prefix),
-            l->bodies[i].data ? l->bodies[i].data : "", l->bodies[i].len };
+    int rc = 0;
+    for (size_t i = 0; i < listing.n && rc == 0; i++) {
+        struct buf body;
+        buf_init(&body, 0);
+        rc = aws_s3_get_object(r->admin, bucket, listing.objects[i].key,
+                               &body);
+        if (rc < 0)
+            read_failed(r, listing.objects[i].key);
+        else
+            visit(listing.objects[i].key + strlen(prefix), &body, arg);
+        buf_clear(&body);
     }
-    return 0;
+    aws_s3_listing_clear(&listing);
+    return rc;
+}
+
+/* A change landing's objects, parsed as they arrive. */
+struct landed_visit {
+    struct runner *r;
+    const char *location;
+    struct verify_landed *landed;
+    size_t n_objects;
+};
+
+static void visit_landed(const char *key, struct buf *body, void *arg)
+{
+    struct landed_visit *v = arg;
+    struct verify_object obj = { key, body->data ? body->data : "",
+                                 body->len };
+    verify_landed_add(v->landed, v->location, &obj, &v->r->findings,
+                      &v->r->vstats);
+    v->n_objects++;
+}
+
+/* A polled landing's objects, kept whole: the state check needs them all
+ * at once. */
+struct landing {
+    struct verify_object *objects; /* keys and bodies owned */
+    size_t n, cap;
+};
+
+static void visit_polled(const char *key, struct buf *body, void *arg)
+{
+    struct landing *l = arg;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->objects = xrealloc(l->objects, l->cap * sizeof *l->objects);
+    }
+    size_t len = 0;
+    char *text = buf_detach(body, &len);
+    l->objects[l->n++] = (struct verify_object){ xstrdup(key), text, len };
 }
 
 static void landing_clear(struct landing *l)
 {
-    for (size_t i = 0; i < l->listing.n && l->bodies; i++)
-        buf_clear(&l->bodies[i]);
-    free(l->bodies);
+    for (size_t i = 0; i < l->n; i++) {
+        free((char *)(uintptr_t)l->objects[i].key);
+        free((char *)(uintptr_t)l->objects[i].body);
+    }
     free(l->objects);
-    aws_s3_listing_clear(&l->listing);
 }
 
 /* A polling loader's landing: judged by the state it leaves (the newest
@@ -138,10 +230,53 @@ static void check_polled(struct runner *r, const char *url,
     struct verify_polled in = {
         .location = url, .limit = "poll's documented limit: " POLL_LIMIT_TEXT,
         .source = source, .key_names = names, .n_keys = (size_t)t->n_keys,
-        .changes = changes, .objects = l->objects,
-        .n_objects = l->listing.n };
+        .changes = changes, .objects = l->objects, .n_objects = l->n };
     verify_polled_landing(&in, &r->findings, &r->vstats);
     cJSON_Delete(source);
+}
+
+/* A poll step's landing location; the stream, when the table has one,
+ * names each delete the poller missed. */
+static void check_polled_at(struct runner *r, const char *url,
+                            const char *bucket, const char *prefix,
+                            const struct scenario_table *t)
+{
+    struct stream_read sr;
+    bool has_changes = t->stream_view != NULL;
+    if (has_changes)
+        stream_read_start(r, t->name, &sr);
+    struct landing l = { 0 };
+    int rc = read_landing(r, bucket, prefix, visit_polled, &l);
+    if (has_changes && stream_read_finish(r, &sr) < 0)
+        rc = -1;
+    if (rc == 0)
+        check_polled(r, url, t, has_changes ? &sr.changes : NULL, &l);
+    landing_clear(&l);
+    if (has_changes)
+        stream_read_clear(&sr);
+}
+
+/* A change landing at url: every change of table's stream, once, in
+ * order. The stream is read while the landing's objects are. */
+static void check_changes_at(struct runner *r, const char *url,
+                             const char *bucket, const char *prefix,
+                             const char *table)
+{
+    struct stream_read sr;
+    stream_read_start(r, table, &sr);
+    struct landed_visit v = { r, url, verify_landed_new(), 0 };
+    int rc = read_landing(r, bucket, prefix, visit_landed, &v);
+    if (stream_read_finish(r, &sr) < 0)
+        rc = -1;
+    if (rc == 0) {
+        struct verify_landing in = {
+            url, &sr.changes, v.landed,
+            r->counts.retries > 0 || r->s->faults != NULL };
+        verify_landing(&in, &r->findings, &r->vstats);
+        r->counts.objects = v.n_objects;
+    }
+    verify_landed_free(v.landed);
+    stream_read_clear(&sr);
 }
 
 /* Verifies each distinct landing location a ship, handler, esm or poll
@@ -163,29 +298,12 @@ static void check_landings(struct runner *r)
                                         sizeof prefix) < 0)
             continue;
         snprintf(seen[n_seen++], sizeof seen[0], "%s", url);
-        struct verify_changes changes;
-        verify_changes_init(&changes);
-        struct landing l = { 0 };
         const char *table = st->table ? st->table : r->s->tables[0].name;
-        const struct scenario_table *t = scenario_table_find(r->s, table);
-        bool is_polled = strcmp(st->kind, "poll") == 0;
-        /* A poller's table needs no stream; when it has one, the stream
-         * names each delete the poller missed. */
-        bool has_changes = !is_polled || t->stream_view != NULL;
-        int rc = has_changes ? read_changes(r, table, &changes) : 0;
-        if (rc == 0)
-            rc = read_landing(r, bucket, prefix, &l);
-        if (rc == 0 && is_polled) {
-            check_polled(r, url, t, has_changes ? &changes : NULL, &l);
-        } else if (rc == 0) {
-            struct verify_landing in = {
-                url, &changes, l.objects, l.listing.n,
-                r->counts.retries > 0 || r->s->faults != NULL };
-            verify_landing(&in, &r->findings, &r->vstats);
-            r->counts.objects = l.listing.n;
-        }
-        landing_clear(&l);
-        verify_changes_clear(&changes);
+        if (strcmp(st->kind, "poll") == 0)
+            check_polled_at(r, url, bucket, prefix,
+                            scenario_table_find(r->s, table));
+        else
+            check_changes_at(r, url, bucket, prefix, table);
     }
 }
 

@@ -220,21 +220,39 @@ struct aws_client *runner_client(struct runner *r,
     return aws_client_new(&cfg);
 }
 
+/* A client for --endpoint with the environment's credentials, or NULL
+ * with the reason in err. */
+static struct aws_client *environment_client(struct runner *r, char *err,
+                                             size_t errlen)
+{
+    struct aws_config cfg;
+    if (aws_config_load(&cfg, r->o->endpoint, err, errlen) < 0)
+        return NULL;
+    cfg.retry_base_ms = RUNNER_RETRY_BASE_MS;
+    struct aws_client *c = aws_client_new(&cfg);
+    aws_config_clear(&cfg);
+    return c;
+}
+
 /* With --endpoint the server's identities are unknown: every identity
  * uses the environment's credentials and IAM checks are skipped. */
 static int endpoint_client(struct runner *r)
 {
-    struct aws_config cfg;
     char err[256];
-    if (aws_config_load(&cfg, r->o->endpoint, err, sizeof err) < 0) {
+    r->admin = environment_client(r, err, sizeof err);
+    if (r->admin == NULL) {
         report_set_error(r->out, "--endpoint %s: %s", r->o->endpoint, err);
         return -1;
     }
     snprintf(r->endpoint, sizeof r->endpoint, "%s", r->o->endpoint);
-    cfg.retry_base_ms = RUNNER_RETRY_BASE_MS;
-    r->admin = aws_client_new(&cfg);
-    aws_config_clear(&cfg);
     return 0;
+}
+
+struct aws_client *runner_admin_client(struct runner *r)
+{
+    char err[256];
+    return r->o->endpoint ? environment_client(r, err, sizeof err)
+                          : runner_client(r, NULL);
 }
 
 int runner_admin(struct runner *r, const char *method, const char *path,

@@ -98,6 +98,9 @@ int runner_creds_for(struct runner *r, const char *name, const char *service,
 /* A client with creds (NULL: the runner's). Free with aws_client_free. */
 struct aws_client *runner_client(struct runner *r,
                                  const struct runner_creds *creds);
+/* Another client like r->admin, for reads that run beside it; NULL when
+ * none can be made. Free with aws_client_free. */
+struct aws_client *runner_admin_client(struct runner *r);
 /* The user access key the runner gives identity name. */
 void runner_user_key(const char *name, char *id, size_t idlen, char *secret,
                      size_t secretlen);

@@ -104,46 +104,67 @@ static const char *change_word(const struct verify_change *c)
 /* ---- landed records ----------------------------------------------------- */
 
 struct landed {
-    char *seq;           /* owned */
-    char *key;           /* owned; canonical text */
-    char *label;         /* owned */
-    char *event_name;    /* owned */
-    size_t object;       /* index into the objects */
-    size_t line;         /* 1-based */
-    size_t order;        /* position in landing order */
+    char *seq;              /* owned */
+    char *key;              /* owned; canonical text */
+    char *label;            /* owned */
+    const char *event_name; /* static: INSERT, MODIFY or REMOVE */
+    size_t object;          /* index into the object keys */
+    size_t line;            /* 1-based */
+    size_t order;           /* position in landing order */
 };
 
-struct landed_list {
-    struct landed *v;
-    size_t n;
-    size_t cap;
+struct verify_landed {
+    struct landed *v;       /* owned */
+    size_t n, cap;
+    char **object_keys;     /* owned, one per object added, for messages */
+    size_t n_objects, objects_cap;
 };
 
-static void landed_clear(struct landed_list *l)
+struct verify_landed *verify_landed_new(void)
 {
+    return xcalloc(1, sizeof(struct verify_landed));
+}
+
+void verify_landed_free(struct verify_landed *l)
+{
+    if (l == NULL)
+        return;
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].seq);
         free(l->v[i].key);
         free(l->v[i].label);
-        free(l->v[i].event_name);
     }
+    for (size_t i = 0; i < l->n_objects; i++)
+        free(l->object_keys[i]);
+    free(l->object_keys);
     free(l->v);
+    free(l);
 }
 
-static void parse_line(const struct verify_landing *in, size_t obj,
+/* The event name as a literal, so that records need not own a copy;
+ * jsonl_parse admits no other names. */
+static const char *event_literal(const char *name)
+{
+    static const char *const names[] = { "INSERT", "MODIFY", "REMOVE" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i]) == 0)
+            return names[i];
+    return "?";
+}
+
+static void parse_line(struct verify_landed *l, const char *location,
                        size_t line_no, const char *line, size_t len,
-                       struct landed_list *l, struct findings *out,
-                       struct verify_stats *st)
+                       struct findings *out, struct verify_stats *st)
 {
     struct jsonl_record r;
     cJSON *doc = NULL;
     char err[JSONL_ERR_MAX];
+    const char *object = l->object_keys[l->n_objects - 1];
     if (jsonl_parse(line, len, &r, &doc, err, sizeof err) < 0) {
         st->bad_lines++;
-        findings_add(out, FINDING_CHECK_LANDING, "bad_record",
-                     in->objects[obj].key, "object %s%s line %zu is not a "
-                     "change record: %s", in->location, in->objects[obj].key,
-                     line_no, err);
+        findings_add(out, FINDING_CHECK_LANDING, "bad_record", object,
+                     "object %s%s line %zu is not a change record: %s",
+                     location, object, line_no, err);
         cJSON_Delete(doc);
         return;
     }
@@ -153,29 +174,33 @@ static void parse_line(const struct verify_landing *in, size_t obj,
     }
     l->v[l->n] = (struct landed){
         .seq = xstrdup(r.sequence_number), .key = key_text(r.keys),
-        .label = key_label(r.keys), .event_name = xstrdup(r.event_name),
-        .object = obj, .line = line_no, .order = l->n };
+        .label = key_label(r.keys), .event_name = event_literal(r.event_name),
+        .object = l->n_objects - 1, .line = line_no, .order = l->n };
     l->n++;
     st->records++;
     cJSON_Delete(doc);
 }
 
-static void parse_objects(const struct verify_landing *in,
-                          struct landed_list *l, struct findings *out,
-                          struct verify_stats *st)
+void verify_landed_add(struct verify_landed *l, const char *location,
+                       const struct verify_object *obj, struct findings *out,
+                       struct verify_stats *st)
 {
-    for (size_t i = 0; i < in->n_objects; i++) {
-        const char *p = in->objects[i].body;
-        const char *end = p + in->objects[i].len;
-        size_t line_no = 0;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            line_no++;
-            if (len > 0)
-                parse_line(in, i, line_no, p, len, l, out, st);
-            p += len + 1;
-        }
+    if (l->n_objects == l->objects_cap) {
+        l->objects_cap = l->objects_cap ? l->objects_cap * 2 : 64;
+        l->object_keys = xrealloc(l->object_keys,
+                                  l->objects_cap * sizeof *l->object_keys);
+    }
+    l->object_keys[l->n_objects++] = xstrdup(obj->key);
+    const char *p = obj->body;
+    const char *end = p + obj->len;
+    size_t line_no = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        line_no++;
+        if (len > 0)
+            parse_line(l, location, line_no, p, len, out, st);
+        p += len + 1;
     }
 }
 
@@ -194,7 +219,7 @@ static int by_key_then_order(const void *a, const void *b)
 }
 
 /* The first landed record with sequence seq in l (sorted by_seq). */
-static const struct landed *find_seq(const struct landed_list *l,
+static const struct landed *find_seq(const struct verify_landed *l,
                                      const char *seq)
 {
     size_t lo = 0, hi = l->n;
@@ -215,9 +240,9 @@ static int change_by_seq(const void *a, const void *b)
 }
 
 static void check_delivery(const struct verify_landing *in,
-                           struct landed_list *l, struct findings *out,
-                           struct verify_stats *st)
+                           struct findings *out, struct verify_stats *st)
 {
+    struct verify_landed *l = in->landed;
     if (l->n > 1)
         qsort(l->v, l->n, sizeof *l->v, by_seq);
     const struct verify_changes *c = in->changes;
@@ -239,7 +264,7 @@ static void check_delivery(const struct verify_landing *in,
                          ch->label, "sequence %s landed in %s%s line %zu as "
                          "%s of key %s, but the source recorded %s of key %s",
                          ch->sequence_number, in->location,
-                         in->objects[got->object].key, got->line,
+                         l->object_keys[got->object], got->line,
                          got->event_name, got->label, ch->event_name,
                          ch->label);
     }
@@ -260,7 +285,7 @@ static void check_delivery(const struct verify_landing *in,
         findings_add(out, FINDING_CHECK_DELIVERY, "unknown_change",
                      l->v[i].label, "%s%s line %zu holds %s of key %s at "
                      "sequence %s, which the source stream never recorded",
-                     in->location, in->objects[l->v[i].object].key,
+                     in->location, l->object_keys[l->v[i].object],
                      l->v[i].line, l->v[i].event_name, l->v[i].label,
                      l->v[i].seq);
     }
@@ -270,9 +295,9 @@ static void check_delivery(const struct verify_landing *in,
 /* Per key, in landing order: sequence numbers rise; a repeat is a
  * duplicate (allowed after retries), a fall is out of order. */
 static void check_order(const struct verify_landing *in,
-                        struct landed_list *l, struct findings *out,
-                        struct verify_stats *st)
+                        struct findings *out, struct verify_stats *st)
 {
+    struct verify_landed *l = in->landed;
     if (l->n > 1)
         qsort(l->v, l->n, sizeof *l->v, by_key_then_order);
     for (size_t i = 1; i < l->n; i++) {
@@ -280,7 +305,7 @@ static void check_order(const struct verify_landing *in,
         if (strcmp(prev->key, cur->key) != 0)
             continue;
         int c = jsonl_seq_compare(cur->seq, prev->seq);
-        const char *obj = in->objects[cur->object].key;
+        const char *obj = l->object_keys[cur->object];
         if (c == 0) {
             st->duplicates++;
             if (!in->is_retry_expected)
@@ -302,12 +327,9 @@ static void check_order(const struct verify_landing *in,
 void verify_landing(const struct verify_landing *in, struct findings *out,
                     struct verify_stats *st)
 {
-    struct landed_list l = { 0 };
     st->changes = in->changes->n;
-    parse_objects(in, &l, out, st);
-    check_delivery(in, &l, out, st);
-    check_order(in, &l, out, st);
-    landed_clear(&l);
+    check_delivery(in, out, st);
+    check_order(in, out, st);
 }
 
 /* ---- values and rows ---------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct buf;
+struct verify_stats;
 
 /* One change of the source stream: the ground truth the landing is
  * measured against. */
@@ -44,11 +45,26 @@ struct verify_object {
     size_t len;
 };
 
+/* The records of one landing, parsed object by object as the objects are
+ * read, so that a landing is never held in memory whole. */
+struct verify_landed;
+
+struct verify_landed *verify_landed_new(void);
+void verify_landed_free(struct verify_landed *l);
+
+/* Parses each line of obj into l; objects come in listing (key) order.
+ * A line that is not a change record is a landing finding naming
+ * location, the object and the line. obj->key is copied, obj->body only
+ * borrowed for the call. */
+void verify_landed_add(struct verify_landed *l, const char *location,
+                       const struct verify_object *obj, struct findings *out,
+                       struct verify_stats *stats);
+
 struct verify_landing {
     const char *location;  /* "s3://lake/dynamodb-changes/", for messages */
     const struct verify_changes *changes;
-    const struct verify_object *objects; /* in listing (key) order */
-    size_t n_objects;
+    struct verify_landed *landed; /* every object added; the checks sort
+                                     its records in place */
     bool is_retry_expected; /* retries happened: duplicates are allowed */
 };
 
@@ -65,8 +81,8 @@ struct verify_stats {
     size_t lake_differences;
 };
 
-/* Checks the landing against the changes; findings go to out under the
- * landing and delivery checks. */
+/* Checks the landed records against the changes; findings go to out
+ * under the landing and delivery checks. */
 void verify_landing(const struct verify_landing *in, struct findings *out,
                     struct verify_stats *stats);
 

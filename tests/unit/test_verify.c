@@ -134,23 +134,24 @@ static void landing_checks_should_find_what_went_wrong(void **state)
             assert_int_equal(verify_changes_add(&changes, r), 0);
             cJSON_Delete(r);
         }
-        struct buf bodies[3];
-        struct verify_object objects[3];
-        char names[3][8];
-        size_t n = 0;
-        for (; n < 3 && tc->objects[n]; n++) {
-            buf_init(&bodies[n], 0);
-            build_body(&bodies[n], tc->objects[n]);
-            snprintf(names[n], sizeof names[n], "o%zu", n);
-            objects[n] = (struct verify_object){ names[n],
-                                                 buf_cstr(&bodies[n]),
-                                                 bodies[n].len };
-        }
-        struct verify_landing in = { LOC, &changes, objects, n,
-                                     tc->is_retry_expected };
         struct findings f;
         struct verify_stats st = { 0 };
         findings_init(&f);
+        /* Each object is parsed and dropped before the next is built, as
+         * the runner reads them. */
+        struct verify_landed *landed = verify_landed_new();
+        for (size_t n = 0; n < 3 && tc->objects[n]; n++) {
+            struct buf body;
+            char name[8];
+            buf_init(&body, 0);
+            build_body(&body, tc->objects[n]);
+            snprintf(name, sizeof name, "o%zu", n);
+            struct verify_object obj = { name, buf_cstr(&body), body.len };
+            verify_landed_add(landed, LOC, &obj, &f, &st);
+            buf_clear(&body);
+        }
+        struct verify_landing in = { LOC, &changes, landed,
+                                     tc->is_retry_expected };
         verify_landing(&in, &f, &st);
         size_t want = 0;
         while (want < 4 && tc->findings[want])
@@ -167,8 +168,7 @@ static void landing_checks_should_find_what_went_wrong(void **state)
         }
         assert_int_equal(st.duplicates, tc->duplicates);
         findings_clear(&f);
-        for (size_t i = 0; i < n; i++)
-            buf_clear(&bodies[i]);
+        verify_landed_free(landed);
         verify_changes_clear(&changes);
     }
 }
