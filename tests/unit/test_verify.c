@@ -251,6 +251,7 @@ struct polled_case {
                                 "-" for a REMOVE) */
     const char *table;       /* the table's items */
     const char *findings[3]; /* "check/kind: message" */
+    struct change source[6]; /* the stream, when the table has one */
 };
 
 static void polled_body(struct buf *b, const char *spec)
@@ -277,21 +278,34 @@ static const struct polled_case polled_cases[] = {
     { "the newest version of each key is the table's",
       "1:100:1;1:101:2;2:100:7",
       "[" ROW(1, ",\"n\":{\"N\":\"2\"}") "," ROW(2, ",\"n\":{\"N\":\"7\"}")
-      "]", { NULL } },
+      "]", { NULL }, { { NULL } } },
     { "a key deleted after the scan saw it", "1:100:1;2:100:7",
       "[" ROW(1, ",\"n\":{\"N\":\"1\"}") "]",
       { "delivery/unseen_delete: delete of key {pk: u#2} never reached "
         POLLED " (the key last landed in o line 2): a Scan cannot see "
-        "deletes" } },
+        "deletes" }, { { NULL } } },
     { "an item the poller never saw", "1:100:1",
       "[" ROW(1, ",\"n\":{\"N\":\"1\"}") "," ROW(3, "") "]",
       { "delivery/lost_item: item {pk: u#3} is in the table but never "
-        "reached " POLLED } },
+        "reached " POLLED }, { { NULL } } },
     { "an update the poller missed", "1:100:1",
       "[" ROW(1, ",\"n\":{\"N\":\"2\"}") "]",
       { "delivery/stale_item: item {pk: u#1}: the newest version in "
-        POLLED " (" POLLED "o line 1, sequence 100) is not the table's" } },
-    { "a delete that did land", "1:100:1;1:101", "[]", { NULL } },
+        POLLED " (" POLLED "o line 1, sequence 100) is not the table's" },
+      { { NULL } } },
+    { "a delete that did land", "1:100:1;1:101", "[]", { NULL },
+      { { NULL } } },
+    { "an unseen delete names the key's last delete in the stream",
+      "1:100:1;2:110:7;4:120:3", "[" ROW(1, ",\"n\":{\"N\":\"1\"}") "]",
+      { "delivery/unseen_delete: delete of key {pk: u#2} (TTL) at sequence "
+        "170 never reached " POLLED " (the key last landed in o line 2): a "
+        "Scan cannot see deletes",
+        "delivery/unseen_delete: delete of key {pk: u#4} never reached "
+        POLLED " (the key last landed in o line 3): a Scan cannot see "
+        "deletes" },
+      { { "REMOVE", 1, "90", false }, { "REMOVE", 2, "150", false },
+        { "INSERT", 2, "160", false }, { "REMOVE", 2, "170", true },
+        { "REMOVE", 3, "180", false }, { "INSERT", 4, "120", false } } },
 };
 
 static void polled_landings_should_be_judged_by_their_state(void **state)
@@ -305,10 +319,19 @@ static void polled_landings_should_be_judged_by_their_state(void **state)
         polled_body(&body, tc->lines);
         cJSON *table = json_parse(tc->table, strlen(tc->table));
         assert_non_null(table);
+        struct verify_changes changes;
+        verify_changes_init(&changes);
+        for (size_t i = 0; i < 6 && tc->source[i].event; i++) {
+            cJSON *r = stream_record(tc->source[i].event, tc->source[i].key,
+                                     tc->source[i].seq, tc->source[i].is_ttl);
+            assert_int_equal(verify_changes_add(&changes, r), 0);
+            cJSON_Delete(r);
+        }
         struct verify_object obj = { "o", body.data, body.len };
         struct verify_polled in = {
             .location = POLLED, .limit = "a Scan cannot see deletes",
             .source = table, .key_names = keys, .n_keys = 1,
+            .changes = changes.n ? &changes : NULL,
             .objects = &obj, .n_objects = 1 };
         struct findings f;
         struct verify_stats st = { 0 };
@@ -328,6 +351,7 @@ static void polled_landings_should_be_judged_by_their_state(void **state)
                          i, got, w);
         }
         findings_clear(&f);
+        verify_changes_clear(&changes);
         cJSON_Delete(table);
         buf_clear(&body);
     }
