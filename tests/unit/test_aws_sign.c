@@ -118,6 +118,8 @@ struct vector {
 
 static int hex_digit(char ch)
 {
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
     return ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : ch - '0';
 }
 
