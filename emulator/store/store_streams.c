@@ -2,16 +2,23 @@
  * connection and reset after use, like store_ddb's. */
 #include "store/store_streams.h"
 
+#include "base/log.h"
 #include "store/store_internal.h"
 
 #include <string.h>
 
-#define STREAM_COLUMNS                                                    \
-    "id, tbl, table_name, arn, label, view, key_schema, created_ms, "     \
-    "coalesce(disabled_ms, 0), next_seq, last_ms"
-#define SHARD_COLUMNS                                                     \
-    "stream, idx, shard_id, coalesce(parent_id, ''), start_seq, "         \
-    "coalesce(end_seq, -1), created_ms, coalesce(closed_ms, 0), n_records"
+/* The columns read_stream and read_shard take, of the table aliased t. */
+#define STREAM_COLUMNS_OF(t)                                              \
+    t "id, " t "tbl, " t "table_name, " t "arn, " t "label, " t "view, "  \
+    t "key_schema, " t "created_ms, coalesce(" t "disabled_ms, 0), "      \
+    t "next_seq, " t "last_ms"
+#define STREAM_N_COLUMNS 11
+#define SHARD_COLUMNS_OF(t)                                               \
+    t "stream, " t "idx, " t "shard_id, coalesce(" t "parent_id, ''), "   \
+    t "start_seq, coalesce(" t "end_seq, -1), " t "created_ms, "          \
+    "coalesce(" t "closed_ms, 0), " t "n_records"
+#define STREAM_COLUMNS STREAM_COLUMNS_OF("")
+#define SHARD_COLUMNS SHARD_COLUMNS_OF("")
 
 static const char sql_stream_insert[] =
     "INSERT INTO streams(id, tbl, table_name, arn, label, view, key_schema,"
@@ -28,6 +35,16 @@ static const char sql_stream_find_arn[] =
 static const char sql_stream_find_enabled[] =
     "SELECT " STREAM_COLUMNS " FROM streams WHERE tbl = ?1"
     " AND disabled_ms IS NULL";
+/* What every append needs, in one statement: the table's enabled stream
+ * and its open shard, which is the newest (found through the primary key,
+ * however many shards the stream has had). No shard columns when it has
+ * none open. */
+static const char sql_stream_find_open[] =
+    "SELECT " STREAM_COLUMNS_OF("s.") ", " SHARD_COLUMNS_OF("h.")
+    " FROM streams s LEFT JOIN stream_shards h ON h.stream = s.id"
+    " AND h.idx = (SELECT max(idx) FROM stream_shards WHERE stream = s.id)"
+    " AND h.end_seq IS NULL"
+    " WHERE s.tbl = ?1 AND s.disabled_ms IS NULL";
 static const char sql_stream_each[] =
     "SELECT " STREAM_COLUMNS " FROM streams"
     " WHERE (?1 IS NULL OR table_name = ?1) AND (?2 IS NULL OR arn > ?2)"
@@ -83,32 +100,34 @@ static void copy_text(sqlite3_stmt *st, int col, char *out, size_t len)
     out[n] = '\0';
 }
 
-static void read_stream(sqlite3_stmt *st, struct store_stream *s)
+/* Reads STREAM_COLUMNS from column c on. */
+static void read_stream(sqlite3_stmt *st, int c, struct store_stream *s)
 {
-    s->id = sqlite3_column_int64(st, 0);
-    s->tbl = sqlite3_column_int64(st, 1);
-    copy_text(st, 2, s->table_name, sizeof s->table_name);
-    copy_text(st, 3, s->arn, sizeof s->arn);
-    copy_text(st, 4, s->label, sizeof s->label);
-    copy_text(st, 5, s->view, sizeof s->view);
-    copy_text(st, 6, s->key_schema, sizeof s->key_schema);
-    s->created_ms = sqlite3_column_int64(st, 7);
-    s->disabled_ms = sqlite3_column_int64(st, 8);
-    s->next_seq = sqlite3_column_int64(st, 9);
-    s->last_ms = sqlite3_column_int64(st, 10);
+    s->id = sqlite3_column_int64(st, c);
+    s->tbl = sqlite3_column_int64(st, c + 1);
+    copy_text(st, c + 2, s->table_name, sizeof s->table_name);
+    copy_text(st, c + 3, s->arn, sizeof s->arn);
+    copy_text(st, c + 4, s->label, sizeof s->label);
+    copy_text(st, c + 5, s->view, sizeof s->view);
+    copy_text(st, c + 6, s->key_schema, sizeof s->key_schema);
+    s->created_ms = sqlite3_column_int64(st, c + 7);
+    s->disabled_ms = sqlite3_column_int64(st, c + 8);
+    s->next_seq = sqlite3_column_int64(st, c + 9);
+    s->last_ms = sqlite3_column_int64(st, c + 10);
 }
 
-static void read_shard(sqlite3_stmt *st, struct store_shard *sh)
+/* Reads SHARD_COLUMNS from column c on. */
+static void read_shard(sqlite3_stmt *st, int c, struct store_shard *sh)
 {
-    sh->stream = sqlite3_column_int64(st, 0);
-    sh->idx = sqlite3_column_int64(st, 1);
-    copy_text(st, 2, sh->shard_id, sizeof sh->shard_id);
-    copy_text(st, 3, sh->parent_id, sizeof sh->parent_id);
-    sh->start_seq = sqlite3_column_int64(st, 4);
-    sh->end_seq = sqlite3_column_int64(st, 5);
-    sh->created_ms = sqlite3_column_int64(st, 6);
-    sh->closed_ms = sqlite3_column_int64(st, 7);
-    sh->n_records = sqlite3_column_int64(st, 8);
+    sh->stream = sqlite3_column_int64(st, c);
+    sh->idx = sqlite3_column_int64(st, c + 1);
+    copy_text(st, c + 2, sh->shard_id, sizeof sh->shard_id);
+    copy_text(st, c + 3, sh->parent_id, sizeof sh->parent_id);
+    sh->start_seq = sqlite3_column_int64(st, c + 4);
+    sh->end_seq = sqlite3_column_int64(st, c + 5);
+    sh->created_ms = sqlite3_column_int64(st, c + 6);
+    sh->closed_ms = sqlite3_column_int64(st, c + 7);
+    sh->n_records = sqlite3_column_int64(st, c + 8);
 }
 
 /* Steps a bound statement that yields at most one stream row. */
@@ -118,7 +137,7 @@ static enum store_result one_stream(struct store_tx *tx, sqlite3_stmt *st,
     int rc = sqlite3_step(st);
     enum store_result res = STORE_NOT_FOUND;
     if (rc == SQLITE_ROW) {
-        read_stream(st, out);
+        read_stream(st, 0, out);
         res = STORE_OK;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(tx, "find stream");
@@ -133,7 +152,7 @@ static enum store_result one_shard(struct store_tx *tx, sqlite3_stmt *st,
     int rc = sqlite3_step(st);
     enum store_result res = STORE_NOT_FOUND;
     if (rc == SQLITE_ROW) {
-        read_shard(st, out);
+        read_shard(st, 0, out);
         res = STORE_OK;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(tx, "find shard");
@@ -208,6 +227,31 @@ enum store_result store_streams_find_enabled(struct store_tx *tx,
     return one_stream(tx, st, out);
 }
 
+enum store_result store_streams_find_open(struct store_tx *tx, int64_t tbl,
+                                          struct store_stream *s,
+                                          struct store_shard *sh)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_stream_find_open);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tbl);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        read_stream(st, 0, s);
+        read_shard(st, STREAM_N_COLUMNS, sh);
+        res = STORE_OK;
+        if (sqlite3_column_type(st, STREAM_N_COLUMNS) == SQLITE_NULL) {
+            log_error("stream %lld has no open shard", (long long)s->id);
+            res = STORE_ERROR;
+        }
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "find open stream");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
 enum store_result store_streams_each(struct store_tx *tx,
                                      const struct store_streams_query *q,
                                      store_stream_fn fn, void *arg)
@@ -225,7 +269,7 @@ enum store_result store_streams_each(struct store_tx *tx,
     int rc;
     struct store_stream s;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_stream(st, &s);
+        read_stream(st, 0, &s);
         if (!fn(&s, arg)) {
             rc = SQLITE_DONE;
             break;
@@ -317,7 +361,7 @@ enum store_result store_streams_shards(struct store_tx *tx, int64_t stream,
     int rc;
     struct store_shard sh;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_shard(st, &sh);
+        read_shard(st, 0, &sh);
         if (!fn(&sh, arg)) {
             rc = SQLITE_DONE;
             break;

@@ -63,6 +63,12 @@ enum store_result store_streams_find_by_arn(struct store_tx *tx,
 enum store_result store_streams_find_enabled(struct store_tx *tx,
                                              int64_t tbl,
                                              struct store_stream *out);
+/* The table's enabled stream and its open shard, in one statement (every
+ * record appended asks for both): STORE_NOT_FOUND when the table has no
+ * enabled stream, STORE_ERROR (logged) when that stream has no open shard. */
+enum store_result store_streams_find_open(struct store_tx *tx, int64_t tbl,
+                                          struct store_stream *s,
+                                          struct store_shard *sh);
 
 /* Calls fn for streams in ARN order: those of table_name (NULL: all),
  * after after_arn (NULL: from the start), enabled or disabled at or after

@@ -147,14 +147,12 @@ enum store_result streams_log_table_changed(struct store_tx *tx,
     return res;
 }
 
-/* The stream's open shard, rolled over first when it is due. */
-static enum store_result open_shard(struct store_tx *tx, struct emulator *emu,
-                                    struct store_stream *s,
-                                    struct store_shard *sh, int64_t now_ms)
+/* Rolls the open shard sh of s over when it is due, leaving the shard to
+ * append to in *sh. */
+static enum store_result roll_if_due(struct store_tx *tx, struct emulator *emu,
+                                     struct store_stream *s,
+                                     struct store_shard *sh, int64_t now_ms)
 {
-    enum store_result res = store_streams_shard_open(tx, s->id, sh);
-    if (res != STORE_OK)
-        return res == STORE_NOT_FOUND ? STORE_ERROR : res;
     int64_t max_age = emu->cfg.shard_rollover_ms;
     if (max_age == 0)
         max_age = STREAMS_DEFAULT_SHARD_AGE_MS;
@@ -197,10 +195,10 @@ enum store_result streams_log_append(struct store_tx *tx,
         return STORE_OK;
     struct store_stream s;
     struct store_shard sh;
-    enum store_result res = store_streams_find_enabled(tx, ch->def->id, &s);
+    enum store_result res = store_streams_find_open(tx, ch->def->id, &s, &sh);
     if (res != STORE_OK)
         return res == STORE_NOT_FOUND ? STORE_OK : res;
-    res = open_shard(tx, emu, &s, &sh, ch->now_ms);
+    res = roll_if_due(tx, emu, &s, &sh, ch->now_ms);
     if (res != STORE_OK)
         return res;
     /* Creation times never go backwards within a stream, so the trim
