@@ -26,6 +26,7 @@
 #include "sync/lake.h"
 #include "sync/sync.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,8 @@ struct group {
 struct loader {
     const struct load_options *o;
     struct sync_stats *stats;
-    struct aws_client *client;
+    struct aws_client *client; /* ListObjectsV2 */
+    struct aws_client *reader; /* GetObject, on the read-ahead thread */
     struct lake *lake;
     cJSON *cp;      /* owned */
     cJSON *rejects; /* borrowed from cp */
@@ -254,26 +256,71 @@ static int apply_in_group(struct loader *l, const struct aws_s3_object *obj,
     return group_is_due(l) ? group_commit(l) : 0;
 }
 
-/* Fetches, parses and applies one file, or rejects it. */
-static int load_file(struct loader *l, const struct aws_s3_object *obj)
-{
+/* ---- Reading ahead ----------------------------------------------------- */
+
+/* A landing file fetched and parsed. */
+struct fetched {
+    const struct aws_s3_object *obj; /* borrowed from the listing */
     struct buf body;
-    struct parsed p = { 0 };
+    struct parsed parsed;
+    int rc;                          /* GetObject's */
+    bool is_parsed;                  /* else why says what is wrong */
     char why[JSONL_ERR_MAX + 64];
-    buf_init(&body, 0);
-    uint64_t before = aws_client_retries(l->client);
-    int rc = aws_s3_get_object(l->client, l->bucket, obj->key, &body);
-    l->stats->retried += aws_client_retries(l->client) - before;
-    if (rc < 0)
-        sync_report_error(LOAD, "GetObject", l->client);
-    else if (parse_file(&body, &p, why, sizeof why) < 0)
-        rc = reject(l, obj, why);
-    else
-        rc = apply_in_group(l, obj, &p);
-    parsed_clear(&p);
-    buf_clear(&body);
-    return rc;
+};
+
+static void fetched_clear(struct fetched *f)
+{
+    parsed_clear(&f->parsed);
+    buf_clear(&f->body);
 }
+
+/* The next file is fetched and parsed on a thread of its own with the
+ * loader's reader client while the main thread applies this one. Only the
+ * main thread touches the lake, so what a crash leaves is unchanged. */
+struct read_ahead {
+    struct aws_client *client; /* borrowed; the thread's alone while it runs */
+    const char *bucket;
+    struct fetched file;
+    uint64_t retries_before;
+    bool is_running;
+    pthread_t thread;
+};
+
+static void *fetch_file(void *arg)
+{
+    struct read_ahead *r = arg;
+    struct fetched *f = &r->file;
+    f->rc = aws_s3_get_object(r->client, r->bucket, f->obj->key, &f->body);
+    f->is_parsed = f->rc == 0 && parse_file(&f->body, &f->parsed, f->why,
+                                            sizeof f->why) == 0;
+    return NULL;
+}
+
+/* Starts fetching obj; without a thread to spare, fetches it now. */
+static void read_start(struct read_ahead *r, const struct aws_s3_object *obj)
+{
+    memset(&r->file, 0, sizeof r->file);
+    r->file.obj = obj;
+    buf_init(&r->file.body, 0);
+    r->retries_before = aws_client_retries(r->client);
+    r->is_running = pthread_create(&r->thread, NULL, fetch_file, r) == 0;
+    if (!r->is_running)
+        fetch_file(r);
+}
+
+/* Waits for the file started last and hands it over (caller clears). */
+static void read_finish(struct loader *l, struct read_ahead *r,
+                        struct fetched *out)
+{
+    if (r->is_running)
+        pthread_join(r->thread, NULL);
+    r->is_running = false;
+    l->stats->retried += aws_client_retries(r->client) - r->retries_before;
+    *out = r->file;
+    memset(&r->file, 0, sizeof r->file);
+}
+
+/* ---- Passes ------------------------------------------------------------- */
 
 /* 1 when the file is to be skipped: a folder placeholder, or loaded or
  * rejected before; 0 when it is new; -1 on a lake error. */
@@ -285,6 +332,32 @@ static int is_taken(struct loader *l, const char *key)
     if (json_get(l->rejects, key))
         return 1;
     return lake_is_loaded(l->lake, l->id, key);
+}
+
+/* Starts fetching the first file from listing index i on that is not
+ * taken. Returns 1 when one is on its way, 0 when none is left, -1 on a
+ * lake error. */
+static int read_next(struct loader *l, const struct aws_s3_listing *ls,
+                     size_t i, struct read_ahead *ahead)
+{
+    for (; i < ls->n && !is_stopped(l); i++) {
+        int taken = is_taken(l, ls->objects[i].key);
+        if (taken < 0)
+            return -1;
+        if (taken == 0) {
+            read_start(ahead, &ls->objects[i]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Applies a fetched file, or rejects it. */
+static int take_file(struct loader *l, struct fetched *f)
+{
+    if (!f->is_parsed)
+        return reject(l, f->obj, f->why);
+    return apply_in_group(l, f->obj, &f->parsed);
 }
 
 /* One listing; *n_new counts the files taken. Whatever was applied is
@@ -299,15 +372,29 @@ static int load_pass(struct loader *l, int *n_new)
         sync_report_error(LOAD, "ListObjectsV2", l->client);
         return -1;
     }
-    for (size_t i = 0; i < listing.n && rc == 0 && !is_stopped(l); i++) {
-        const struct aws_s3_object *obj = &listing.objects[i];
-        int taken = is_taken(l, obj->key);
-        if (taken != 0) {
-            rc = taken < 0 ? -1 : 0;
-            continue;
-        }
-        rc = load_file(l, obj);
+    struct read_ahead ahead = { .client = l->reader, .bucket = l->bucket };
+    int is_reading = read_next(l, &listing, 0, &ahead);
+    rc = is_reading < 0 ? -1 : 0;
+    while (is_reading > 0) {
+        struct fetched f;
+        read_finish(l, &ahead, &f);
         (*n_new)++;
+        if (f.rc < 0) {
+            sync_report_error(LOAD, "GetObject", l->reader);
+            fetched_clear(&f);
+            rc = -1;
+            break;
+        }
+        size_t i = (size_t)(f.obj - listing.objects);
+        is_reading = read_next(l, &listing, i + 1, &ahead);
+        rc = is_reading < 0 ? -1 : take_file(l, &f);
+        fetched_clear(&f);
+        if (rc < 0 && is_reading > 0) {
+            read_finish(l, &ahead, &f); /* not taken: dropped */
+            fetched_clear(&f);
+        }
+        if (rc < 0)
+            break;
     }
     if (group_commit(l) < 0)
         rc = -1;
@@ -416,7 +503,10 @@ static int open_state(struct loader *l)
         return -1;
     }
     l->client = sync_client_new(l->o->endpoint, l->o->max_attempts);
-    if (l->client == NULL)
+    l->reader = l->client ? sync_client_new(l->o->endpoint,
+                                            l->o->max_attempts)
+                          : NULL;
+    if (l->reader == NULL)
         return -1;
     l->lake = lake_open(l->o->lake, err, sizeof err);
     if (l->lake == NULL) {
@@ -455,6 +545,7 @@ int load_run(const struct load_options *o, struct sync_stats *stats)
     if (rc == 0 && stats->rejected > 0)
         rc = 1;
     aws_client_free(l.client);
+    aws_client_free(l.reader);
     lake_close(l.lake);
     cJSON_Delete(l.cp);
     return rc;

@@ -23,6 +23,7 @@
 #include "sync/checkpoint.h"
 #include "sync/sync.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,8 @@ void ship_options_init(struct ship_options *o)
 struct shipper {
     const struct ship_options *o;
     struct sync_stats *stats;
-    struct aws_client *client;
+    struct aws_client *client;    /* everything but GetRecords */
+    struct aws_client *reader;    /* GetRecords, on the read-ahead thread */
     char bucket[SHIP_BUCKET_MAX];
     char prefix[SHIP_PREFIX_MAX]; /* "" or ending in '/' */
     char *arn;                    /* owned */
@@ -173,6 +175,60 @@ static int load_checkpoint(struct shipper *s)
     return 0;
 }
 
+/* ---- Reading ahead ----------------------------------------------------- */
+
+/* One GetRecords call on a thread of its own with the shipper's reader
+ * client, so that the service reads the next page, and the page is parsed,
+ * while the main thread converts and writes this one. Only the main thread
+ * moves the checkpoint, after each page's object is in S3, so reading ahead
+ * changes nothing in what a crash leaves. */
+struct read_ahead {
+    struct aws_client *client; /* borrowed; used by the thread alone */
+    char *iterator;            /* owned */
+    int limit;
+    cJSON *page;               /* owned until read_finish hands it over */
+    int rc;
+    uint64_t retries_before;
+    bool is_running;           /* a thread is reading */
+    pthread_t thread;
+};
+
+static void *read_page(void *arg)
+{
+    struct read_ahead *r = arg;
+    r->rc = aws_streams_get_records(r->client, r->iterator, r->limit,
+                                    &r->page);
+    return NULL;
+}
+
+/* Starts reading the page at iterator (owned from here on); without a
+ * thread to spare, reads it now. */
+static void read_start(struct read_ahead *r, char *iterator)
+{
+    r->iterator = iterator;
+    r->page = NULL;
+    r->retries_before = aws_client_retries(r->client);
+    r->is_running = pthread_create(&r->thread, NULL, read_page, r) == 0;
+    if (!r->is_running)
+        read_page(r);
+}
+
+/* Waits for the page started last; returns GetRecords' result, the page
+ * in *page (caller frees). */
+static int read_finish(struct shipper *s, struct read_ahead *r,
+                       cJSON **page)
+{
+    if (r->is_running)
+        pthread_join(r->thread, NULL);
+    r->is_running = false;
+    s->stats->retried += aws_client_retries(r->client) - r->retries_before;
+    free(r->iterator);
+    r->iterator = NULL;
+    *page = r->page;
+    r->page = NULL;
+    return r->rc;
+}
+
 /* ---- Reading one shard ------------------------------------------------- */
 
 /* Converts and writes one GetRecords page, then moves the shard's
@@ -216,9 +272,9 @@ static int ship_page(struct shipper *s, const char *table, const char *shard,
     return rc;
 }
 
-static bool error_is(const struct shipper *s, const char *code)
+static bool error_is(const struct aws_client *c, const char *code)
 {
-    return strcmp(aws_client_error(s->client)->code, code) == 0;
+    return strcmp(aws_client_error(c)->code, code) == 0;
 }
 
 /* An iterator at the shard's checkpoint; *it is NULL when the shard no
@@ -232,14 +288,14 @@ static int open_iterator(struct shipper *s, const char *shard, char **it)
     uint64_t before = aws_client_retries(s->client);
     int rc = aws_streams_get_iterator(s->client, s->arn, shard, type, last,
                                       it);
-    if (rc < 0 && error_is(s, "TrimmedDataAccessException")) {
+    if (rc < 0 && error_is(s->client, "TrimmedDataAccessException")) {
         fprintf(stderr, SHIP ": DATA LOSS: %s: records after %s were "
                 "trimmed before they were shipped\n", shard, last);
         s->stats->lost++;
         rc = aws_streams_get_iterator(s->client, s->arn, shard,
                                       "TRIM_HORIZON", NULL, it);
     }
-    if (rc < 0 && error_is(s, "ResourceNotFoundException")) {
+    if (rc < 0 && error_is(s->client, "ResourceNotFoundException")) {
         fprintf(stderr, SHIP ": %s: shard no longer exists (%s)\n", shard,
                 aws_client_error(s->client)->message);
         *it = NULL;
@@ -251,52 +307,85 @@ static int open_iterator(struct shipper *s, const char *shard, char **it)
     return rc;
 }
 
+/* Whether to read on after a page: an open shard is caught up at its first
+ * empty page and read again in the next pass; a closed one is read until
+ * it has no next iterator. */
+static bool is_more(const struct shipper *s, const cJSON *shard,
+                    const cJSON *page)
+{
+    bool is_closed = json_get(json_get(shard, "SequenceNumberRange"),
+                              "EndingSequenceNumber") != NULL;
+    return json_get_string(page, "NextShardIterator") != NULL &&
+           (cJSON_GetArraySize(json_get(page, "Records")) > 0 ||
+            is_closed) &&
+           !is_stopped(s);
+}
+
+/* Ships one page and moves the checkpoint; a page without a next iterator
+ * ends the shard, which is then done. */
+static int take_page(struct shipper *s, const char *table, const char *id,
+                        const cJSON *page)
+{
+    const cJSON *records = json_get(page, "Records");
+    int rc = 0;
+    if (cJSON_GetArraySize(records) > 0)
+        rc = ship_page(s, table, id, records);
+    if (rc == 0 && json_get(page, "NextShardIterator") == NULL) {
+        set_member(shard_state(s, id), "done", cJSON_CreateTrue());
+        rc = save_checkpoint(s, false);
+    }
+    sync_progress(&s->progress, SHIP, s->stats);
+    return rc;
+}
+
 /* Reads a shard from its checkpoint until it ends (closed: marked done) or
- * is caught up (open). *n_read counts the records shipped. */
+ * is caught up (open), the next page always on its way while this one is
+ * shipped. *n_read counts the records shipped. */
 static int ship_shard(struct shipper *s, const char *table,
                       const cJSON *shard, uint64_t *n_read)
 {
     const char *id = json_get_string(shard, "ShardId");
+    struct read_ahead ahead = { .client = s->reader,
+                                .limit = s->o->batch_size };
     char *it = NULL;
     if (open_iterator(s, id, &it) < 0)
         return -1;
+    if (it)
+        read_start(&ahead, it);
+    bool is_reading = it != NULL;
     int rc = 0;
-    while (it && rc == 0 && !is_stopped(s)) {
+    while (is_reading) {
         cJSON *page = NULL;
-        uint64_t before = aws_client_retries(s->client);
-        rc = aws_streams_get_records(s->client, it, s->o->batch_size, &page);
-        s->stats->retried += aws_client_retries(s->client) - before;
-        free(it);
-        it = NULL;
-        if (rc < 0 && (error_is(s, "ExpiredIteratorException") ||
-                       error_is(s, "TrimmedDataAccessException"))) {
+        rc = read_finish(s, &ahead, &page);
+        is_reading = false;
+        if (rc < 0 && (error_is(s->reader, "ExpiredIteratorException") ||
+                       error_is(s->reader, "TrimmedDataAccessException"))) {
             /* Iterators live 15 minutes; a fresh one after the checkpoint
              * continues exactly where this one stopped. */
             rc = open_iterator(s, id, &it);
+            if (rc == 0 && it)
+                read_start(&ahead, it);
+            is_reading = rc == 0 && it;
             continue;
         }
         if (rc < 0) {
-            sync_report_error(SHIP, "GetRecords", s->client);
+            sync_report_error(SHIP, "GetRecords", s->reader);
             break;
         }
-        const cJSON *records = json_get(page, "Records");
-        int n = cJSON_GetArraySize(records);
-        if (n > 0)
-            rc = ship_page(s, table, id, records);
-        *n_read += (uint64_t)n;
-        const char *next = json_get_string(page, "NextShardIterator");
-        if (rc == 0 && next == NULL) {
-            set_member(shard_state(s, id), "done", cJSON_CreateTrue());
-            rc = save_checkpoint(s, false);
-        } else if (rc == 0 && (n > 0 || json_get(json_get(shard,
-                               "SequenceNumberRange"),
-                               "EndingSequenceNumber"))) {
-            it = xstrdup(next);
+        if (is_more(s, shard, page)) {
+            read_start(&ahead, xstrdup(json_get_string(page,
+                                                      "NextShardIterator")));
+            is_reading = true;
         }
+        *n_read += (uint64_t)cJSON_GetArraySize(json_get(page, "Records"));
+        rc = take_page(s, table, id, page);
         cJSON_Delete(page);
-        sync_progress(&s->progress, SHIP, s->stats);
+        if (rc < 0 && is_reading) {
+            read_finish(s, &ahead, &page); /* not shipped: dropped */
+            cJSON_Delete(page);
+            is_reading = false;
+        }
     }
-    free(it);
     return rc;
 }
 
@@ -395,7 +484,9 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
     int rc = parse_target(&s);
     if (rc == 0) {
         s.client = sync_client_new(o->endpoint, o->max_attempts);
-        rc = s.client ? resolve_stream(&s) : -1;
+        s.reader = s.client ? sync_client_new(o->endpoint, o->max_attempts)
+                            : NULL;
+        rc = s.reader ? resolve_stream(&s) : -1;
     }
     if (rc == 0 && jsonl_table_from_arn(s.arn, table, sizeof table) < 0) {
         fprintf(stderr, SHIP ": %s is not a stream ARN\n", s.arn);
@@ -419,6 +510,7 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
     if (rc == 0 && stats->lost > 0)
         rc = 1;
     aws_client_free(s.client);
+    aws_client_free(s.reader);
     cJSON_Delete(s.cp);
     free(s.arn);
     return rc;
