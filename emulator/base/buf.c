@@ -3,6 +3,7 @@
 
 #include "base/mem.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,24 @@ void buf_append(struct buf *b, const void *p, size_t n)
         return;
     if (n)
         memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+char *buf_space(struct buf *b, size_t *n)
+{
+    if (!b->failed && *n > b->max - b->len)
+        *n = b->max - b->len;
+    if (*n == 0 || !reserve(b, *n)) {
+        b->failed = true;
+        return NULL;
+    }
+    return b->data + b->len;
+}
+
+void buf_commit(struct buf *b, size_t n)
+{
+    assert(b->data && b->len + n < b->cap);
     b->len += n;
     b->data[b->len] = '\0';
 }

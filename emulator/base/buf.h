@@ -29,6 +29,15 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool buf_failed(const struct buf *b);
 
+/* Room to write up to *n more bytes in place, at the returned pointer, for
+ * writers that fill a buffer themselves; *n is lowered to what the cap
+ * allows. NULL, and b failed, when there is no room at all. The bytes
+ * count once buf_commit says how many were written; until then the
+ * content is unchanged (its terminator may be overwritten: commit 0 to
+ * put it back). */
+char *buf_space(struct buf *b, size_t *n);
+void buf_commit(struct buf *b, size_t n);
+
 /* The content as a C string; "" when empty. Borrowed: valid until the next
  * append or clear. */
 const char *buf_cstr(const struct buf *b);

@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,15 +82,31 @@ const char *json_get_string(const cJSON *obj, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* What json_write offers cJSON first: most values printed here (items,
+ * stream records, answers) fit, and a larger one is printed again with
+ * twice the room. */
+#define JSON_WRITE_ROOM 4096
+
+/* cJSON prints into the buffer's own storage. cJSON_PrintUnformatted would
+ * grow a buffer of its own by copying (with allocation hooks installed it
+ * has no realloc), then copy the text once more into b. */
 void json_write(struct buf *b, const cJSON *v)
 {
-    char *text = cJSON_PrintUnformatted(v);
-    if (text == NULL) {
-        b->failed = true;
-        return;
+    for (size_t want = JSON_WRITE_ROOM;; want *= 2) {
+        size_t room = want < INT_MAX ? want : INT_MAX;
+        char *at = buf_space(b, &room);
+        if (at == NULL)
+            return;
+        if (cJSON_PrintPreallocated((cJSON *)v, at, (int)room, false)) {
+            buf_commit(b, strlen(at));
+            return;
+        }
+        buf_commit(b, 0); /* the terminator, over the partial print */
+        if (room < want) {
+            b->failed = true; /* the cap, not the room, stopped it */
+            return;
+        }
     }
-    buf_puts(b, text);
-    free(text);
 }
 
 /* Whether ch must be escaped inside a JSON string literal. */

@@ -1,4 +1,5 @@
-/* json: bounded parsing, exact member lookup, string escaping. */
+/* json: bounded parsing, exact member lookup, string escaping, printing
+ * into a buf in place. */
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct parse_case {
@@ -127,6 +129,41 @@ static const struct text_case text_cases[] = {
     { "past U+10FFFF", TEXT("\"\xf4\x90\x80\x80\""), false },
 };
 
+/* json_write prints in place and tries again with more room: small and
+ * large values come out as cJSON prints them, after what b held; past the
+ * cap b fails and keeps its content. */
+static void write_should_print_any_size_in_place(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = { 0, 10, 4090, 4096, 20000 };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char *text = malloc(sizes[i] + 1);
+        memset(text, 'x', sizes[i]);
+        text[sizes[i]] = '\0';
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "s", text);
+        cJSON_AddNumberToObject(v, "n", 12.5);
+        char *expected = cJSON_PrintUnformatted(v);
+        struct buf b;
+        buf_init(&b, 0);
+        buf_puts(&b, "[");
+        json_write(&b, v);
+        assert_false(buf_failed(&b));
+        assert_int_equal(b.len, strlen(expected) + 1);
+        assert_string_equal(buf_cstr(&b) + 1, expected);
+        buf_clear(&b);
+        buf_init(&b, 16);
+        buf_puts(&b, "[");
+        json_write(&b, v);
+        assert_true(buf_failed(&b));
+        assert_string_equal(buf_cstr(&b), "[");
+        buf_clear(&b);
+        free(expected);
+        cJSON_Delete(v);
+        free(text);
+    }
+}
+
 static void text_problem_should_refuse_nul_and_bad_utf8(void **state)
 {
     (void)state;
@@ -148,6 +185,7 @@ int main(void)
         cmocka_unit_test(get_should_match_names_exactly),
         cmocka_unit_test(write_string_should_escape_for_json),
         cmocka_unit_test(write_string_should_escape_at_every_run_boundary),
+        cmocka_unit_test(write_should_print_any_size_in_place),
         cmocka_unit_test(text_problem_should_refuse_nul_and_bad_utf8),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
