@@ -38,7 +38,7 @@
 #define LOAD_ID_BYTES 16 /* random bytes in a new loader's name */
 #define LOAD_ID_MAX 64    /* longest name taken from a checkpoint */
 /* A kill loses at most this much applied work, which is done again. */
-#define LOAD_GROUP_MS 500
+#define LOAD_GROUP_MS 2000
 
 void load_options_init(struct load_options *o)
 {

@@ -414,6 +414,16 @@ class ShipLoadTest(SyncCase):
             db.close()
         return loaded, seqs
 
+    def has_loaded_files(self):
+        """Whether the lake, which the loader may still be creating, has
+        committed a loaded file yet."""
+        if not os.path.exists(self.path("lake.db")):
+            return False
+        try:
+            return bool(self.lake_rows()[0])
+        except sqlite3.OperationalError:
+            return False
+
     def newest_per_key(self, files):
         """Sequence numbers of the changes that win per key when exactly
         these files are applied: the lake's rows must hold just these."""
@@ -438,7 +448,7 @@ class ShipLoadTest(SyncCase):
         self.server.admin("faults", {"operation": "GetObject",
                                      "bucket": BUCKET,
                                      "prefix": bucket_prefix,
-                                     "latency_ms": 25, "fraction": 1})
+                                     "latency_ms": 60, "fraction": 1})
         self.addCleanup(self.server.clear_faults)
         loader = subprocess.Popen(
             [DYNALAKE, "load", "--from", self.prefix, "--checkpoint",
@@ -447,7 +457,7 @@ class ShipLoadTest(SyncCase):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 30
         while time.time() < deadline and loader.poll() is None:
-            if os.path.exists(self.path("lake.db")) and self.lake_rows()[0]:
+            if self.has_loaded_files():
                 break
             time.sleep(0.05)
         time.sleep(random.uniform(0.1, 0.4))
