@@ -260,6 +260,33 @@ static void record_should_escape_key_names_and_values(void **state)
     cJSON_Delete(item);
 }
 
+static void event_ids_should_be_distinct_stable_and_keyed(void **state)
+{
+    (void)state;
+    enum { STREAMS = 4, SEQS = 500 };
+    static char ids[STREAMS * SEQS][33];
+    for (int st = 0; st < STREAMS; st++) {
+        for (int q = 0; q < SEQS; q++) {
+            char *id = ids[st * SEQS + q];
+            streams_event_id(key, st + 1, q + 1, id);
+            assert_int_equal(strlen(id), 32);
+            assert_int_equal(strspn(id, "0123456789abcdef"), 32);
+        }
+    }
+    for (int i = 0; i < STREAMS * SEQS; i++) {
+        for (int j = i + 1; j < STREAMS * SEQS; j++) {
+            if (strcmp(ids[i], ids[j]) == 0)
+                fail_msg("records %d and %d share the id %s", i, j, ids[i]);
+        }
+    }
+    char again[33];
+    char other[33];
+    streams_event_id(key, 3, 42, again);
+    assert_string_equal(again, ids[2 * SEQS + 41]);
+    streams_event_id(other_key, 3, 42, other);
+    assert_string_not_equal(other, again);
+}
+
 struct change_row {
     const char *old_item;
     const char *new_item;
@@ -415,6 +442,7 @@ int main(void)
         cmocka_unit_test(record_should_be_the_same_from_stored_text),
         cmocka_unit_test(record_should_copy_the_given_image_text),
         cmocka_unit_test(record_should_escape_key_names_and_values),
+        cmocka_unit_test(event_ids_should_be_distinct_stable_and_keyed),
         cmocka_unit_test(is_change_should_match_table),
         cmocka_unit_test(sequence_numbers_should_round_trip_and_order),
         cmocka_unit_test(shard_ids_should_have_aws_shape_and_order),
