@@ -7,10 +7,11 @@
  * done, so per-key order survives shard rollover. The checkpoint moves
  * after every object, and only after its PutObject succeeded, so it never
  * runs ahead of S3; it is replaced without waiting for the disk (a killed
- * shipper resumes exactly after its last object) and made durable at most
- * every SHIP_SYNC_MS and when the run ends (after a power cut it ships at
- * most that much again: at-least-once, into the same keys when the
- * batches are the same). */
+ * shipper resumes exactly after its last object) and made durable every
+ * SHIP_SYNC_MS while objects are written, when the shipper is caught up
+ * and when the run ends (after a power cut it ships at most that much
+ * again: at-least-once, into the same keys when the batches are the
+ * same). */
 #include "sync/ship.h"
 
 #include "aws/aws.h"
@@ -57,6 +58,7 @@ struct shipper {
     char *arn;                    /* owned */
     cJSON *cp;                    /* owned checkpoint document */
     int64_t synced_ns;            /* when cp was last saved durably */
+    bool is_synced;               /* the file on disk is durable */
     struct sync_progress progress;
 };
 
@@ -149,6 +151,7 @@ static int save_checkpoint(struct shipper *s, bool is_final)
     }
     if (is_durable)
         s->synced_ns = now;
+    s->is_synced = is_durable;
     return 0;
 }
 
@@ -496,11 +499,16 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
         rc = load_checkpoint(&s);
     bool has_checkpoint = rc == 0;
     s.synced_ns = clock_monotonic_ns();
+    s.is_synced = true;
     while (rc == 0 && !is_stopped(&s)) {
         uint64_t n_read = 0;
         rc = ship_pass(&s, table, &n_read);
         if (rc < 0 || (o->is_once && n_read == 0))
             break;
+        /* Caught up: what was shipped becomes durable before the wait,
+         * however long the stream stays quiet. */
+        if (n_read == 0 && !s.is_synced)
+            rc = save_checkpoint(&s, true);
         if (n_read == 0)
             pause_ms(o->poll_interval_ms);
     }
