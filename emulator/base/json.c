@@ -82,33 +82,6 @@ const char *json_get_string(const cJSON *obj, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* What json_write offers cJSON first: most values printed here (items,
- * stream records, answers) fit, and a larger one is printed again with
- * twice the room. */
-#define JSON_WRITE_ROOM 4096
-
-/* cJSON prints into the buffer's own storage. cJSON_PrintUnformatted would
- * grow a buffer of its own by copying (with allocation hooks installed it
- * has no realloc), then copy the text once more into b. */
-void json_write(struct buf *b, const cJSON *v)
-{
-    for (size_t want = JSON_WRITE_ROOM;; want *= 2) {
-        size_t room = want < INT_MAX ? want : INT_MAX;
-        char *at = buf_space(b, &room);
-        if (at == NULL)
-            return;
-        if (cJSON_PrintPreallocated((cJSON *)v, at, (int)room, false)) {
-            buf_commit(b, strlen(at));
-            return;
-        }
-        buf_commit(b, 0); /* the terminator, over the partial print */
-        if (room < want) {
-            b->failed = true; /* the cap, not the room, stopped it */
-            return;
-        }
-    }
-}
-
 /* Whether ch must be escaped inside a JSON string literal. */
 static bool needs_escape(unsigned char ch)
 {
@@ -128,6 +101,10 @@ static void put_escape(struct buf *b, unsigned char ch)
         buf_puts(b, "\\r");
     } else if (ch == '\t') {
         buf_puts(b, "\\t");
+    } else if (ch == '\b') {
+        buf_puts(b, "\\b");
+    } else if (ch == '\f') {
+        buf_puts(b, "\\f");
     } else {
         char esc[7] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15], 0 };
         buf_puts(b, esc);
@@ -150,3 +127,80 @@ void json_write_string(struct buf *b, const char *s, size_t len)
     }
     buf_putc(b, '"');
 }
+
+/* What print_in_place offers cJSON first: numbers and raw text are
+ * short, and a longer value is printed again with twice the room. */
+#define JSON_PRINT_ROOM 64
+
+/* One value printed by cJSON into the buffer's own storage (with
+ * allocation hooks installed, cJSON_PrintUnformatted has no realloc: it
+ * grows a buffer of its own by copying, then the text is copied again). */
+static void print_in_place(struct buf *b, const cJSON *v)
+{
+    for (size_t want = JSON_PRINT_ROOM;; want *= 2) {
+        size_t room = want < INT_MAX ? want : INT_MAX;
+        char *at = buf_space(b, &room);
+        if (at == NULL)
+            return;
+        if (cJSON_PrintPreallocated((cJSON *)v, at, (int)room, false)) {
+            buf_commit(b, strlen(at));
+            return;
+        }
+        buf_commit(b, 0); /* the terminator, over the partial print */
+        if (room < want) {
+            b->failed = true; /* the cap, not the room, stopped it */
+            return;
+        }
+    }
+}
+
+static void write_text(struct buf *b, const char *s)
+{
+    json_write_string(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* The same bytes as cJSON_PrintUnformatted: structure and strings are
+ * written here (strings a run at a time, where cJSON copies them byte by
+ * byte after counting what to escape); numbers and raw text, whose
+ * formatting is cJSON's own, are printed by cJSON. */
+void json_write(struct buf *b, const cJSON *v)
+{
+    const cJSON *m;
+    switch (v->type & 0xFF) {
+    case cJSON_NULL:
+        buf_puts(b, "null");
+        break;
+    case cJSON_False:
+        buf_puts(b, "false");
+        break;
+    case cJSON_True:
+        buf_puts(b, "true");
+        break;
+    case cJSON_String:
+        write_text(b, v->valuestring);
+        break;
+    case cJSON_Array:
+        buf_putc(b, '[');
+        for (m = v->child; m; m = m->next) {
+            json_write(b, m);
+            if (m->next)
+                buf_putc(b, ',');
+        }
+        buf_putc(b, ']');
+        break;
+    case cJSON_Object:
+        buf_putc(b, '{');
+        for (m = v->child; m; m = m->next) {
+            write_text(b, m->string);
+            buf_putc(b, ':');
+            json_write(b, m);
+            if (m->next)
+                buf_putc(b, ',');
+        }
+        buf_putc(b, '}');
+        break;
+    default:
+        print_in_place(b, v);
+    }
+}
+

@@ -1,5 +1,5 @@
-/* json: bounded parsing, exact member lookup, string escaping, printing
- * into a buf in place. */
+/* json: bounded parsing, exact member lookup, string escaping, writing
+ * values byte for byte as cJSON prints them. */
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
@@ -129,36 +129,54 @@ static const struct text_case text_cases[] = {
     { "past U+10FFFF", TEXT("\"\xf4\x90\x80\x80\""), false },
 };
 
-/* json_write prints in place and tries again with more room: small and
- * large values come out as cJSON prints them, after what b held; past the
- * cap b fails and keeps its content. */
-static void write_should_print_any_size_in_place(void **state)
+/* json_write writes the bytes cJSON_PrintUnformatted would, for every
+ * kind of value and every character a string can need escaped, small and
+ * large; past the cap b fails. */
+static const char *const write_cases[] = {
+    "null", "true", "false", "0", "-0.5", "12.5", "1e+300", "123456789012",
+    "\"\"", "\"plain\"", "\"q\\\" b\\\\ s/ \\b\\f\\n\\r\\t \\u0001\\u001f\"",
+    "\"\u00e9\u4e2d\"", "[]", "{}", "[1,\"a\",[null,{}],{\"k\":[true]}]",
+    "{\"S\":\"x\",\"N\":\"1\",\"M\":{\"a\\nb\":{\"BOOL\":false}},"
+    "\"L\":[{\"NULL\":true}]}",
+};
+
+static void check_write(const cJSON *v)
+{
+    char *expected = cJSON_PrintUnformatted(v);
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "[");
+    json_write(&b, v);
+    assert_false(buf_failed(&b));
+    assert_string_equal(buf_cstr(&b) + 1, expected);
+    assert_int_equal(b.len, strlen(expected) + 1);
+    buf_clear(&b);
+    buf_init(&b, 16);
+    buf_puts(&b, "[");
+    json_write(&b, v);
+    assert_int_equal(buf_failed(&b), strlen(expected) > 14);
+    buf_clear(&b);
+    free(expected);
+}
+
+static void write_should_print_what_cjson_prints(void **state)
 {
     (void)state;
-    static const size_t sizes[] = { 0, 10, 4090, 4096, 20000 };
+    for (size_t i = 0; i < sizeof write_cases / sizeof write_cases[0]; i++) {
+        cJSON *v = json_parse(write_cases[i], strlen(write_cases[i]));
+        assert_non_null(v);
+        check_write(v);
+        cJSON_Delete(v);
+    }
+    static const size_t sizes[] = { 10, 63, 64, 4096, 20000 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         char *text = malloc(sizes[i] + 1);
         memset(text, 'x', sizes[i]);
         text[sizes[i]] = '\0';
         cJSON *v = cJSON_CreateObject();
         cJSON_AddStringToObject(v, "s", text);
-        cJSON_AddNumberToObject(v, "n", 12.5);
-        char *expected = cJSON_PrintUnformatted(v);
-        struct buf b;
-        buf_init(&b, 0);
-        buf_puts(&b, "[");
-        json_write(&b, v);
-        assert_false(buf_failed(&b));
-        assert_int_equal(b.len, strlen(expected) + 1);
-        assert_string_equal(buf_cstr(&b) + 1, expected);
-        buf_clear(&b);
-        buf_init(&b, 16);
-        buf_puts(&b, "[");
-        json_write(&b, v);
-        assert_true(buf_failed(&b));
-        assert_string_equal(buf_cstr(&b), "[");
-        buf_clear(&b);
-        free(expected);
+        cJSON_AddItemToObject(v, "raw", cJSON_CreateRaw(text));
+        check_write(v);
         cJSON_Delete(v);
         free(text);
     }
@@ -185,7 +203,7 @@ int main(void)
         cmocka_unit_test(get_should_match_names_exactly),
         cmocka_unit_test(write_string_should_escape_for_json),
         cmocka_unit_test(write_string_should_escape_at_every_run_boundary),
-        cmocka_unit_test(write_should_print_any_size_in_place),
+        cmocka_unit_test(write_should_print_what_cjson_prints),
         cmocka_unit_test(text_problem_should_refuse_nul_and_bad_utf8),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
