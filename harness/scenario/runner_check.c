@@ -323,9 +323,11 @@ cJSON *runner_scan_all(struct runner *r, const char *table)
             cJSON_Delete(items);
             return NULL;
         }
-        const cJSON *item;
-        cJSON_ArrayForEach(item, json_get(page, "Items"))
-            cJSON_AddItemToArray(items, cJSON_Duplicate(item, true));
+        /* The page's items move over rather than being copied. */
+        cJSON *page_items = cJSON_GetObjectItemCaseSensitive(page, "Items");
+        cJSON *item = cJSON_DetachItemFromArray(page_items, 0);
+        for (; item; item = cJSON_DetachItemFromArray(page_items, 0))
+            cJSON_AddItemToArray(items, item);
         const cJSON *last = json_get(page, "LastEvaluatedKey");
         if (last)
             start = cJSON_Duplicate(last, true);
