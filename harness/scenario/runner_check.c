@@ -138,8 +138,8 @@ static void stream_read_clear(struct stream_read *sr)
 }
 
 /* Calls visit with each object under prefix (its key after the prefix),
- * in listing order, as soon as it is read; the body is the visitor's to
- * keep or leave. */
+ * in listing order, as soon as it is read; the visitor may keep the body
+ * (buf_detach), else the buffer is reused for the next object. */
 static int read_landing(struct runner *r, const char *bucket,
                         const char *prefix,
                         void (*visit)(const char *key, struct buf *body,
@@ -151,18 +151,21 @@ static int read_landing(struct runner *r, const char *bucket,
         read_failed(r, "the landing listing");
         return -1;
     }
+    /* One buffer for every body, grown to the largest: a fresh one per
+     * object would be regrown by doubling each time, between the small
+     * allocations of the records parsed from the last one. */
+    struct buf body;
+    buf_init(&body, 0);
     int rc = 0;
     for (size_t i = 0; i < listing.n && rc == 0; i++) {
-        struct buf body;
-        buf_init(&body, 0);
         rc = aws_s3_get_object(r->admin, bucket, listing.objects[i].key,
                                &body);
         if (rc < 0)
             read_failed(r, listing.objects[i].key);
         else
             visit(listing.objects[i].key + strlen(prefix), &body, arg);
-        buf_clear(&body);
     }
+    buf_clear(&body);
     aws_s3_listing_clear(&listing);
     return rc;
 }
