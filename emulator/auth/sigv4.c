@@ -326,24 +326,26 @@ static bool slot_matches(const struct sigv4_key_slot *slot, struct str scope,
            crypto_equal(slot->secret, secret.ptr, secret.len);
 }
 
-/* The signing key for auth's scope and secret, from the verifier's cache
- * when it is there; the key is a function of the scope and secret alone,
- * so it is valid for a whole day. */
+/* The signing key for auth's scope and secret, set up for HMAC, from the
+ * verifier's cache when it is there; the key is a function of the scope
+ * and secret alone, so it is valid for a whole day. */
 static void signing_key(struct sigv4_verifier *v, const struct sigv4_auth *auth,
-                        struct str secret, uint8_t out[32])
+                        struct str secret, struct crypto_hmac_key *out)
 {
     bool is_cacheable = auth->scope.len <= SIGV4_KEY_CACHE_SCOPE_MAX &&
                         secret.len <= SIGV4_KEY_CACHE_SECRET_MAX;
     if (is_cacheable) {
         for (size_t i = 0; i < SIGV4_KEY_CACHE_SLOTS; i++) {
             if (slot_matches(&v->keys[i], auth->scope, secret)) {
-                memcpy(out, v->keys[i].key, 32);
+                *out = v->keys[i].key;
                 return;
             }
         }
     }
+    uint8_t key[CRYPTO_SHA256_LEN];
     sigv4_signing_key(secret, auth->scope_date, auth->region, auth->service,
-                      out);
+                      key);
+    crypto_hmac_key_init(out, key, sizeof key);
     if (!is_cacheable)
         return;
     struct sigv4_key_slot *slot = &v->keys[v->next_slot];
@@ -353,7 +355,7 @@ static void signing_key(struct sigv4_verifier *v, const struct sigv4_auth *auth,
     if (secret.len)
         memcpy(slot->secret, secret.ptr, secret.len);
     slot->secret_len = secret.len;
-    memcpy(slot->key, out, 32);
+    slot->key = *out;
 }
 
 /* Header form: within SIGV4_MAX_SKEW_MS either way. Presigned: not from
@@ -371,21 +373,22 @@ static enum sigv4_status check_time(const struct sigv4_auth *auth,
     return -ahead > SIGV4_MAX_SKEW_MS ? SIGV4_SKEWED : SIGV4_OK;
 }
 
-/* Compares the sent hex signature with mac. Upper-case hex is accepted;
- * anything that is not 64 hex digits simply does not match. */
+/* Compares the sent hex signature with mac's hex. Upper-case digits are
+ * folded to lower case without branching on them: a branch per digit of a
+ * random signature mispredicts half the time, and the comparison stays
+ * constant time. Anything else simply does not match. */
 static bool signature_matches(struct str sent, const uint8_t mac[32])
 {
-    uint8_t bytes[32];
-    if (sent.len != 64)
+    char expected[2 * CRYPTO_SHA256_LEN + 1];
+    char folded[2 * CRYPTO_SHA256_LEN];
+    if (sent.len != sizeof folded)
         return false;
-    for (size_t i = 0; i < 32; i++) {
-        int hi = sigv4_hex_value(sent.ptr[2 * i]);
-        int lo = sigv4_hex_value(sent.ptr[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        bytes[i] = (uint8_t)(hi << 4 | lo);
+    crypto_hex(mac, CRYPTO_SHA256_LEN, expected);
+    for (size_t i = 0; i < sizeof folded; i++) {
+        unsigned char ch = (unsigned char)sent.ptr[i];
+        folded[i] = (char)(ch + 32 * ((unsigned)(ch - 'A') < 6u));
     }
-    return crypto_equal(bytes, mac, 32);
+    return crypto_equal(folded, expected, sizeof folded);
 }
 
 enum sigv4_status sigv4_verify(struct sigv4_verifier *v,
@@ -393,7 +396,7 @@ enum sigv4_status sigv4_verify(struct sigv4_verifier *v,
                                const struct sigv4_request *req,
                                struct str secret, int64_t now_ms)
 {
-    uint8_t key[CRYPTO_SHA256_LEN];
+    struct crypto_hmac_key key;
     uint8_t mac[CRYPTO_SHA256_LEN];
     enum sigv4_status st = check_time(auth, now_ms);
     if (st != SIGV4_OK)
@@ -402,9 +405,9 @@ enum sigv4_status sigv4_verify(struct sigv4_verifier *v,
     build_string_to_sign(v, auth);
     if (buf_failed(&v->canonical_request) || buf_failed(&v->string_to_sign))
         return SIGV4_SIGNATURE_MISMATCH;
-    signing_key(v, auth, secret, key);
-    crypto_hmac_sha256(key, sizeof key, v->string_to_sign.data,
-                       v->string_to_sign.len, mac);
+    signing_key(v, auth, secret, &key);
+    crypto_hmac_keyed(&key, v->string_to_sign.data, v->string_to_sign.len,
+                      mac);
     return signature_matches(auth->signature, mac) ? SIGV4_OK
                                                    : SIGV4_SIGNATURE_MISMATCH;
 }

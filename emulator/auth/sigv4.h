@@ -7,6 +7,7 @@
 #define DYNALAKE_SIGV4_H
 
 #include "base/buf.h"
+#include "base/crypto.h"
 #include "base/str.h"
 
 #include <stdbool.h>
@@ -110,7 +111,7 @@ struct sigv4_key_slot {
     size_t scope_len;                      /* 0: slot empty */
     char secret[SIGV4_KEY_CACHE_SECRET_MAX];
     size_t secret_len;
-    uint8_t key[32];
+    struct crypto_hmac_key key; /* the signing key, set up for HMAC */
 };
 
 /* Caller-owned verification workspace, one per thread: reusable buffers, so

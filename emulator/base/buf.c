@@ -50,7 +50,7 @@ static bool reserve(struct buf *b, size_t n)
     return true;
 }
 
-void buf_append(struct buf *b, const void *p, size_t n)
+void buf_append_slow(struct buf *b, const void *p, size_t n)
 {
     if (!reserve(b, n))
         return;
@@ -81,11 +81,6 @@ void buf_commit(struct buf *b, size_t n)
 void buf_puts(struct buf *b, const char *s)
 {
     buf_append(b, s, strlen(s));
-}
-
-void buf_putc(struct buf *b, char ch)
-{
-    buf_append(b, &ch, 1);
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)

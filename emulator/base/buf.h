@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Default cap: larger than any single response dynalake builds. */
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
@@ -22,9 +23,30 @@ struct buf {
 void buf_init(struct buf *b, size_t max); /* max 0 means BUF_DEFAULT_MAX */
 void buf_clear(struct buf *b);            /* frees the storage */
 void buf_reset(struct buf *b);            /* empties, keeps storage, clears failure */
-void buf_append(struct buf *b, const void *p, size_t n);
+/* Appends that need more room, reach the cap or follow a failure. */
+void buf_append_slow(struct buf *b, const void *p, size_t n);
+
+/* Inline, because builders append a few bytes at a time (SigV4's
+ * canonical request, JSON and XML writers): an append that fits the
+ * allocation is a copy and a terminator, without a call. */
+static inline void buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (!b->failed && n < b->cap - b->len && n <= b->max - b->len) {
+        if (n)
+            memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    buf_append_slow(b, p, n);
+}
+
+static inline void buf_putc(struct buf *b, char ch)
+{
+    buf_append(b, &ch, 1);
+}
+
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char ch);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool buf_failed(const struct buf *b);

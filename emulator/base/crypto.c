@@ -1,9 +1,16 @@
 /* Hashing, checksums and base64 behind one header; see crypto.h. */
+/* SHA-256 for SigV4 uses OpenSSL's low-level SHA256_* calls, deprecated
+ * in OpenSSL 3 in favour of EVP but kept through 3.x: they hash on the
+ * stack, where every EVP init allocates and frees a provider context, a
+ * third of SigV4's cost per request. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "base/crypto.h"
 
 #include "base/buf.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/hmac.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
@@ -16,8 +23,8 @@
 #include <zlib.h>
 
 /* OpenSSL 3 looks an algorithm up by name on every implicit use, which
- * costs more than hashing a short message; fetch SHA-256 and MD5 once per
- * process. These handles are immutable and shared by all threads. */
+ * costs more than hashing a short message; fetch the streaming digests once
+ * per process. These handles are immutable and shared by all threads. */
 static EVP_MD *sha256_md;
 static EVP_MD *md5_md;
 static EVP_MD *sha1_md;
@@ -32,49 +39,65 @@ static void fetch_digests(void)
         abort();
 }
 
-static const EVP_MD *sha256(void)
-{
-    pthread_once(&fetch_once, fetch_digests);
-    return sha256_md;
-}
-
 void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 {
-    unsigned int n = CRYPTO_SHA256_LEN;
-    EVP_Digest(data, len, out, &n, sha256(), NULL);
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, data, len);
+    SHA256_Final(out, &ctx);
 }
 
-/* One pass of HMAC: SHA-256 over the padded key then the message. */
-static void hmac_pass(EVP_MD_CTX *ctx, const uint8_t key[64], uint8_t pad,
-                      const void *msg, size_t msg_len, uint8_t *out)
+_Static_assert(sizeof(SHA256_CTX) <= sizeof((struct crypto_hmac_key *)0)->inner,
+               "crypto_hmac_key too small for OpenSSL's SHA-256 state");
+
+/* A SHA-256 state with one block absorbed: the key padded with pad. */
+static void absorb_padded_key(SHA256_CTX *ctx, const uint8_t block[64],
+                              uint8_t pad)
 {
     uint8_t padded[64];
-    unsigned int n = CRYPTO_SHA256_LEN;
     for (int i = 0; i < 64; i++)
-        padded[i] = key[i] ^ pad;
-    EVP_DigestInit_ex(ctx, sha256(), NULL);
-    EVP_DigestUpdate(ctx, padded, sizeof padded);
-    EVP_DigestUpdate(ctx, msg, msg_len);
-    EVP_DigestFinal_ex(ctx, out, &n);
+        padded[i] = block[i] ^ pad;
+    SHA256_Init(ctx);
+    SHA256_Update(ctx, padded, sizeof padded);
 }
 
-/* HMAC (RFC 2104) over the fetched digest: five times faster than OpenSSL
- * 3's HMAC(), which matters because SigV4 runs one per request. */
-void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
-                        size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN])
+void crypto_hmac_key_init(struct crypto_hmac_key *k, const void *key,
+                          size_t key_len)
 {
     uint8_t block[64] = { 0 };
-    uint8_t inner[CRYPTO_SHA256_LEN];
     if (key_len > sizeof block)
         crypto_sha256(key, key_len, block);
     else if (key_len)
         memcpy(block, key, key_len);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (ctx == NULL)
-        abort();
-    hmac_pass(ctx, block, 0x36, msg, msg_len, inner);
-    hmac_pass(ctx, block, 0x5c, inner, sizeof inner, out);
-    EVP_MD_CTX_free(ctx);
+    SHA256_CTX ctx;
+    absorb_padded_key(&ctx, block, 0x36);
+    memcpy(k->inner, &ctx, sizeof ctx);
+    absorb_padded_key(&ctx, block, 0x5c);
+    memcpy(k->outer, &ctx, sizeof ctx);
+}
+
+/* HMAC (RFC 2104) over SHA-256. SigV4 runs one or more per request, and
+ * OpenSSL 3's HMAC() and EVP one-shots allocate and free a context each
+ * time, which costs more than the hashing itself. */
+void crypto_hmac_keyed(const struct crypto_hmac_key *k, const void *msg,
+                       size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN])
+{
+    uint8_t inner[CRYPTO_SHA256_LEN];
+    SHA256_CTX ctx;
+    memcpy(&ctx, k->inner, sizeof ctx);
+    SHA256_Update(&ctx, msg, msg_len);
+    SHA256_Final(inner, &ctx);
+    memcpy(&ctx, k->outer, sizeof ctx);
+    SHA256_Update(&ctx, inner, sizeof inner);
+    SHA256_Final(out, &ctx);
+}
+
+void crypto_hmac_sha256(const void *key, size_t key_len, const void *msg,
+                        size_t msg_len, uint8_t out[CRYPTO_SHA256_LEN])
+{
+    struct crypto_hmac_key k;
+    crypto_hmac_key_init(&k, key, key_len);
+    crypto_hmac_keyed(&k, msg, msg_len, out);
 }
 
 void crypto_hmac_sha1(const void *key, size_t key_len, const void *msg,

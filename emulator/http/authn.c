@@ -6,6 +6,7 @@
 #include "auth/identity.h"
 #include "auth/session.h"
 #include "auth/sigv4.h"
+#include "auth/sigv4_chunked.h"
 #include "base/crypto.h"
 #include "base/mem.h"
 #include "http/authn_s3.h"
@@ -275,11 +276,16 @@ static int check_s3(struct authn *a, struct call *c,
     req->payload_hash = str_from(hash);
     if (check_parsed(a, c, req, auth, &secret) < 0)
         return -1;
+    /* Only signed chunks need the signing key again; deriving it costs
+     * four HMACs, so other payloads skip it. */
+    bool has_signed_chunks = strncmp(hash, SIGV4_STREAMING_SIGNED,
+                                     strlen(SIGV4_STREAMING_SIGNED)) == 0;
     uint8_t key[32];
-    if (secret)
+    if (secret && has_signed_chunks)
         sigv4_signing_key(str_from(secret), auth->scope_date, auth->region,
                           auth->service, key);
-    return authn_s3_payload(c, auth, secret ? key : NULL);
+    return authn_s3_payload(c, auth,
+                            secret && has_signed_chunks ? key : NULL);
 }
 
 int authn_authenticate(struct authn *a, struct call *c)

@@ -69,6 +69,10 @@ static void write_string_should_escape_for_json(void **state)
     cJSON *back = json_parse(b.data, b.len);
     assert_string_equal(back->valuestring, raw);
     cJSON_Delete(back);
+    /* Escapes at both ends, around a plain run. */
+    buf_reset(&b);
+    json_write_string(&b, "\rplain\"", 7);
+    assert_string_equal(buf_cstr(&b), "\"\\rplain\\\"\"");
     buf_clear(&b);
 }
 
