@@ -14,6 +14,7 @@
 #include "base/crypto.h"
 #include "base/file.h"
 #include "http/audit.h"
+#include "http/bucket_policy.h"
 #include "iam/iam_simulate.h"
 #include "http/authn.h"
 #include "http/authz.h"
@@ -70,6 +71,7 @@ static int load_identities(struct emulator *emu)
         log_error("identities: %s", buf_cstr(&why));
     buf_clear(&why);
     emu->audit = audit_new(emu->cfg.audit_path);
+    emu->bucket_policies = bucket_policies_new();
     if (emu->authz == NULL || emu->audit == NULL)
         return -1;
     emu->sessions = sessions_new();
@@ -203,7 +205,9 @@ int emulator_reset(struct emulator *emu)
 {
     faults_clear(emu->faults);
     ddb_txn_tokens_clear(emu->txn_tokens);
-    return store_write(emu->store, wipe, emu) == STORE_OK ? 0 : -1;
+    int rc = store_write(emu->store, wipe, emu) == STORE_OK ? 0 : -1;
+    bucket_policies_changed(emu->bucket_policies);
+    return rc;
 }
 
 void emulator_stop(struct emulator *emu)
@@ -219,6 +223,7 @@ void emulator_stop(struct emulator *emu)
     authn_free(emu->authn);
     authz_free(emu->authz);
     audit_free(emu->audit);
+    bucket_policies_free(emu->bucket_policies);
     sessions_free(emu->sessions);
     identities_free(emu->identities);
     free((char *)emu->cfg.host);

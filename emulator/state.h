@@ -34,6 +34,7 @@ struct emulator {
     struct authn *authn;          /* owned */
     struct authz *authz;          /* owned */
     struct audit *audit;          /* owned */
+    struct bucket_policies *bucket_policies; /* owned; compiled, cached */
     struct store *store;          /* owned */
     struct ddb_catalog *catalog;  /* owned */
     struct server *server;        /* owned */

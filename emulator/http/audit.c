@@ -85,7 +85,9 @@ void audit_free(struct audit *a)
 
 static void write_member(struct buf *b, const char *name, const char *value)
 {
-    buf_printf(b, ",\"%s\":", name);
+    buf_puts(b, ",\"");
+    buf_puts(b, name);
+    buf_puts(b, "\":");
     if (value)
         json_write_string(b, value, strlen(value));
     else
@@ -134,22 +136,75 @@ static void format_line(struct buf *b, const struct audit_entry *e)
     write_context(b, e->context);
 }
 
+/* A decision's identity: the six fields that aggregate it. */
+#define AUDIT_KEY_PARTS 6
+
+static void key_parts(const struct audit_entry *e,
+                      const char *parts[AUDIT_KEY_PARTS])
+{
+    parts[0] = e->principal;
+    parts[1] = e->action;
+    parts[2] = e->resource;
+    parts[3] = e->decision;
+    parts[4] = e->policy;
+    parts[5] = e->statement;
+}
+
+/* The stored key: the six fields joined by '\n'. */
 static void make_key(struct buf *b, const struct audit_entry *e)
 {
-    const char *const parts[] = { e->principal, e->action, e->resource,
-                                  e->decision, e->policy, e->statement };
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    const char *parts[AUDIT_KEY_PARTS];
+    key_parts(e, parts);
+    for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
         buf_puts(b, parts[i] ? parts[i] : "");
         buf_putc(b, '\n');
     }
 }
 
-static uint64_t hash_of(const char *s, size_t len)
+/* Mixes n bytes of s into h eight at a time: the audit hashes every
+ * decision's fields, and a byte-at-a-time hash showed in profiles. */
+static uint64_t mix(uint64_t h, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, s, n);
+    h = (h ^ tail ^ ((uint64_t)n << 56)) * k;
+    return h ^ (h >> 29);
+}
+
+/* A hash of the six key fields, computed from the fields so that a
+ * repeat (nearly every decision) builds nothing. */
+static uint64_t hash_of(const struct audit_entry *e)
+{
+    const char *parts[AUDIT_KEY_PARTS];
+    uint64_t h = 0;
+    key_parts(e, parts);
+    for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        h = mix(h, p, strlen(p));
+    }
     return h;
+}
+
+/* Whether a stored key is e's, field by field. */
+static bool key_matches(const char *key, const struct audit_entry *e)
+{
+    const char *parts[AUDIT_KEY_PARTS];
+    key_parts(e, parts);
+    for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        size_t n = strlen(p);
+        if (strncmp(key, p, n) != 0 || key[n] != '\n')
+            return false;
+        key += n + 1;
+    }
+    return true;
 }
 
 static void grow(struct audit *a)
@@ -166,13 +221,13 @@ static void grow(struct audit *a)
 }
 
 static struct audit_agg *find(struct audit *a, uint64_t hash,
-                              const char *key)
+                              const struct audit_entry *e)
 {
     if (a->n_buckets == 0)
         return NULL;
     for (struct audit_agg *g = a->buckets[hash % a->n_buckets]; g;
          g = g->next_in_bucket) {
-        if (g->hash == hash && strcmp(g->key, key) == 0)
+        if (g->hash == hash && key_matches(g->key, e))
             return g;
     }
     return NULL;
@@ -193,32 +248,34 @@ static void insert(struct audit *a, struct audit_agg *g)
 }
 
 /* Counts a repeat; false when the decision is new. */
-static bool bump(struct audit *a, uint64_t hash, const char *key,
-                 int64_t time_ms)
+static bool bump(struct audit *a, uint64_t hash, const struct audit_entry *e)
 {
     pthread_mutex_lock(&a->lock);
-    struct audit_agg *g = find(a, hash, key);
+    struct audit_agg *g = find(a, hash, e);
     if (g) {
         g->count++;
-        if (time_ms > g->last_ms)
-            g->last_ms = time_ms;
+        if (e->time_ms > g->last_ms)
+            g->last_ms = e->time_ms;
     }
     pthread_mutex_unlock(&a->lock);
     return g != NULL;
 }
 
-static void add_new(struct audit *a, struct buf *key, uint64_t hash,
+static void add_new(struct audit *a, uint64_t hash,
                     const struct audit_entry *e, const char *line)
 {
+    struct buf key;
+    buf_init(&key, 0);
+    make_key(&key, e);
     struct audit_agg *g = xcalloc(1, sizeof *g);
     g->hash = hash;
-    g->key = buf_detach(key, NULL);
+    g->key = buf_detach(&key, NULL);
     g->principal = xstrdup(e->principal);
     g->line = xstrdup(line);
     g->count = 1;
     g->first_ms = g->last_ms = e->time_ms;
     pthread_mutex_lock(&a->lock);
-    struct audit_agg *raced = find(a, hash, g->key);
+    struct audit_agg *raced = find(a, hash, e);
     if (raced) {
         raced->count++;
         pthread_mutex_unlock(&a->lock);
@@ -232,14 +289,17 @@ static void add_new(struct audit *a, struct buf *key, uint64_t hash,
     pthread_mutex_unlock(&a->lock);
 }
 
+bool audit_count_repeat(struct audit *a, const struct audit_entry *e)
+{
+    return a->file == NULL && bump(a, hash_of(e), e);
+}
+
 void audit_record(struct audit *a, const struct audit_entry *e)
 {
-    struct buf key, line;
-    buf_init(&key, 0);
+    struct buf line;
     buf_init(&line, 0);
-    make_key(&key, e);
-    uint64_t hash = hash_of(key.data, key.len);
-    bool is_known = bump(a, hash, buf_cstr(&key), e->time_ms);
+    uint64_t hash = hash_of(e);
+    bool is_known = bump(a, hash, e);
     if (!is_known || a->file)
         format_line(&line, e);
     if (a->file) {
@@ -250,8 +310,7 @@ void audit_record(struct audit *a, const struct audit_entry *e)
         pthread_mutex_unlock(&a->lock);
     }
     if (!is_known)
-        add_new(a, &key, hash, e, buf_cstr(&line));
-    buf_clear(&key);
+        add_new(a, hash, e, buf_cstr(&line));
     buf_clear(&line);
 }
 

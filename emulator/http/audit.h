@@ -35,6 +35,12 @@ void audit_free(struct audit *a); /* NULL accepted */
 
 void audit_record(struct audit *a, const struct audit_entry *e);
 
+/* Counts e as one more of a decision already kept, when that is all there
+ * is to do (no audit log file); true if it did, and then e is recorded.
+ * It reads neither e->context nor e->request_id, so a caller can try it
+ * before building a context that would go unused. */
+bool audit_count_repeat(struct audit *a, const struct audit_entry *e);
+
 /* Appends {"records":[...]}: one object per distinct decision of principal
  * (NULL: all) last made at or after since_ms, in first-seen order, each
  * with "count", "first_ms", "time_ms" (the last) and the context of its

@@ -32,6 +32,7 @@ struct compiled {
     struct iam_policy_ref *refs; /* owned array; refs[i].policy owned */
     size_t n;
     struct policy *trust;        /* owned; roles only */
+    bool reads_context;          /* a policy in refs reads condition keys */
 };
 
 struct authz {
@@ -67,6 +68,7 @@ static int compile_identity(const struct identity *id, struct compiled *out,
             return -1;
         out->refs[out->n++] = (struct iam_policy_ref){
             .name = id->policies[i].name, .policy = p };
+        out->reads_context |= policy_reads_context(p);
     }
     if (id->kind == IDENTITY_ROLE) {
         out->trust = compile(id, &id->trust, POLICY_TRUST, err);
@@ -122,9 +124,14 @@ const struct policy *authz_trust_policy(const struct authz *z,
     return c ? c->trust : NULL;
 }
 
-/* The condition-key context of one request. Values live in the strings
- * array; entries point at them. */
+/* The condition-key context of one request, built on first use: most
+ * decisions are repeats by policies without conditions, which need none
+ * (see context_of). Values live in the strings array; entries point at
+ * them. */
 struct context {
+    const struct call *call;
+    const cJSON *overrides;       /* the identities file's context keys */
+    bool is_built;
     struct iam_context_entry entries[AUTHZ_MAX_CONTEXT];
     const char *values[AUTHZ_MAX_CONTEXT];
     char time_iso[32];
@@ -155,6 +162,7 @@ static const char *principal_type(const struct call *c)
 static void build_context(const struct call *c, const cJSON *overrides,
                           struct context *ctx)
 {
+    ctx->is_built = true;
     int64_t now = clock_now_ms(&c->emu->clock);
     time_t secs = (time_t)(now / 1000);
     struct tm tm;
@@ -193,6 +201,13 @@ static void build_context(const struct call *c, const cJSON *overrides,
             .n_values = ck->keys[i].n };
 }
 
+static struct iam_context context_of(struct context *ctx)
+{
+    if (!ctx->is_built)
+        build_context(ctx->call, ctx->overrides, ctx);
+    return (struct iam_context){ .entries = ctx->entries, .n = ctx->n };
+}
+
 static const char *decision_text(enum iam_decision d)
 {
     switch (d) {
@@ -206,16 +221,28 @@ static const char *decision_text(enum iam_decision d)
     return "implicit_deny";
 }
 
+/* n (>= 0) in decimal, written backwards into the end of out. */
+static const char *decimal(int n, char out[16])
+{
+    char *at = out + 15;
+    *at = '\0';
+    do {
+        *--at = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    return at;
+}
+
 static void record(struct audit *audit, const struct call *c,
                    const char *action, const char *resource,
-                   const struct iam_result *r, const struct context *ctx)
+                   const struct iam_result *r, struct context *ctx)
 {
-    char statement[300] = "";
-    if (r->cause.sid)
-        snprintf(statement, sizeof statement, "%s", r->cause.sid);
-    else if (r->cause.statement >= 0)
-        snprintf(statement, sizeof statement, "%d", r->cause.statement);
-    struct iam_context ictx = { .entries = ctx->entries, .n = ctx->n };
+    /* The deciding statement: its Sid, else (none, or empty) its index. */
+    char index[16];
+    const char *statement = r->cause.sid && r->cause.sid[0] ? r->cause.sid
+                                                            : NULL;
+    if (statement == NULL && r->cause.statement >= 0)
+        statement = decimal(r->cause.statement, index);
     struct audit_entry e = {
         .time_ms = clock_now_ms(&c->emu->clock),
         .request_id = c->request_id,
@@ -224,10 +251,13 @@ static void record(struct audit *audit, const struct call *c,
         .resource = resource,
         .decision = decision_text(r->decision),
         .policy = r->cause.policy,
-        .statement = statement[0] ? statement : NULL,
-        .context = &ictx,
+        .statement = statement,
         .is_enforced = c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE,
     };
+    if (audit_count_repeat(audit, &e))
+        return;
+    struct iam_context ictx = context_of(ctx);
+    e.context = &ictx;
     audit_record(audit, &e);
 }
 
@@ -253,12 +283,19 @@ static int deny(struct call *c, const char *action, const char *resource,
  * request lands in *to_free: out borrows its Sid until the caller frees it. */
 static void evaluate(const struct authz *z, const struct call *c,
                      const char *action, const char *resource,
-                     const struct context *ctx,
+                     struct context *ctx,
                      const struct policy *session_policy,
                      struct iam_result *out, struct policy **to_free)
 {
     const struct compiled *comp = compiled_of(z, c->identity);
-    struct iam_context ictx = { .entries = ctx->entries, .n = ctx->n };
+    const struct policy *rp = c->op->resource_policy
+        ? c->op->resource_policy((struct call *)c, resource, to_free) : NULL;
+    /* Policies that read no condition keys decide alike without them. */
+    bool reads_context = (comp && comp->reads_context) ||
+                         policy_reads_context(rp) ||
+                         policy_reads_context(session_policy);
+    struct iam_context ictx = reads_context ? context_of(ctx)
+                                            : (struct iam_context){ 0 };
     struct iam_request req = {
         .principal_type = IAM_PRINCIPAL_AWS,
         .principal = c->principal_arn,
@@ -268,8 +305,6 @@ static void evaluate(const struct authz *z, const struct call *c,
         .context = &ictx,
         .is_same_account = true,
     };
-    const struct policy *rp = c->op->resource_policy
-        ? c->op->resource_policy((struct call *)c, resource, to_free) : NULL;
     struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
     iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
                  rp ? &rref : NULL, out);
@@ -291,13 +326,16 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
 {
     if (c->op->action == NULL)
         return 0;
-    struct op_resources res = { 0 };
+    /* Only n: zeroing the 16 KB of slots showed in profiles. */
+    struct op_resources res;
+    res.n = 0;
     if (c->op->resources(c, &res) < 0)
         return -1;
     bool is_off = c->emu->cfg.iam_mode == EMULATOR_IAM_OFF;
-    struct context ctx;
-    if (!is_off)
-        build_context(c, z->ids ? z->ids->context : NULL, &ctx);
+    struct context ctx; /* ~4 KB, so set field by field, not zeroed */
+    ctx.call = c;
+    ctx.overrides = z->ids ? z->ids->context : NULL;
+    ctx.is_built = false;
     /* A session's own policy was checked when AssumeRole issued it. */
     struct policy *session_policy = NULL;
     if (!is_off && c->session && c->session->session_policy) {
@@ -322,7 +360,7 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
             c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE)
             rc = deny(c, action, res.arns[i], &r);
     }
-    if (!is_off)
+    if (ctx.is_built)
         condkeys_clear(&ctx.service_keys);
     policy_free(session_policy);
     op_resources_clear(&res);

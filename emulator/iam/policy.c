@@ -488,6 +488,7 @@ struct policy *policy_parse(const char *text, size_t len, enum policy_kind kind,
         goto fail;
     }
     p = xcalloc(1, sizeof *p);
+    p->refs = 1;
     p->kind = kind;
     if (parse_document(&ps, doc, p) < 0)
         goto fail;
@@ -512,9 +513,16 @@ static void statement_clear(struct policy_statement *s)
     free(s->sid);
 }
 
+struct policy *policy_retain(struct policy *p)
+{
+    if (p)
+        __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
 void policy_free(struct policy *p)
 {
-    if (p == NULL)
+    if (p == NULL || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     for (size_t i = 0; i < p->n_stmts; i++)
         statement_clear(&p->stmts[i]);
@@ -525,6 +533,26 @@ void policy_free(struct policy *p)
 enum policy_kind policy_kind(const struct policy *p)
 {
     return p->kind;
+}
+
+static bool statement_reads_context(const struct policy_statement *st)
+{
+    if (st->conds.n > 0)
+        return true;
+    for (size_t i = 0; i < st->n_resources; i++) {
+        if (iam_var_has_vars(&st->resources[i].pat))
+            return true;
+    }
+    return false;
+}
+
+bool policy_reads_context(const struct policy *p)
+{
+    for (size_t i = 0; p && i < p->n_stmts; i++) {
+        if (statement_reads_context(&p->stmts[i]))
+            return true;
+    }
+    return false;
 }
 
 size_t policy_statement_count(const struct policy *p)

@@ -32,6 +32,10 @@ enum policy_kind {
  * policy_free) or NULL with the reason appended to err. */
 struct policy *policy_parse(const char *text, size_t len, enum policy_kind kind,
                             struct buf *err);
+/* One more holder of p (NULL accepted), which releases it with
+ * policy_free; the last release frees it. A compiled policy is immutable,
+ * so holders on several threads may share one (the bucket policy cache). */
+struct policy *policy_retain(struct policy *p);
 void policy_free(struct policy *p);
 
 enum policy_kind policy_kind(const struct policy *p);
@@ -39,5 +43,9 @@ size_t policy_statement_count(const struct policy *p);
 /* The statement's Sid, or NULL when it has none. Borrowed from p. */
 const char *policy_statement_sid(const struct policy *p, size_t i);
 bool policy_statement_is_allow(const struct policy *p, size_t i);
+/* True when evaluating p can read the request's condition-key context: a
+ * statement has a Condition or a Resource with a policy variable. A policy
+ * without either decides the same with an empty context. */
+bool policy_reads_context(const struct policy *p);
 
 #endif

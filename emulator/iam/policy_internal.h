@@ -53,6 +53,7 @@ struct policy_statement {
 };
 
 struct policy {
+    unsigned refs; /* atomic; policy_retain adds one, policy_free drops one */
     enum policy_kind kind;
     bool has_variables;             /* Version 2012-10-17 */
     struct policy_statement *stmts; /* owned */

@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/xml.h"
+#include "http/bucket_policy.h"
 #include "http/call.h"
 #include "s3/s3_xml.h"
 #include "state.h"
@@ -190,6 +191,8 @@ int s3_delete_bucket(struct call *c)
     int rc = run(c, true, delete_bucket, &a);
     if (rc < 0)
         return -1;
+    if (rc == 0)
+        bucket_policies_changed(c->emu->bucket_policies);
     if (rc == 1) {
         call_fail(c, AWS_ERR_S3_BUCKET_NOT_EMPTY, "The bucket you tried to "
                   "delete is not empty");
@@ -297,6 +300,7 @@ int s3_put_bucket_policy(struct call *c)
     struct bucket_arg a = { .name = s3_bucket_name(c), .policy = text };
     int rc = run(c, true, set_policy, &a);
     free(text);
+    bucket_policies_changed(c->emu->bucket_policies);
     if (rc < 0)
         return -1;
     c->status = 204;
@@ -325,7 +329,9 @@ int s3_get_bucket_policy(struct call *c)
 int s3_delete_bucket_policy(struct call *c)
 {
     struct bucket_arg a = { .name = s3_bucket_name(c) };
-    if (run(c, true, set_policy, &a) < 0)
+    int rc = run(c, true, set_policy, &a);
+    bucket_policies_changed(c->emu->bucket_policies);
+    if (rc < 0)
         return -1;
     c->status = 204;
     c->content_type = NULL;

@@ -177,7 +177,7 @@ class IamTest(unittest.TestCase):
         with self.assertRaises(ClientError) as ctx:
             reader_s3.get_object(Bucket=bucket, Key="public/a.txt")
         self.assertEqual(error_of(ctx)[0], "AccessDenied")
-        admin_s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+        policy = json.dumps({
             "Version": "2012-10-17",
             "Statement": [
                 {"Sid": "ReaderReadsPublic", "Effect": "Allow",
@@ -186,11 +186,29 @@ class IamTest(unittest.TestCase):
                  "Resource": "arn:aws:s3:::%s/public/*" % bucket},
                 {"Sid": "NobodyReadsSecrets", "Effect": "Deny",
                  "Principal": "*", "Action": "s3:GetObject",
-                 "Resource": "arn:aws:s3:::%s/secret/*" % bucket}]}))
+                 "Resource": "arn:aws:s3:::%s/secret/*" % bucket}]})
+        admin_s3.put_bucket_policy(Bucket=bucket, Policy=policy)
         body = reader_s3.get_object(Bucket=bucket, Key="public/a.txt")["Body"]
         self.assertEqual(body.read(), b"hi")
         with self.assertRaises(ClientError) as ctx:
             admin_s3.get_object(Bucket=bucket, Key="secret/b.txt")
+        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+        # Compiled policies are cached: each change must show at once.
+        admin_s3.delete_bucket_policy(Bucket=bucket)
+        with self.assertRaises(ClientError) as ctx:
+            reader_s3.get_object(Bucket=bucket, Key="public/a.txt")
+        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+        admin_s3.get_object(Bucket=bucket, Key="secret/b.txt")
+        admin_s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+        reader_s3.get_object(Bucket=bucket, Key="public/a.txt")
+        # A bucket deleted and created again has no policy.
+        for key in ("public/a.txt", "secret/b.txt"):
+            admin_s3.delete_object(Bucket=bucket, Key=key)
+        admin_s3.delete_bucket(Bucket=bucket)
+        admin_s3.create_bucket(Bucket=bucket)
+        admin_s3.put_object(Bucket=bucket, Key="public/a.txt", Body=b"hi")
+        with self.assertRaises(ClientError) as ctx:
+            reader_s3.get_object(Bucket=bucket, Key="public/a.txt")
         self.assertEqual(error_of(ctx)[0], "AccessDenied")
 
     def test_wrong_secret_is_a_signature_mismatch(self):
