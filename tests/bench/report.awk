@@ -96,6 +96,28 @@ function scenario_lines(    n, i, ph) {
             printf "%-12s %8.2f s\n", ph[i], val["scenario", ph[i] "_s"]
 }
 
+# Per profiled workload (BENCH_PROFILE=1): the share of dynalake's CPU in
+# SigV4 (authn_authenticate) and IAM with its audit (authz_authorize). The
+# target line takes the largest, the cheapest request's.
+function auth_lines(    i, k, sig, iam, any) {
+    for (i = 1; i <= nw; i++) {
+        k = "auth-" ws[i]
+        if (!((k, "authn_authenticate_pct") in val))
+            continue
+        if (!any)
+            printf "\n== SigV4 and IAM share of dynalake's CPU (perf, 16" \
+                " conns)\n"
+        any = 1
+        sig = val[k, "authn_authenticate_pct"]
+        iam = val[k, "authz_authorize_pct"]
+        printf "%-10s SigV4 %5.1f%%  IAM+audit %5.1f%%  together %5.1f%%\n",
+            ws[i], sig, iam, sig + iam
+        if (sig + iam > auth_max)
+            auth_max = sig + iam
+    }
+    return any
+}
+
 function memory_targets() {
     if (!has_mem)
         return
@@ -148,6 +170,7 @@ END {
                 val["dynalite", ms[i]]
     }
 
+    has_auth = auth_lines()
     scenario_lines()
 
     print ""
@@ -171,6 +194,9 @@ END {
             sprintf("%.1f s/%.1fk", val["scenario", "total_s"],
                 val["scenario", "operations"] / 1000),
             "(BENCH_SCENARIO_SCALE=333.34 for 100k)"
+    if (has_auth)
+        target_line("SigV4 + IAM < 10% of server CPU",
+            sprintf("%.1f%%", auth_max), auth_max < 10)
     memory_targets()
     for (k in err)
         if (err[k] > 0)
