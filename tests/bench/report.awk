@@ -125,6 +125,10 @@ function memory_targets() {
         val["dynalake", "cold_start_ms"] < 20)
     target_line("idle RSS < 10 MB", val["dynalake", "idle_rss_mb"] " MB",
         val["dynalake", "idle_rss_mb"] < 10)
+    if (("dynalake", "peak_rss_1g_multipart_mb") in val)
+        printf "%-40s %14s  %s\n", "peak RSS, 1 GiB multipart upload",
+            val["dynalake", "peak_rss_1g_multipart_mb"] " MB",
+            "see BENCHMARKS.md"
     printf "%-40s %14s  %s\n", "RSS flat under load (after 100k puts)",
         sprintf("+%.1f MB", val["dynalake", "rss_after_100k_puts_mb"] - \
             val["dynalake", "idle_rss_mb"]), "see BENCHMARKS.md"
