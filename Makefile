@@ -7,7 +7,10 @@
 PKGS := libmicrohttpd sqlite3 libcjson libcurl libcrypto expat zlib
 CC ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# --as-needed: a binary records only the libraries it calls. dynalake opens
+# libcurl at run time (harness/aws/curl_lib.c), so `dynalake serve` does not
+# map it; the test and bench clients that call libcurl still link it.
+PKG_LIBS := -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
 WARN := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \

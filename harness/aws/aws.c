@@ -2,17 +2,17 @@
  * once and kept (so the connection stays alive and a call only sets what
  * differs), SigV4 by aws_sign (the signing key derived once per scope), and
  * the standard retry policy with full-jitter backoff and a retry quota.
- * The only file that includes curl.h; see aws.h. Every header sent is
+ * The only file that calls libcurl (through curl_lib); see aws.h. Every header sent is
  * signed, Host included (set here, so what is signed is what is sent); S3
  * requests carry x-amz-content-sha256, as the SDKs send it. */
 #include "aws/aws.h"
 
 #include "aws/aws_sign.h"
+#include "aws/curl_lib.h"
 #include "base/buf.h"
 #include "base/crypto.h"
 #include "base/mem.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 
 struct aws_client {
     struct aws_config cfg;  /* owned copy */
+    const struct curl_lib *lib; /* libcurl's calls */
     CURL *curl;             /* kept between calls for keep-alive */
     struct aws_signer signer; /* borrows cfg's credentials */
     struct buf url;         /* the attempt's URL, reused */
@@ -70,13 +71,13 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 static void setup_handle(struct aws_client *c)
 {
     CURL *curl = c->curl;
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     c->cfg.connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, c->curl_err);
+    c->lib->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+    c->lib->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    c->lib->easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    c->lib->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                        c->cfg.connect_timeout_ms);
+    c->lib->easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+    c->lib->easy_setopt(curl, CURLOPT_ERRORBUFFER, c->curl_err);
 }
 
 struct aws_client *aws_client_new(const struct aws_config *cfg)
@@ -90,7 +91,8 @@ struct aws_client *aws_client_new(const struct aws_config *cfg)
     c->cfg.session_token = dup_or_null(cfg->session_token);
     if (c->cfg.max_attempts < 1)
         c->cfg.max_attempts = 1;
-    c->curl = curl_easy_init();
+    c->lib = curl_lib();
+    c->curl = c->lib->easy_init();
     if (c->curl == NULL)
         abort();
     setup_handle(c);
@@ -108,7 +110,7 @@ void aws_client_free(struct aws_client *c)
 {
     if (c == NULL)
         return;
-    curl_easy_cleanup(c->curl);
+    c->lib->easy_cleanup(c->curl);
     aws_signer_clear(&c->signer);
     buf_clear(&c->url);
     aws_config_clear(&c->cfg);
@@ -281,37 +283,40 @@ static struct curl_slist *header_lines(struct aws_client *c,
         buf_clear(&line);
         return NULL;
     }
-    struct curl_slist *list = curl_slist_append(NULL, buf_cstr(&line));
+    struct curl_slist *list = c->lib->slist_append(NULL, buf_cstr(&line));
     for (size_t i = 0; i < h.n; i++) {
         buf_reset(&line);
         buf_printf(&line, "%s: %s", h.list[i].name, h.list[i].value);
-        list = curl_slist_append(list, buf_cstr(&line));
+        list = c->lib->slist_append(list, buf_cstr(&line));
     }
     /* No Expect: 100-continue before large bodies (a round trip for
      * nothing), and no form Content-Type on an empty PUT or POST. */
-    list = curl_slist_append(list, "Expect:");
+    list = c->lib->slist_append(list, "Expect:");
     if (!h.has_type && req->body == NULL)
-        list = curl_slist_append(list, "Content-Type:");
+        list = c->lib->slist_append(list, "Content-Type:");
     buf_clear(&line);
     return list;
 }
 
 /* The method and body; every option another method may have set is set
  * again, since the handle is reused without a reset. */
-static void set_method(CURL *curl, const struct aws_request *req)
+static void set_method(const struct aws_client *c,
+                       const struct aws_request *req)
 {
+    const struct curl_lib *lib = c->lib;
     bool is_head = strcmp(req->method, "HEAD") == 0;
     bool is_get = strcmp(req->method, "GET") == 0;
     /* HTTPGET also clears NOBODY and any earlier body. */
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+    lib->easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+    lib->easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST,
                      is_head || is_get ? NULL : req->method);
     if (is_head)
-        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+        lib->easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
     if (req->body || strcmp(req->method, "PUT") == 0 ||
         strcmp(req->method, "POST") == 0) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+        lib->easy_setopt(c->curl, CURLOPT_POSTFIELDS,
+                         req->body ? req->body : "");
+        lib->easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)req->body_len);
     }
 }
@@ -324,7 +329,7 @@ static void transport_error(struct aws_client *c, const char *url,
     snprintf(c->error.code, sizeof c->error.code, "%s",
              *is_timeout ? "RequestTimeout" : "NetworkError");
     snprintf(c->error.message, sizeof c->error.message, "%s: %s", url,
-             c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
+             c->curl_err[0] ? c->curl_err : c->lib->easy_strerror(rc));
 }
 
 /* One attempt, signed afresh (the date moves between retries). Returns the
@@ -345,21 +350,21 @@ static long attempt_once(struct aws_client *c, const struct aws_request *req,
                  AWS_SIGN_MAX_HEADERS);
         return 0;
     }
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-    set_method(curl, req);
+    c->lib->easy_setopt(curl, CURLOPT_URL, url);
+    c->lib->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    c->lib->easy_setopt(curl, CURLOPT_WRITEDATA, out);
+    set_method(c, req);
     c->curl_err[0] = '\0';
     buf_reset(out);
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = c->lib->easy_perform(curl);
     long status = 0;
     if (rc == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        c->lib->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     else
         transport_error(c, url, rc, is_timeout);
     /* The handle keeps the pointer: unset it before the list goes. */
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(headers);
+    c->lib->easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    c->lib->slist_free_all(headers);
     return status;
 }
 
