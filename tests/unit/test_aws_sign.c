@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "sigv4_vectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,44 +63,6 @@ static const char *const vector_names[] = {
     "post-x-www-form-urlencoded",
     "post-x-www-form-urlencoded-parameters",
 };
-
-/* --- Files -------------------------------------------------------------- */
-
-static const char *vectors_root(void)
-{
-    const char *env = getenv("DYNALAKE_SIGV4_VECTORS");
-    return env && *env ? env : "../shared/vectors/sigv4";
-}
-
-/* The whole file, NUL-terminated; the caller frees it. Fails the test when
- * the file cannot be read, naming it, so a wrong vectors path is obvious. */
-static char *slurp(const char *name, const char *file, size_t *len)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/aws-c-auth-v4/%s/%s", vectors_root(),
-             name, file);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot read %s (set DYNALAKE_SIGV4_VECTORS)", path);
-    struct buf b;
-    char chunk[4096];
-    size_t n;
-    buf_init(&b, 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_detach(&b, len);
-}
-
-/* A vector's expected text, without the final newline some files have. */
-static char *expected_text(const char *name, const char *file)
-{
-    size_t len;
-    char *text = slurp(name, file, &len);
-    if (len > 0 && text[len - 1] == '\n')
-        text[len - 1] = '\0';
-    return text;
-}
 
 /* --- A vector's request, as a client would hand it to the signer -------- */
 
@@ -162,17 +125,6 @@ static void put_query(struct buf *out, char *raw)
     buf_clear(&q);
 }
 
-/* Obsolete line folding: a header line starting with a blank continues the
- * previous one (RFC 9112 lets a recipient read the fold as a space). */
-static void unfold(char *head)
-{
-    for (char *p = strchr(head, '\n'); p && p[1] != '\n';
-         p = strchr(p + 1, '\n')) {
-        if (p[1] == ' ' || p[1] == '\t')
-            *p = ' ';
-    }
-}
-
 static void add_header(struct vector *v, const char *name, const char *value)
 {
     assert_true(v->n_headers < AWS_SIGN_MAX_HEADERS);
@@ -209,17 +161,6 @@ static char *split_headers(struct vector *v, char *line)
     return *line ? line + 1 : line;
 }
 
-static time_t parse_timestamp(const char *s)
-{
-    struct tm tm = { 0 };
-    assert_int_equal(sscanf(s, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon,
-                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec),
-                     6);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm);
-}
-
 /* The headers a client adds when it signs: the date, the session token
  * unless the case adds it after signing, the payload hash when the case
  * signs the body. */
@@ -240,10 +181,10 @@ static void vector_load(struct vector *v, const char *name)
     memset(v, 0, sizeof *v);
     buf_init(&v->path, 0);
     buf_init(&v->query, 0);
-    v->context = slurp(name, "context.json", &len);
+    v->context = vector_file(name, "context.json", &len);
     v->ctx = json_parse(v->context, len);
     assert_non_null(v->ctx);
-    v->text = slurp(name, "request.txt", &len);
+    v->text = vector_file(name, "request.txt", &len);
     unfold(v->text);
     char *line_end = strchr(v->text, '\n');
     assert_non_null(line_end);
@@ -251,7 +192,7 @@ static void vector_load(struct vector *v, const char *name)
     char *body = split_headers(v, line_end + 1);
     split_target(v, v->text);
     aws_sign_payload_hash(body, strlen(body), v->payload_hash);
-    aws_sign_date(parse_timestamp(json_get_string(v->ctx, "timestamp")),
+    aws_sign_date(vector_timestamp(json_get_string(v->ctx, "timestamp")),
                   v->date);
     add_signing_headers(v);
     *strchr(v->text, ' ') = '\0';

@@ -14,6 +14,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "sigv4_vectors.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -70,51 +71,6 @@ static const char *const vector_names[VECTOR_COUNT] = {
     "post-x-www-form-urlencoded-parameters",
 };
 
-/* --- Files -------------------------------------------------------------- */
-
-static const char *vectors_root(void)
-{
-    const char *env = getenv("DYNALAKE_SIGV4_VECTORS");
-    return env && *env ? env : "../shared/vectors/sigv4";
-}
-
-static void vector_path(char *out, size_t outlen, const char *name,
-                        const char *file)
-{
-    int n = snprintf(out, outlen, "%s/aws-c-auth-v4/%s%s%s", vectors_root(),
-                     name, file ? "/" : "", file ? file : "");
-    assert_true(n > 0 && (size_t)n < outlen);
-}
-
-/* The whole file, NUL-terminated; the caller frees it. Fails the test when
- * the file cannot be read, naming it, so a wrong vectors path is obvious. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot read %s (set DYNALAKE_SIGV4_VECTORS)", path);
-    struct buf b;
-    char chunk[4096];
-    size_t n;
-    buf_init(&b, 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_detach(&b, len);
-}
-
-/* A vector's expected text, without the final newline some files have. */
-static char *expected_text(const char *name, const char *file)
-{
-    char path[1024];
-    size_t len;
-    vector_path(path, sizeof path, name, file);
-    char *text = slurp(path, &len);
-    if (len > 0 && text[len - 1] == '\n')
-        text[len - 1] = '\0';
-    return text;
-}
-
 /* --- Vector context ----------------------------------------------------- */
 
 struct context {
@@ -126,23 +82,10 @@ struct context {
     int64_t now_ms;
 };
 
-static int64_t parse_timestamp(const char *s)
-{
-    struct tm tm = { 0 };
-    assert_int_equal(sscanf(s, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon,
-                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec),
-                     6);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return (int64_t)timegm(&tm) * 1000;
-}
-
 static void context_load(struct context *c, const char *name)
 {
-    char path[1024];
     size_t len;
-    vector_path(path, sizeof path, name, "context.json");
-    char *text = slurp(path, &len);
+    char *text = vector_file(name, "context.json", &len);
     cJSON *root = json_parse(text, len);
     assert_non_null(root);
     const cJSON *cred = json_get(root, "credentials");
@@ -152,7 +95,7 @@ static void context_load(struct context *c, const char *name)
     c->token = token ? xstrdup(token) : NULL;
     c->is_normalized = cJSON_IsTrue(json_get(root, "normalize"));
     c->is_token_unsigned = cJSON_IsTrue(json_get(root, "omit_session_token"));
-    c->now_ms = parse_timestamp(json_get_string(root, "timestamp"));
+    c->now_ms = (int64_t)vector_timestamp(json_get_string(root, "timestamp")) * 1000;
     cJSON_Delete(root);
     free(text);
 }
@@ -197,18 +140,6 @@ static void put_wire(struct buf *b, const char *s, size_t len, bool is_path)
     }
 }
 
-/* Obsolete line folding: a header line starting with a blank continues the
- * previous one, and a server may read the fold as one space (RFC 9112). */
-static void unfold(char *head)
-{
-    for (char *p = strchr(head, '\n'); p; p = strchr(p + 1, '\n')) {
-        if (p[1] == '\n')
-            return;
-        if (p[1] == ' ' || p[1] == '\t')
-            *p = ' ';
-    }
-}
-
 static void split_headers(struct wire *w, char *line)
 {
     size_t n = 0;
@@ -236,10 +167,8 @@ static void split_headers(struct wire *w, char *line)
 static void wire_load(struct wire *w, const char *name, const char *file,
                       bool is_s3)
 {
-    char path[1024];
     size_t len;
-    vector_path(path, sizeof path, name, file);
-    w->text = slurp(path, &len);
+    w->text = vector_file(name, file, &len);
     buf_init(&w->path, 0);
     buf_init(&w->query, 0);
     unfold(w->text);
