@@ -29,6 +29,9 @@ RC=0
 passed=0
 failed=0
 TABLES=()
+LABEL="aws-cli v$MAJOR"
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 
 cleanup() {
     for t in "${TABLES[@]}"; do
@@ -41,30 +44,6 @@ trap cleanup EXIT
 ddb() {
     timeout 60 "$AWS" dynamodb --endpoint-url "$EP" --region us-east-1 \
         --output json "$@"
-}
-
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL [aws-cli v$MAJOR] $*"
-}
-
-# run CMD...: runs one aws command, keeping stdout/stderr/exit status.
-run() {
-    "$@" >"$OUT" 2>"$ERR"
-    RC=$?
-}
-
-# expect_ok NAME CMD...: the command must exit 0.
-expect_ok() {
-    local name=$1
-    shift
-    run "$@"
-    if ((RC == 0)); then
-        ok
-    else
-        bad "$name: exit $RC, stderr: $(head -c 400 "$ERR")"
-    fi
 }
 
 # expect_error NAME CODE MESSAGE CMD...: non-zero exit, "(CODE)" and MESSAGE
@@ -81,27 +60,6 @@ expect_error() {
         bad "$name: expected message '$message', stderr: $(head -c 400 "$ERR")"
     else
         ok
-    fi
-}
-
-# json EXPR: evaluates a Python expression over the last stdout, bound to d.
-json() {
-    "$PY" -c '
-import json, sys
-d = json.load(open(sys.argv[1])) if open(sys.argv[1]).read().strip() else {}
-v = eval(sys.argv[2])
-print(json.dumps(v, sort_keys=True) if not isinstance(v, str) else v)
-' "$OUT" "$1" 2>&1
-}
-
-# expect_json NAME EXPR WANT: json EXPR of the last stdout equals WANT.
-expect_json() {
-    local name=$1 got
-    got=$(json "$2")
-    if [[ "$got" == "$3" ]]; then
-        ok
-    else
-        bad "$name: $2 = $got, want $3"
     fi
 }
 

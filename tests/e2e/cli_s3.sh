@@ -26,6 +26,9 @@ OUT=$TMP/out
 ERR=$TMP/err
 RC=0
 passed=0
+LABEL="aws-cli v$MAJOR"
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 failed=0
 BUCKET="cli-v$MAJOR-$(date +%s%N | tail -c 9)$RANDOM"
 
@@ -41,24 +44,6 @@ s3api() {
         s3api "$@"
 }
 
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL [aws-cli v$MAJOR] $*"
-}
-
-run() {
-    "$@" >"$OUT" 2>"$ERR"
-    RC=$?
-}
-
-expect_ok() {
-    local name=$1
-    shift
-    run "$@"
-    if ((RC == 0)); then ok; else bad "$name: exit $RC, stderr: $(head -c 400 "$ERR")"; fi
-}
-
 # expect_error NAME CODE CMD...: non-zero exit with "(CODE)" or "CODE" on stderr.
 expect_error() {
     local name=$1 code=$2
@@ -71,25 +56,6 @@ expect_error() {
     else
         ok
     fi
-}
-
-json() {
-    "$PY" -c '
-import json, sys
-d = json.load(open(sys.argv[1])) if open(sys.argv[1]).read().strip() else {}
-v = eval(sys.argv[2])
-print(json.dumps(v, sort_keys=True) if not isinstance(v, str) else v)
-' "$OUT" "$1" 2>&1
-}
-
-expect_json() {
-    local name=$1 got
-    got=$(json "$2")
-    if [[ "$got" == "$3" ]]; then ok; else bad "$name: $2 = $got, want $3"; fi
-}
-
-expect_same() {
-    if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
 }
 
 # ---- aws s3 ----------------------------------------------------------------

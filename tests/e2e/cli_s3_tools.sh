@@ -23,6 +23,9 @@ OUT=$TMP/out
 ERR=$TMP/err
 RC=0
 passed=0
+LABEL="s3 tools" # each tool's section names itself
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 failed=0
 SUFFIX="$(date +%s%N | tail -c 9)$RANDOM"
 B1="s3cmd-$SUFFIX"
@@ -71,34 +74,11 @@ region = us-east-1
 force_path_style = true
 EOF
 
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL [$TOOL] $*"
-}
-
-run() {
-    "$@" >"$OUT" 2>"$ERR"
-    RC=$?
-}
-
-expect_ok() {
-    local name=$1
-    shift
-    run "$@"
-    if ((RC == 0)); then ok; else bad "$name: exit $RC, stderr: $(head -c 400 "$ERR")"; fi
-}
-
-# expect_fail NAME CMD...: a non-zero exit.
 expect_fail() {
     local name=$1
     shift
     run "$@"
     if ((RC != 0)); then ok; else bad "$name: expected a failure, exit 0"; fi
-}
-
-expect_same() {
-    if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
 }
 
 # expect_out NAME PATTERN: the last command's output matches (grep -E).
@@ -120,7 +100,7 @@ for f in one a/two a/b/three; do echo "$f" >"$TMP/tree/$f.txt"; done
 
 # ---- s3cmd -------------------------------------------------------------------
 
-TOOL="s3cmd $("$S3CMD_BIN" --version 2>&1 | awk '{print $3}')"
+LABEL="s3cmd $("$S3CMD_BIN" --version 2>&1 | awk '{print $3}')"
 expect_ok "mb" s3cmd mb "s3://$B1"
 expect_ok "ls buckets" s3cmd ls
 expect_out "ls buckets" "s3://$B1\$"
@@ -156,7 +136,7 @@ expect_fail "ls removed bucket" s3cmd ls "s3://$B1"
 
 # ---- rclone ------------------------------------------------------------------
 
-TOOL="rclone $("$RCLONE_BIN" version 2>/dev/null | head -1 | awk '{print $2}')"
+LABEL="rclone $("$RCLONE_BIN" version 2>/dev/null | head -1 | awk '{print $2}')"
 expect_ok "mkdir" rclone mkdir "dl:$B2"
 expect_ok "lsd" rclone lsd dl:
 expect_out "lsd" " $B2\$"

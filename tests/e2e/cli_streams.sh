@@ -19,15 +19,13 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/dynalake-cli-streams.XXXXXX")
 TABLE="cli-streams-$$-$RANDOM"
 passed=0
 failed=0
+LABEL=$(basename "$AWS")
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 trap 'aws_ dynamodb delete-table --table-name "$TABLE" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 
 aws_() {
     timeout 60 "$AWS" "$@" --endpoint-url "$EP" --region us-east-1 --output json
-}
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL [$(basename "$AWS")] $*"
 }
 # expect_error NAME CODE CMD...: the command fails and stderr names CODE.
 expect_error() {
