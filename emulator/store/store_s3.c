@@ -83,6 +83,7 @@ static const char sql_extent_insert[] =
 static const char sql_extent_at[] =
     "SELECT off FROM s3_extents WHERE body = ?1 AND off <= ?2"
     " ORDER BY off DESC LIMIT 1";
+static const char sql_chunk_data[] = "SELECT data FROM s3_chunks WHERE id = ?1";
 static const char sql_extents_from[] =
     "SELECT off, len, chunk FROM s3_extents WHERE body = ?1 AND off >= ?2"
     " AND off < ?3 ORDER BY off";
@@ -205,6 +206,26 @@ enum store_result store_s3_writer_finish(struct store_tx *tx,
     return store_chunk(tx, w, w->pending, n);
 }
 
+enum store_result store_s3_writer_finish_with(struct store_tx *tx,
+                                              struct store_s3_writer *w,
+                                              const void *data, size_t len)
+{
+    if (w->n_pending > 0) {
+        enum store_result res = store_s3_writer_append(tx, w, data, len);
+        return res == STORE_OK ? store_s3_writer_finish(tx, w) : res;
+    }
+    const char *p = data;
+    while (len > 0) {
+        size_t n = len < STORE_S3_CHUNK_BYTES ? len : STORE_S3_CHUNK_BYTES;
+        enum store_result res = store_chunk(tx, w, p, n);
+        if (res != STORE_OK)
+            return res;
+        p += n;
+        len -= n;
+    }
+    return STORE_OK;
+}
+
 /* The offset of the extent holding byte pos of body; -1 if none. */
 static int64_t extent_at(struct store_tx *tx, int64_t body, int64_t pos,
                          enum store_result *res)
@@ -224,10 +245,36 @@ static int64_t extent_at(struct store_tx *tx, int64_t body, int64_t pos,
     return off;
 }
 
-/* Copies the bytes [from, from + len) of one chunk into dest. */
-static enum store_result read_chunk(struct store_tx *tx, int64_t chunk,
-                                    int64_t from, size_t len, char *dest)
+/* Copies a whole chunk of len bytes into dest. A cached statement costs
+ * less than a blob handle, which compiles a statement of its own on every
+ * open; but it reads the whole chunk, so it is only for whole chunks. */
+static enum store_result read_whole_chunk(struct store_tx *tx, int64_t chunk,
+                                          size_t len, char *dest)
 {
+    sqlite3_stmt *st = store_stmt(tx, sql_chunk_data);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, chunk);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_OK;
+    if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len)
+        memcpy(dest, sqlite3_column_blob(st, 0), len);
+    else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        res = STORE_NOT_FOUND;
+    else
+        res = store_fail(tx, "read chunk");
+    sqlite3_reset(st);
+    return res;
+}
+
+/* Copies the bytes [from, from + len) of one chunk of chunk_len bytes
+ * into dest. */
+static enum store_result read_chunk(struct store_tx *tx, int64_t chunk,
+                                    int64_t chunk_len, int64_t from,
+                                    size_t len, char *dest)
+{
+    if (from == 0 && (int64_t)len == chunk_len)
+        return read_whole_chunk(tx, chunk, len, dest);
     sqlite3_blob *blob = NULL;
     if (sqlite3_blob_open(store_db(tx), store_s3_schema(tx), "s3_chunks",
                           "data", chunk, 0, &blob) != SQLITE_OK) {
@@ -244,8 +291,10 @@ enum store_result store_s3_body_read(struct store_tx *tx, int64_t body,
 {
     if (len == 0)
         return STORE_OK;
-    enum store_result res;
-    int64_t start = extent_at(tx, body, offset, &res);
+    /* Every body's first extent starts at 0 (see store_s3_writer_append
+     * and move_part), so a read from the start needs no search. */
+    enum store_result res = STORE_OK;
+    int64_t start = offset == 0 ? 0 : extent_at(tx, body, offset, &res);
     if (res != STORE_OK)
         return res;
     if (start < 0)
@@ -261,13 +310,15 @@ enum store_result store_s3_body_read(struct store_tx *tx, int64_t body,
     int rc;
     while (res == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t off = sqlite3_column_int64(st, 0);
-        int64_t ext_end = off + sqlite3_column_int64(st, 1);
+        int64_t ext_len = sqlite3_column_int64(st, 1);
+        int64_t ext_end = off + ext_len;
         if (off > pos)
             break;
         int64_t n = (ext_end < end ? ext_end : end) - pos;
         if (n > 0)
-            res = read_chunk(tx, sqlite3_column_int64(st, 2), pos - off,
-                             (size_t)n, (char *)dest + (pos - offset));
+            res = read_chunk(tx, sqlite3_column_int64(st, 2), ext_len,
+                             pos - off, (size_t)n,
+                             (char *)dest + (pos - offset));
         pos += n > 0 ? n : 0;
     }
     if (res == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -368,9 +419,7 @@ static enum store_result write_body(struct store_tx *tx, const void *data,
 {
     struct store_s3_writer w;
     store_s3_writer_init(&w);
-    enum store_result res = store_s3_writer_append(tx, &w, data, len);
-    if (res == STORE_OK)
-        res = store_s3_writer_finish(tx, &w);
+    enum store_result res = store_s3_writer_finish_with(tx, &w, data, len);
     *body = w.body;
     store_s3_writer_clear(&w);
     return res;

@@ -83,6 +83,12 @@ enum store_result store_s3_writer_append(struct store_tx *tx,
 /* Stores what is pending; w->body and w->size then name the body. */
 enum store_result store_s3_writer_finish(struct store_tx *tx,
                                          struct store_s3_writer *w);
+/* Appends data as the body's last bytes and finishes it; with nothing
+ * pending, the chunks are stored straight from data, with no copy and no
+ * chunk-sized buffer (what a small object would otherwise allocate). */
+enum store_result store_s3_writer_finish_with(struct store_tx *tx,
+                                              struct store_s3_writer *w,
+                                              const void *data, size_t len);
 /* Copies len bytes of body from offset into dest; STORE_NOT_FOUND when the
  * body no longer holds them (deleted since its row was read). */
 enum store_result store_s3_body_read(struct store_tx *tx, int64_t body,
