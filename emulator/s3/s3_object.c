@@ -66,32 +66,44 @@ static bool is_before(const char *date, int64_t modified_ms, bool *is_valid)
     return *is_valid && modified_ms / 1000 > ms / 1000;
 }
 
+/* The four conditional headers, as sent to GetObject and HeadObject and
+ * as sent to CopyObject about its source. */
+struct condition_names {
+    const char *if_match;
+    const char *if_unmodified_since;
+    const char *if_none_match;
+    const char *if_modified_since;
+};
+
+static const struct condition_names read_conditions = {
+    "If-Match", "If-Unmodified-Since", "If-None-Match", "If-Modified-Since",
+};
+
+static const struct condition_names copy_conditions = {
+    "x-amz-copy-source-If-Match", "x-amz-copy-source-If-Unmodified-Since",
+    "x-amz-copy-source-If-None-Match", "x-amz-copy-source-If-Modified-Since",
+};
+
 /* RFC 7232 section 6 as S3 applies it: If-Match, else If-Unmodified-Since
- * (412); then If-None-Match, else If-Modified-Since (304). prefix is ""
- * for GET/HEAD and "x-amz-copy-source-" for copies, where every failure is
- * a 412. */
-static int check_conditions(struct call *c, const char *prefix,
+ * (412); then If-None-Match, else If-Modified-Since (304). For a copy's
+ * source every failure is a 412. */
+static int check_conditions(struct call *c, const struct condition_names *h,
                             const struct store_s3_object *o)
 {
-    char name[64];
-    bool is_copy = prefix[0] != '\0';
+    bool is_copy = h == &copy_conditions;
     bool is_valid;
-    snprintf(name, sizeof name, "%sIf-Match", prefix);
-    const char *if_match = call_header(c, name);
+    const char *if_match = call_header(c, h->if_match);
     if (if_match && !etag_matches(if_match, o->etag))
         return fail_precondition(c, "If-Match");
-    snprintf(name, sizeof name, "%sIf-Unmodified-Since", prefix);
-    if (if_match == NULL && is_before(call_header(c, name), o->modified_ms,
-                                      &is_valid))
+    if (if_match == NULL && is_before(call_header(c, h->if_unmodified_since),
+                                      o->modified_ms, &is_valid))
         return fail_precondition(c, "If-Unmodified-Since");
-    snprintf(name, sizeof name, "%sIf-None-Match", prefix);
-    const char *if_none = call_header(c, name);
+    const char *if_none = call_header(c, h->if_none_match);
     bool is_unmodified = false;
     if (if_none) {
         is_unmodified = etag_matches(if_none, o->etag);
     } else {
-        snprintf(name, sizeof name, "%sIf-Modified-Since", prefix);
-        const char *since = call_header(c, name);
+        const char *since = call_header(c, h->if_modified_since);
         is_unmodified = !is_before(since, o->modified_ms, &is_valid) &&
                         is_valid;
     }
@@ -289,19 +301,24 @@ static const char *const overrides[][2] = {
     { "response-expires", "Expires" },
 };
 
-static void object_headers(struct call *c, const struct store_s3_object *o)
+static bool has_override(const struct call *c)
 {
-    char date[40];
-    s3_format_http_date(o->modified_ms, date);
-    call_add_header(c, "ETag", o->etag);
-    call_add_header(c, "Last-Modified", date);
-    call_add_header(c, "Accept-Ranges", "bytes");
-    const char *type = s3_param(c, "response-content-type");
-    call_add_header(c, "Content-Type", type ? type : o->content_type
-                                                  ? o->content_type
-                                                  : DEFAULT_CONTENT_TYPE);
-    c->content_type = NULL;
-    cJSON *meta = o->meta ? json_parse(o->meta, strlen(o->meta)) : NULL;
+    for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
+        if (s3_param(c, overrides[i][0]))
+            return true;
+    }
+    return false;
+}
+
+/* The stored headers (meta: JSON text, may be NULL), with the response-*
+ * overrides in their place. */
+static void meta_headers(struct call *c, const char *stored)
+{
+    if (!has_override(c)) {
+        s3_meta_to_response(c, stored);
+        return;
+    }
+    cJSON *meta = stored ? json_parse(stored, strlen(stored)) : NULL;
     if (meta == NULL)
         meta = cJSON_CreateObject();
     for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
@@ -317,6 +334,21 @@ static void object_headers(struct call *c, const struct store_s3_object *o)
             call_add_header(c, item->string, item->valuestring);
     }
     cJSON_Delete(meta);
+}
+
+static void object_headers(struct call *c, const struct store_s3_object *o)
+{
+    char date[40];
+    s3_format_http_date(o->modified_ms, date);
+    call_add_header(c, "ETag", o->etag);
+    call_add_header(c, "Last-Modified", date);
+    call_add_header(c, "Accept-Ranges", "bytes");
+    const char *type = s3_param(c, "response-content-type");
+    call_add_header(c, "Content-Type", type ? type : o->content_type
+                                                  ? o->content_type
+                                                  : DEFAULT_CONTENT_TYPE);
+    c->content_type = NULL;
+    meta_headers(c, o->meta);
     if (o->parts > 0 && s3_param(c, "partNumber")) {
         char n[32];
         snprintf(n, sizeof n, "%lld", (long long)o->parts);
@@ -359,7 +391,7 @@ static enum store_result get_in_tx(struct store_tx *tx, struct call *c,
         return r;
     object_headers(c, o);
     struct range range;
-    if (check_conditions(c, "", o) < 0 ||
+    if (check_conditions(c, &read_conditions, o) < 0 ||
         parse_range(c, call_header(c, "Range"), o->size, &range) < 0)
         return STORE_ABORT;
     int64_t first = range.is_set ? range.first : 0;
@@ -546,7 +578,7 @@ static enum store_result copy_in_tx(struct store_tx *tx, struct copy_arg *a,
     }
     if (r != STORE_OK)
         return r;
-    if (check_conditions(c, "x-amz-copy-source-", src) < 0)
+    if (check_conditions(c, &copy_conditions, src) < 0)
         return STORE_ABORT;
     if (is_same_object(a) && !a->is_replace) {
         call_fail(c, AWS_ERR_S3_INVALID_REQUEST, "This copy request is "

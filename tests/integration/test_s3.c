@@ -235,6 +235,16 @@ static void objects_should_round_trip_with_metadata(void **state)
     response_header(&r, "Content-Type", v, sizeof v);
     assert_string_equal(v, "x/y");
     expect_status(&r, 200);
+    /* An override replaces its stored header and keeps the others. */
+    r = get("/objs/dir/a%20b.txt?response-cache-control=no-store"
+            "&response-content-language=fr");
+    response_header(&r, "Cache-Control", v, sizeof v);
+    assert_string_equal(v, "no-store");
+    response_header(&r, "Content-Language", v, sizeof v);
+    assert_string_equal(v, "fr");
+    response_header(&r, "x-amz-meta-color", v, sizeof v);
+    assert_string_equal(v, "blue");
+    expect_status(&r, 200);
     r = client_s3("DELETE", "/objs/dir/a%20b.txt", NULL, NULL, 0);
     expect_status(&r, 204);
     r = client_s3("DELETE", "/objs/dir/a%20b.txt", NULL, NULL, 0);
