@@ -548,15 +548,39 @@ enum store_result store_s3_policy_get(struct store_tx *tx, const char *bucket,
 
 /* --- Objects ------------------------------------------------------------ */
 
+/* An object row from store_s3_object_get keeps its strings in one
+ * allocation, which key heads (see own_strings). */
 void store_s3_object_clear(struct store_s3_object *o)
 {
     free((char *)o->key);
-    free((char *)o->etag);
-    free((char *)o->content_type);
-    free((char *)o->meta);
-    free((char *)o->checksum_algo);
-    free((char *)o->checksum);
     memset(o, 0, sizeof *o);
+}
+
+/* Copies the key and the strings of a row borrowed from its statement into
+ * one allocation that o->key heads, instead of one allocation each. */
+static void own_strings(struct store_s3_object *o)
+{
+    const char **fields[] = { &o->etag, &o->content_type, &o->meta,
+                              &o->checksum_algo, &o->checksum };
+    size_t n_fields = sizeof fields / sizeof fields[0];
+    size_t lens[sizeof fields / sizeof fields[0]];
+    size_t total = o->key_len + 1;
+    for (size_t i = 0; i < n_fields; i++) {
+        lens[i] = *fields[i] ? strlen(*fields[i]) + 1 : 0;
+        total += lens[i];
+    }
+    char *block = xmalloc(total);
+    memcpy(block, o->key ? o->key : "", o->key_len);
+    block[o->key_len] = '\0';
+    o->key = block;
+    char *p = block + o->key_len + 1;
+    for (size_t i = 0; i < n_fields; i++) {
+        if (*fields[i] == NULL)
+            continue;
+        memcpy(p, *fields[i], lens[i]);
+        *fields[i] = p;
+        p += lens[i];
+    }
 }
 
 static void bind_object(sqlite3_stmt *st, const char *bucket,
@@ -644,18 +668,8 @@ enum store_result store_s3_object_get(struct store_tx *tx, const char *bucket,
     int rc = sqlite3_step(st);
     enum store_result res = STORE_NOT_FOUND;
     if (rc == SQLITE_ROW) {
-        struct store_s3_object o;
-        read_object(st, &o);
-        char *k = xmalloc(o.key_len + 1);
-        memcpy(k, o.key ? o.key : "", o.key_len);
-        k[o.key_len] = '\0';
-        *out = o;
-        out->key = k;
-        out->etag = dup_or_null(o.etag);
-        out->content_type = dup_or_null(o.content_type);
-        out->meta = dup_or_null(o.meta);
-        out->checksum_algo = dup_or_null(o.checksum_algo);
-        out->checksum = dup_or_null(o.checksum);
+        read_object(st, out);
+        own_strings(out);
         res = STORE_OK;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(tx, "get object");
