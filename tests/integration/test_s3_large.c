@@ -146,6 +146,33 @@ static void large_objects_should_round_trip_in_pieces(void **state)
     free(other);
 }
 
+/* A body held in memory (under the spill threshold) but longer than a
+ * store chunk goes to the store straight from the request, a whole chunk
+ * at a time and then the rest. */
+static void memory_bodies_of_several_chunks_should_round_trip(void **state)
+{
+    (void)state;
+    make_bucket("chunks");
+    size_t len = 2 * MIB + 12345;
+    char *body = pattern(len, 3);
+    char etag[40], got[64];
+    md5_etag(body, len, etag);
+    struct response r = client_s3("PUT", "/chunks/k", NULL, body, len);
+    response_header(&r, "ETag", got, sizeof got);
+    assert_string_equal(got, etag);
+    expect_status(&r, 200);
+    expect_body("/chunks/k", body, len);
+    /* Under the streaming size, read in one transaction: the end of the
+     * first chunk, all of the second and the start of the third. */
+    const char *h[] = { "Range: bytes=1048000-2097200", NULL };
+    r = client_s3("GET", "/chunks/k", h, NULL, 0);
+    assert_int_equal(r.status, 206);
+    assert_int_equal(r.len, 2097200 - 1048000 + 1);
+    assert_memory_equal(r.body, body + 1048000, r.len);
+    response_free(&r);
+    free(body);
+}
+
 static void large_bodies_that_fail_checks_should_leave_nothing(void **state)
 {
     (void)state;
@@ -304,6 +331,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(large_objects_should_round_trip_in_pieces,
                                reset),
+        cmocka_unit_test_setup(
+            memory_bodies_of_several_chunks_should_round_trip, reset),
         cmocka_unit_test_setup(
             large_bodies_that_fail_checks_should_leave_nothing, reset),
         cmocka_unit_test_setup(large_chunked_bodies_should_decode_from_disk,
