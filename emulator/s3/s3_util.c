@@ -108,28 +108,83 @@ void s3_write_owner(const struct call *c, struct buf *b)
     buf_puts(b, "</Owner>");
 }
 
-void s3_format_iso8601(int64_t ms, char *out)
+/* Dates are written digit by digit: ListObjectsV2 writes one per key, and
+ * strftime and snprintf cost more than the rest of an entry. Years outside
+ * 0..9999 (a virtual clock can be set anywhere) take snprintf's way. */
+static char *put_digits(char *p, int v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + n;
+}
+
+static bool to_tm(int64_t ms, struct tm *tm)
 {
     time_t secs = (time_t)(ms / 1000);
+    return ms >= 0 && gmtime_r(&secs, tm) && tm->tm_year + 1900 <= 9999;
+}
+
+void s3_format_iso8601(int64_t ms, char *out)
+{
     struct tm tm;
-    gmtime_r(&secs, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+    if (!to_tm(ms, &tm)) {
+        time_t secs = (time_t)(ms / 1000);
+        gmtime_r(&secs, &tm);
+        size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+        return;
+    }
+    char *p = put_digits(out, tm.tm_year + 1900, 4);
+    *p++ = '-';
+    p = put_digits(p, tm.tm_mon + 1, 2);
+    *p++ = '-';
+    p = put_digits(p, tm.tm_mday, 2);
+    *p++ = 'T';
+    p = put_digits(p, tm.tm_hour, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_min, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_sec, 2);
+    *p++ = '.';
+    p = put_digits(p, (int)(ms % 1000), 3);
+    memcpy(p, "Z", 2);
 }
 
 void s3_format_http_date(int64_t ms, char *out)
 {
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
     static const char days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
                                     "Fri", "Sat" };
     static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May",
                                       "Jun", "Jul", "Aug", "Sep", "Oct",
                                       "Nov", "Dec" };
-    snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
-             tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
+    struct tm tm;
+    if (!to_tm(ms, &tm)) {
+        time_t secs = (time_t)(ms / 1000);
+        gmtime_r(&secs, &tm);
+        snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                 days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        return;
+    }
+    memcpy(out, days[tm.tm_wday], 3);
+    char *p = out + 3;
+    *p++ = ',';
+    *p++ = ' ';
+    p = put_digits(p, tm.tm_mday, 2);
+    *p++ = ' ';
+    memcpy(p, months[tm.tm_mon], 3);
+    p += 3;
+    *p++ = ' ';
+    p = put_digits(p, tm.tm_year + 1900, 4);
+    *p++ = ' ';
+    p = put_digits(p, tm.tm_hour, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_min, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_sec, 2);
+    memcpy(p, " GMT", 5);
 }
 
 int s3_parse_http_date(const char *s, int64_t *ms)
