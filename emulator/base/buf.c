@@ -50,6 +50,12 @@ static bool reserve(struct buf *b, size_t n)
     return true;
 }
 
+void buf_reserve(struct buf *b, size_t n)
+{
+    if (!b->failed && n <= b->max - b->len)
+        reserve(b, n);
+}
+
 void buf_append_slow(struct buf *b, const void *p, size_t n)
 {
     if (!reserve(b, n))
@@ -76,11 +82,6 @@ void buf_commit(struct buf *b, size_t n)
     assert(b->data && b->len + n < b->cap);
     b->len += n;
     b->data[b->len] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-    buf_append(b, s, strlen(s));
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)

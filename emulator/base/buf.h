@@ -46,10 +46,20 @@ static inline void buf_putc(struct buf *b, char ch)
     buf_append(b, &ch, 1);
 }
 
-void buf_puts(struct buf *b, const char *s);
+/* Inline too: for a literal, the compiler knows its length. */
+static inline void buf_puts(struct buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool buf_failed(const struct buf *b);
+
+/* Allocates room for n more bytes now, for a writer that knows roughly
+ * how much is coming: one allocation instead of a doubling series. Past
+ * the cap it does nothing (the appends themselves will fail). */
+void buf_reserve(struct buf *b, size_t n);
 
 /* Room to write up to *n more bytes in place, at the returned pointer, for
  * writers that fill a buffer themselves; *n is lowered to what the cap

@@ -49,6 +49,28 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
+/* Parts of one joined string; ARNs have at most a handful. */
+#define XSTRJOIN_MAX_PARTS 16
+
+char *xstrjoin(const char *const *parts, size_t n)
+{
+    size_t lens[XSTRJOIN_MAX_PARTS];
+    size_t total = 0;
+    if (n > XSTRJOIN_MAX_PARTS)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        total += lens[i] = parts[i] ? strlen(parts[i]) : 0;
+    char *out = xmalloc(total + 1);
+    char *at = out;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i])
+            memcpy(at, parts[i], lens[i]);
+        at += lens[i];
+    }
+    *at = '\0';
+    return out;
+}
+
 void mem_install_cjson_hooks(void)
 {
     cJSON_Hooks hooks = { .malloc_fn = xmalloc, .free_fn = free };

@@ -4,6 +4,7 @@
 #include "http/audit.h"
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -15,17 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One distinct decision and how often it was made. */
+/* One distinct decision and how often it was made. It is one allocation:
+ * S3 writes make a new distinct decision per object key, so this is on
+ * the path of every upload. */
 struct audit_agg {
     struct audit_agg *next_in_bucket;
     struct audit_agg *next_in_order;
     uint64_t hash;
-    char *key;          /* owned; the six fields joined by '\n' */
-    char *principal;    /* owned */
-    char *line;         /* owned; the first occurrence's JSON, no count */
+    const char *line;   /* in text: the first occurrence's JSON, no count */
     uint64_t count;
     int64_t first_ms;
     int64_t last_ms;
+    /* The six key fields, each ending in NUL (the first is the principal),
+     * then the line. */
+    char text[];
 };
 
 struct audit {
@@ -58,9 +62,6 @@ void audit_clear(struct audit *a)
     pthread_mutex_lock(&a->lock);
     while (a->first) {
         struct audit_agg *next = a->first->next_in_order;
-        free(a->first->key);
-        free(a->first->principal);
-        free(a->first->line);
         free(a->first);
         a->first = next;
     }
@@ -94,20 +95,38 @@ static void write_member(struct buf *b, const char *name, const char *value)
         buf_puts(b, "null");
 }
 
+/* Whether entry i repeats the key of an earlier one. Lengths first: keys
+ * share the "aws:" prefix, and this runs for each new distinct decision,
+ * one per object key on S3 uploads. */
+static bool is_repeated_key(const struct iam_context *ctx, const size_t *lens,
+                            size_t i)
+{
+    for (size_t j = 0; j < i; j++) {
+        if (lens[j] == lens[i] &&
+            memcmp(ctx->entries[j].key, ctx->entries[i].key, lens[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Context entries beyond this many are not written. */
+#define AUDIT_MAX_CONTEXT 64
+
 /* The context as JSON: one string per single-valued aws:* key, a list for
  * the others; the first entry of a repeated key wins, as in IAM. */
 static void write_context(struct buf *b, const struct iam_context *ctx)
 {
+    size_t lens[AUDIT_MAX_CONTEXT];
+    size_t n = ctx ? ctx->n : 0;
+    n = n < AUDIT_MAX_CONTEXT ? n : AUDIT_MAX_CONTEXT;
     buf_puts(b, ",\"context\":{");
-    for (size_t i = 0; ctx && i < ctx->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const struct iam_context_entry *e = &ctx->entries[i];
-        bool is_repeat = false;
-        for (size_t j = 0; j < i && !is_repeat; j++)
-            is_repeat = strcmp(ctx->entries[j].key, e->key) == 0;
-        if (is_repeat)
+        lens[i] = strlen(e->key);
+        if (is_repeated_key(ctx, lens, i))
             continue;
         buf_puts(b, i ? "," : "");
-        json_write_string(b, e->key, strlen(e->key));
+        json_write_string(b, e->key, lens[i]);
         buf_putc(b, ':');
         bool is_list = e->n_values != 1 || strncmp(e->key, "aws:", 4) != 0;
         buf_puts(b, is_list ? "[" : "");
@@ -120,11 +139,27 @@ static void write_context(struct buf *b, const struct iam_context *ctx)
     buf_putc(b, '}');
 }
 
+/* ms (>= 0: a time) in decimal, written backwards into the end of out;
+ * printf's format parsing showed in profiles of S3 uploads. */
+static const char *decimal_of(int64_t ms, char out[24])
+{
+    uint64_t v = ms > 0 ? (uint64_t)ms : 0;
+    char *at = out + 23;
+    *at = '\0';
+    do {
+        *--at = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    return at;
+}
+
 /* The decision's JSON object, without its closing brace, so that counts
  * can follow. */
 static void format_line(struct buf *b, const struct audit_entry *e)
 {
-    buf_printf(b, "{\"time_ms\":%lld", (long long)e->time_ms);
+    char digits[24];
+    buf_puts(b, "{\"time_ms\":");
+    buf_puts(b, decimal_of(e->time_ms, digits));
     write_member(b, "request_id", e->request_id);
     write_member(b, "principal", e->principal);
     write_member(b, "action", e->action);
@@ -132,7 +167,7 @@ static void format_line(struct buf *b, const struct audit_entry *e)
     write_member(b, "decision", e->decision);
     write_member(b, "policy", e->policy);
     write_member(b, "statement", e->statement);
-    buf_printf(b, ",\"enforced\":%s", e->is_enforced ? "true" : "false");
+    buf_puts(b, e->is_enforced ? ",\"enforced\":true" : ",\"enforced\":false");
     write_context(b, e->context);
 }
 
@@ -150,32 +185,21 @@ static void key_parts(const struct audit_entry *e,
     parts[5] = e->statement;
 }
 
-/* The stored key: the six fields joined by '\n'. */
-static void make_key(struct buf *b, const struct audit_entry *e)
+/* Writes the stored key, each field NUL-terminated, into out (NULL only
+ * measures); returns its size. */
+static size_t put_key(char *out, const struct audit_entry *e)
 {
     const char *parts[AUDIT_KEY_PARTS];
+    size_t at = 0;
     key_parts(e, parts);
     for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
-        buf_puts(b, parts[i] ? parts[i] : "");
-        buf_putc(b, '\n');
+        const char *p = parts[i] ? parts[i] : "";
+        size_t n = strlen(p) + 1;
+        if (out)
+            memcpy(out + at, p, n);
+        at += n;
     }
-}
-
-/* Mixes n bytes of s into h eight at a time: the audit hashes every
- * decision's fields, and a byte-at-a-time hash showed in profiles. */
-static uint64_t mix(uint64_t h, const char *s, size_t n)
-{
-    const uint64_t k = 0x9E3779B97F4A7C15ull;
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 29;
-    }
-    uint64_t tail = 0;
-    memcpy(&tail, s, n);
-    h = (h ^ tail ^ ((uint64_t)n << 56)) * k;
-    return h ^ (h >> 29);
+    return at;
 }
 
 /* A hash of the six key fields, computed from the fields so that a
@@ -187,7 +211,7 @@ static uint64_t hash_of(const struct audit_entry *e)
     key_parts(e, parts);
     for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
         const char *p = parts[i] ? parts[i] : "";
-        h = mix(h, p, strlen(p));
+        h = hash_mix(h, p, strlen(p));
     }
     return h;
 }
@@ -200,7 +224,7 @@ static bool key_matches(const char *key, const struct audit_entry *e)
     for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
         const char *p = parts[i] ? parts[i] : "";
         size_t n = strlen(p);
-        if (strncmp(key, p, n) != 0 || key[n] != '\n')
+        if (memcmp(key, p, n) != 0 || key[n] != '\0')
             return false;
         key += n + 1;
     }
@@ -227,7 +251,7 @@ static struct audit_agg *find(struct audit *a, uint64_t hash,
         return NULL;
     for (struct audit_agg *g = a->buckets[hash % a->n_buckets]; g;
          g = g->next_in_bucket) {
-        if (g->hash == hash && key_matches(g->key, e))
+        if (g->hash == hash && key_matches(g->text, e))
             return g;
     }
     return NULL;
@@ -262,16 +286,15 @@ static bool bump(struct audit *a, uint64_t hash, const struct audit_entry *e)
 }
 
 static void add_new(struct audit *a, uint64_t hash,
-                    const struct audit_entry *e, const char *line)
+                    const struct audit_entry *e, const struct buf *line)
 {
-    struct buf key;
-    buf_init(&key, 0);
-    make_key(&key, e);
-    struct audit_agg *g = xcalloc(1, sizeof *g);
+    size_t key_size = put_key(NULL, e);
+    struct audit_agg *g = xmalloc(sizeof *g + key_size + line->len + 1);
+    put_key(g->text, e);
+    memcpy(g->text + key_size, buf_cstr(line), line->len + 1);
+    g->next_in_bucket = g->next_in_order = NULL;
     g->hash = hash;
-    g->key = buf_detach(&key, NULL);
-    g->principal = xstrdup(e->principal);
-    g->line = xstrdup(line);
+    g->line = g->text + key_size;
     g->count = 1;
     g->first_ms = g->last_ms = e->time_ms;
     pthread_mutex_lock(&a->lock);
@@ -279,9 +302,6 @@ static void add_new(struct audit *a, uint64_t hash,
     if (raced) {
         raced->count++;
         pthread_mutex_unlock(&a->lock);
-        free(g->key);
-        free(g->principal);
-        free(g->line);
         free(g);
         return;
     }
@@ -294,14 +314,19 @@ bool audit_count_repeat(struct audit *a, const struct audit_entry *e)
     return a->file == NULL && bump(a, hash_of(e), e);
 }
 
+/* Room for a typical decision's line at once, rather than by doubling. */
+#define AUDIT_LINE_ROOM 1024
+
 void audit_record(struct audit *a, const struct audit_entry *e)
 {
+    uint64_t hash = hash_of(e);
+    /* Without a file, a repeat was counted by audit_count_repeat, so e is
+     * new (add_new counts it if another thread added it meanwhile). */
+    bool is_known = a->file && bump(a, hash, e);
     struct buf line;
     buf_init(&line, 0);
-    uint64_t hash = hash_of(e);
-    bool is_known = bump(a, hash, e);
-    if (!is_known || a->file)
-        format_line(&line, e);
+    buf_reserve(&line, AUDIT_LINE_ROOM);
+    format_line(&line, e);
     if (a->file) {
         pthread_mutex_lock(&a->lock);
         fputs(buf_cstr(&line), a->file);
@@ -310,7 +335,7 @@ void audit_record(struct audit *a, const struct audit_entry *e)
         pthread_mutex_unlock(&a->lock);
     }
     if (!is_known)
-        add_new(a, hash, e, buf_cstr(&line));
+        add_new(a, hash, e, &line);
     buf_clear(&line);
 }
 
@@ -322,7 +347,7 @@ void audit_write(struct audit *a, const char *principal, int64_t since_ms,
     pthread_mutex_lock(&a->lock);
     for (const struct audit_agg *g = a->first; g; g = g->next_in_order) {
         if (g->last_ms < since_ms ||
-            (principal && strcmp(principal, g->principal) != 0))
+            (principal && strcmp(principal, g->text) != 0))
             continue;
         buf_puts(out, is_first ? "" : ",");
         /* The stored line's time is the first occurrence; the record's

@@ -33,6 +33,9 @@ struct audit_entry {
 struct audit *audit_new(const char *path);
 void audit_free(struct audit *a); /* NULL accepted */
 
+/* Records e. Without a file it expects audit_count_repeat to have been
+ * tried first, and formats e as a new decision without looking for it
+ * again (a repeat is still counted, just not cheaply). */
 void audit_record(struct audit *a, const struct audit_entry *e);
 
 /* Counts e as one more of a decision already kept, when that is all there

@@ -296,8 +296,9 @@ int authn_authenticate(struct authn *a, struct call *c)
     struct sigv4_header *headers = c->n_headers <= AUTHN_STACK_HEADERS
         ? stack : xcalloc(c->n_headers, sizeof *headers);
     for (size_t i = 0; i < c->n_headers; i++)
-        headers[i] = (struct sigv4_header){ str_from(c->headers[i].name),
-                                            str_from(c->headers[i].value) };
+        headers[i] = (struct sigv4_header){
+            { c->headers[i].name, c->headers[i].name_len },
+            { c->headers[i].value, c->headers[i].value_len } };
     uint8_t digest[CRYPTO_SHA256_LEN];
     char payload_hash[2 * CRYPTO_SHA256_LEN + 1] = "";
     bool is_s3 = c->service == SERVICE_S3;

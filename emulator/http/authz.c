@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "http/audit.h"
+#include "http/authz_memo.h"
 #include "http/call.h"
 #include "http/condkeys.h"
 #include "http/ops.h"
@@ -38,6 +39,7 @@ struct compiled {
 struct authz {
     const struct identities *ids; /* borrowed; may be NULL */
     struct compiled *by_identity; /* parallel to ids->items */
+    uint64_t memo_owner;          /* names this authorizer's memo entries */
 };
 
 static struct policy *compile(const struct identity *id,
@@ -82,6 +84,7 @@ struct authz *authz_new(const struct identities *ids, struct buf *err)
 {
     struct authz *z = xcalloc(1, sizeof *z);
     z->ids = ids;
+    z->memo_owner = authz_memo_new_owner();
     if (ids == NULL)
         return z;
     z->by_identity = xcalloc(ids->n ? ids->n : 1, sizeof *z->by_identity);
@@ -159,16 +162,31 @@ static const char *principal_type(const struct call *c)
     return "Account";
 }
 
+/* aws:CurrentTime and aws:EpochTime of the second secs. Each thread keeps
+ * the last second it formatted: requests arrive many to a second, and
+ * gmtime and strftime showed in profiles of S3 uploads, which build a
+ * context for every new object key. */
+static void format_times(time_t secs, struct context *ctx)
+{
+    static _Thread_local time_t last_secs = -1;
+    static _Thread_local char last_iso[sizeof ctx->time_iso];
+    static _Thread_local char last_epoch[sizeof ctx->epoch];
+    if (secs != last_secs) {
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(last_iso, sizeof last_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        snprintf(last_epoch, sizeof last_epoch, "%lld", (long long)secs);
+        last_secs = secs;
+    }
+    memcpy(ctx->time_iso, last_iso, sizeof last_iso);
+    memcpy(ctx->epoch, last_epoch, sizeof last_epoch);
+}
+
 static void build_context(const struct call *c, const cJSON *overrides,
                           struct context *ctx)
 {
     ctx->is_built = true;
-    int64_t now = clock_now_ms(&c->emu->clock);
-    time_t secs = (time_t)(now / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(ctx->time_iso, sizeof ctx->time_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(ctx->epoch, sizeof ctx->epoch, "%lld", (long long)secs);
+    format_times((time_t)(clock_now_ms(&c->emu->clock) / 1000), ctx);
     ctx->n = 0;
     /* The identities file's values come first: they stand for what a
      * local endpoint cannot know truthfully (TLS, source network). */
@@ -294,6 +312,13 @@ static void evaluate(const struct authz *z, const struct call *c,
     bool reads_context = (comp && comp->reads_context) ||
                          policy_reads_context(rp) ||
                          policy_reads_context(session_policy);
+    /* Then the identity's policies alone decide, for every principal
+     * they are attached to, so the decision can be remembered. */
+    bool is_memoizable = comp && !reads_context && rp == NULL &&
+                         session_policy == NULL;
+    if (is_memoizable &&
+        authz_memo_find(z->memo_owner, comp, action, resource, out))
+        return;
     struct iam_context ictx = reads_context ? context_of(ctx)
                                             : (struct iam_context){ 0 };
     struct iam_request req = {
@@ -308,6 +333,8 @@ static void evaluate(const struct authz *z, const struct call *c,
     struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
     iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
                  rp ? &rref : NULL, out);
+    if (is_memoizable)
+        authz_memo_keep(z->memo_owner, comp, action, resource, out);
     if (session_policy == NULL || out->decision == IAM_EXPLICIT_DENY)
         return;
     /* A session policy (AssumeRole's Policy) can only narrow the role's

@@ -59,8 +59,10 @@ void call_clear(struct call *c)
 
 const char *call_header(const struct call *c, const char *name)
 {
+    size_t n = strlen(name);
     for (size_t i = 0; i < c->n_headers; i++) {
-        if (strcasecmp(c->headers[i].name, name) == 0)
+        if (c->headers[i].name_len == n &&
+            strncasecmp(c->headers[i].name, name, n) == 0)
             return c->headers[i].value;
     }
     return NULL;
@@ -100,7 +102,9 @@ void call_add_header(struct call *c, const char *name, const char *value)
 {
     if (c->n_response_headers == CALL_MAX_RESPONSE_HEADERS)
         return;
-    c->response_headers[c->n_response_headers].name = xstrdup(name);
-    c->response_headers[c->n_response_headers].value = xstrdup(value);
-    c->n_response_headers++;
+    struct call_header *h = &c->response_headers[c->n_response_headers++];
+    h->name = xstrdup(name);
+    h->value = xstrdup(value);
+    h->name_len = strlen(name);
+    h->value_len = strlen(value);
 }

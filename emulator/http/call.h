@@ -28,9 +28,12 @@ enum service {
     SERVICE_ADMIN
 };
 
+/* Lengths as received, so that matching and signing need no strlen. */
 struct call_header {
     const char *name;  /* borrowed from the server */
     const char *value; /* borrowed from the server */
+    size_t name_len;
+    size_t value_len;
 };
 
 /* A response body read in pieces as the client takes it (GetObject of a

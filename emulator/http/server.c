@@ -56,7 +56,8 @@ struct header_list {
 };
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
-                                      const char *name, const char *value)
+                                      const char *name, size_t name_len,
+                                      const char *value, size_t value_len)
 {
     (void)kind;
     struct header_list *list = cls;
@@ -64,9 +65,9 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
         list->cap = list->cap ? list->cap * 2 : 16;
         list->items = xrealloc(list->items, list->cap * sizeof *list->items);
     }
-    list->items[list->n].name = name;
-    list->items[list->n].value = value ? value : "";
-    list->n++;
+    list->items[list->n++] = (struct call_header){
+        .name = name, .value = value ? value : "", .name_len = name_len,
+        .value_len = value ? value_len : 0 };
     return MHD_YES;
 }
 
@@ -184,7 +185,8 @@ static enum MHD_Result run_call(struct server *srv, struct MHD_Connection *conn,
     struct header_list headers = { 0 };
     struct buf query;
     buf_init(&query, 0);
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &headers);
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_header,
+                                &headers);
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &query);
 
     struct call c;

@@ -398,12 +398,9 @@ void s3_add_request_headers(struct call *c)
 
 char *s3_arn(const char *bucket, const char *key)
 {
-    size_t n = strlen("arn:aws:s3:::") + strlen(bucket ? bucket : "") +
-               (key ? strlen(key) + 1 : 0) + 1;
-    char *arn = xmalloc(n);
-    snprintf(arn, n, "arn:aws:s3:::%s%s%s", bucket ? bucket : "",
-             key ? "/" : "", key ? key : "");
-    return arn;
+    const char *const parts[] = { "arn:aws:s3:::", bucket, key ? "/" : NULL,
+                                  key };
+    return xstrjoin(parts, sizeof parts / sizeof parts[0]);
 }
 
 char *s3_copy_source_arn(struct call *c)

@@ -22,7 +22,9 @@
 static unsigned health_from(struct emulator *emu, const char *peer,
                             bool is_loopback, const char *token)
 {
-    struct call_header h[1] = { { "X-Dynalake-Admin-Token", token } };
+    struct call_header h[1] = { { "X-Dynalake-Admin-Token", token,
+                                  strlen("X-Dynalake-Admin-Token"),
+                                  token ? strlen(token) : 0 } };
     struct call c;
     call_init(&c, emu);
     c.method = "GET";

@@ -1,4 +1,4 @@
-/* buf: growth, the cap and its sticky failure, detach. */
+/* buf: growth, reserving, the cap and its sticky failure, detach. */
 #include "base/buf.h"
 
 #include <setjmp.h>
@@ -34,6 +34,25 @@ static void printf_should_handle_long_output(void **state)
     buf_printf(&b, "<%s|%d>", big, 42);
     assert_int_equal(b.len, 999 + 5);
     assert_memory_equal(b.data + 1000, "|42>", 4);
+    buf_clear(&b);
+}
+
+static void reserve_should_allocate_once_and_respect_the_cap(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 100);
+    buf_reserve(&b, 80);
+    char *storage = b.data;
+    assert_non_null(storage);
+    assert_true(b.cap >= 81);
+    for (int i = 0; i < 80; i++)
+        buf_putc(&b, 'x');
+    assert_ptr_equal(b.data, storage); /* no reallocation */
+    assert_int_equal(b.len, 80);
+    buf_reserve(&b, 50);               /* past the cap: nothing happens */
+    assert_false(buf_failed(&b));
+    assert_ptr_equal(b.data, storage);
     buf_clear(&b);
 }
 
@@ -93,6 +112,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(append_should_grow_and_keep_a_terminator),
         cmocka_unit_test(printf_should_handle_long_output),
+        cmocka_unit_test(reserve_should_allocate_once_and_respect_the_cap),
         cmocka_unit_test(appends_past_the_cap_should_fail_stickily),
         cmocka_unit_test(printf_past_the_cap_should_fail),
         cmocka_unit_test(detach_should_hand_over_and_empty),
