@@ -18,11 +18,13 @@ struct field {
     bool is_seen;
 };
 
-/* RFC 9110 token characters, the only ones a header name may hold. */
+/* RFC 9110 token characters, the only ones a header name may hold: the
+ * unreserved ones and ! # $ % & ' * + ^ ` | */
 static bool is_tchar(unsigned char ch)
 {
-    return sigv4_is_unreserved(ch) ||
-           (ch != '\0' && strchr("!#$%&'*+^`|", ch));
+    static const uint64_t tchar[2] = { 0x03ff6cfa00000000ull,
+                                       0x57ffffffc7fffffeull };
+    return sigv4_in_set(tchar, ch);
 }
 
 static struct str str_slice(struct str s, size_t from)
@@ -61,27 +63,46 @@ static int take_field(struct field *fields, size_t n, struct str name,
     return 0;
 }
 
-/* The first value of header name, trimmed; false if absent. */
-static bool find_header(const struct sigv4_request *req, const char *name,
-                        struct str *value)
+/* The headers SigV4 reads, found in one pass: each value is the first
+ * one sent, trimmed. */
+struct auth_headers {
+    size_t n_authorization;
+    struct str authorization;
+    bool has_date;
+    struct str date;          /* X-Amz-Date */
+    struct str security_token; /* X-Amz-Security-Token; empty if none */
+};
+
+static void take_first(struct str value, bool *is_seen, struct str *out)
 {
-    struct str want = str_from(name);
-    for (size_t i = 0; i < req->header_count; i++) {
-        if (str_eq_nocase(req->headers[i].name, want)) {
-            *value = str_trim(req->headers[i].value);
-            return true;
-        }
-    }
-    return false;
+    if (!*is_seen)
+        *out = str_trim(value);
+    *is_seen = true;
 }
 
-static size_t count_headers(const struct sigv4_request *req, const char *name)
+static void scan_headers(const struct sigv4_request *req,
+                         struct auth_headers *out)
 {
-    struct str want = str_from(name);
-    size_t n = 0;
-    for (size_t i = 0; i < req->header_count; i++)
-        n += str_eq_nocase(req->headers[i].name, want);
-    return n;
+    bool has_token = false;
+    *out = (struct auth_headers){ .authorization = { "", 0 },
+                                  .date = { "", 0 },
+                                  .security_token = { "", 0 } };
+    for (size_t i = 0; i < req->header_count; i++) {
+        struct str name = req->headers[i].name;
+        struct str value = req->headers[i].value;
+        /* Lengths first: the names differ in it, and most headers are
+         * none of these. */
+        if (name.len == 13 && str_eq_nocase(name, STR_LIT("authorization"))) {
+            if (out->n_authorization++ == 0)
+                out->authorization = str_trim(value);
+        } else if (name.len == 10 &&
+                   str_eq_nocase(name, STR_LIT("x-amz-date"))) {
+            take_first(value, &out->has_date, &out->date);
+        } else if (name.len == 20 &&
+                   str_eq_nocase(name, STR_LIT("x-amz-security-token"))) {
+            take_first(value, &has_token, &out->security_token);
+        }
+    }
 }
 
 /* Which authentication parameters the raw query names. */
@@ -269,13 +290,12 @@ static enum sigv4_parse_result parse_common(struct sigv4_auth *auth,
 /* Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
  * Signature=... (fields in any order, each exactly once). */
 static enum sigv4_parse_result
-parse_header_form(const struct sigv4_request *req, struct str value,
-                  struct sigv4_auth *auth)
+parse_header_form(const struct auth_headers *h, struct sigv4_auth *auth)
 {
     struct field f[] = { { "Credential", { 0 }, false },
                          { "SignedHeaders", { 0 }, false },
                          { "Signature", { 0 }, false } };
-    struct str rest = str_trim(value);
+    struct str rest = h->authorization;
     struct str scheme;
     str_cut(&rest, ' ', &scheme);
     if (!str_eq_cstr(scheme, SIGV4_ALGORITHM))
@@ -300,12 +320,11 @@ parse_header_form(const struct sigv4_request *req, struct str value,
             return malformed(auth, "Authorization header requires '%s' "
                                    "parameter.", f[i].name);
     }
-    struct str date;
-    if (!find_header(req, "x-amz-date", &date))
+    if (!h->has_date)
         return malformed(auth, "Authorization header requires existence of "
                                "either a 'X-Amz-Date' or a 'Date' header.");
-    find_header(req, "x-amz-security-token", &auth->security_token);
-    return parse_common(auth, f[0].value, f[1].value, f[2].value, date);
+    auth->security_token = h->security_token;
+    return parse_common(auth, f[0].value, f[1].value, f[2].value, h->date);
 }
 
 /* Percent-decodes raw into the auth's own storage, borrowing raw itself
@@ -434,7 +453,9 @@ enum sigv4_parse_result sigv4_parse(const struct sigv4_request *req,
                                     struct sigv4_auth *auth)
 {
     auth_init(auth);
-    size_t n_auth = count_headers(req, "authorization");
+    struct auth_headers h;
+    scan_headers(req, &h);
+    size_t n_auth = h.n_authorization;
     struct query_marks marks = mark_query(req->query);
     if (n_auth > 0 && marks.has_v4)
         return malformed(auth, "Only one auth mechanism allowed; only the "
@@ -444,11 +465,8 @@ enum sigv4_parse_result sigv4_parse(const struct sigv4_request *req,
     if (n_auth > 1)
         return malformed(auth, "The request has more than one Authorization "
                                "header.");
-    if (n_auth == 1) {
-        struct str value;
-        find_header(req, "authorization", &value);
-        return parse_header_form(req, value, auth);
-    }
+    if (n_auth == 1)
+        return parse_header_form(&h, auth);
     if (marks.has_v4) {
         auth->form = SIGV4_FORM_QUERY;
         return parse_query_form(req, auth);

@@ -55,6 +55,19 @@ static void equal_should_compare_all_bytes(void **state)
     assert_false(crypto_equal("abcd", "abce", 4));
     assert_false(crypto_equal("xbcd", "abcd", 4));
     assert_true(crypto_equal("", "", 0));
+    /* Word-sized strides and the bytes after them: a difference in any
+     * position of a 64-byte hex signature, or of an odd-length secret. */
+    char a[67], b[67];
+    memset(a, 'f', sizeof a);
+    for (size_t len = 1; len <= sizeof a; len++) {
+        for (size_t at = 0; at < len; at++) {
+            memcpy(b, a, sizeof b);
+            b[at] = 'F';
+            assert_false(crypto_equal(a, b, len));
+        }
+        memcpy(b, a, sizeof b);
+        assert_true(crypto_equal(a, b, len));
+    }
 }
 
 struct b64_case {
