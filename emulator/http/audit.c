@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "http/audit_context.h"
 #include "iam/iam_cond.h"
 
 #include <errno.h>
@@ -95,50 +96,6 @@ static void write_member(struct buf *b, const char *name, const char *value)
         buf_puts(b, "null");
 }
 
-/* Whether entry i repeats the key of an earlier one. Lengths first: keys
- * share the "aws:" prefix, and this runs for each new distinct decision,
- * one per object key on S3 uploads. */
-static bool is_repeated_key(const struct iam_context *ctx, const size_t *lens,
-                            size_t i)
-{
-    for (size_t j = 0; j < i; j++) {
-        if (lens[j] == lens[i] &&
-            memcmp(ctx->entries[j].key, ctx->entries[i].key, lens[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* Context entries beyond this many are not written. */
-#define AUDIT_MAX_CONTEXT 64
-
-/* The context as JSON: one string per single-valued aws:* key, a list for
- * the others; the first entry of a repeated key wins, as in IAM. */
-static void write_context(struct buf *b, const struct iam_context *ctx)
-{
-    size_t lens[AUDIT_MAX_CONTEXT];
-    size_t n = ctx ? ctx->n : 0;
-    n = n < AUDIT_MAX_CONTEXT ? n : AUDIT_MAX_CONTEXT;
-    buf_puts(b, ",\"context\":{");
-    for (size_t i = 0; i < n; i++) {
-        const struct iam_context_entry *e = &ctx->entries[i];
-        lens[i] = strlen(e->key);
-        if (is_repeated_key(ctx, lens, i))
-            continue;
-        buf_puts(b, i ? "," : "");
-        json_write_string(b, e->key, lens[i]);
-        buf_putc(b, ':');
-        bool is_list = e->n_values != 1 || strncmp(e->key, "aws:", 4) != 0;
-        buf_puts(b, is_list ? "[" : "");
-        for (size_t k = 0; k < e->n_values; k++) {
-            buf_puts(b, k ? "," : "");
-            json_write_string(b, e->values[k], strlen(e->values[k]));
-        }
-        buf_puts(b, is_list ? "]" : "");
-    }
-    buf_putc(b, '}');
-}
-
 /* ms (>= 0: a time) in decimal, written backwards into the end of out;
  * printf's format parsing showed in profiles of S3 uploads. */
 static const char *decimal_of(int64_t ms, char out[24])
@@ -168,7 +125,7 @@ static void format_line(struct buf *b, const struct audit_entry *e)
     write_member(b, "policy", e->policy);
     write_member(b, "statement", e->statement);
     buf_puts(b, e->is_enforced ? ",\"enforced\":true" : ",\"enforced\":false");
-    write_context(b, e->context);
+    audit_context_write(b, e->context);
 }
 
 /* A decision's identity: the six fields that aggregate it. */
