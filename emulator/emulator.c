@@ -75,7 +75,7 @@ static int load_identities(struct emulator *emu)
     if (emu->authz == NULL || emu->audit == NULL)
         return -1;
     emu->sessions = sessions_new();
-    emu->authn = authn_new(emu->identities, emu->sessions,
+    emu->authn = authn_new(emu->identities, emu->sessions, emu->account,
                            emu->cfg.iam_mode != EMULATOR_IAM_OFF);
     return 0;
 }

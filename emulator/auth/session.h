@@ -12,8 +12,12 @@
 struct identity;
 struct sessions;
 
+/* What AWS starts temporary credentials' access key ids with; long-term
+ * keys start with AKIA. */
+#define SESSION_KEY_PREFIX "ASIA"
+
 struct session {
-    char access_key_id[21]; /* "ASIA" + 16 characters */
+    char access_key_id[21]; /* SESSION_KEY_PREFIX + 16 characters */
     char secret[41];
     char *token;            /* owned; the session token */
     char *arn;              /* owned; arn:aws:sts::ACCT:assumed-role/R/S */

@@ -31,17 +31,21 @@ struct authn {
     const struct identities *ids; /* borrowed; may be NULL */
     struct sessions *sessions;    /* borrowed */
     bool is_enforcing;            /* unknown keys are refused */
+    char *root_arn;               /* owned; the principal of unknown keys */
     pthread_mutex_t lock;
     struct verifier_node *free_list;
 };
 
 struct authn *authn_new(const struct identities *ids,
-                        struct sessions *sessions, bool is_enforcing)
+                        struct sessions *sessions, const char *account,
+                        bool is_enforcing)
 {
     struct authn *a = xcalloc(1, sizeof *a);
     a->ids = ids;
     a->sessions = sessions;
     a->is_enforcing = is_enforcing && ids != NULL;
+    const char *const root[] = { "arn:aws:iam::", account, ":root" };
+    a->root_arn = xstrjoin(root, 3);
     pthread_mutex_init(&a->lock, NULL);
     return a;
 }
@@ -57,6 +61,7 @@ void authn_free(struct authn *a)
         a->free_list = next;
     }
     pthread_mutex_destroy(&a->lock);
+    free(a->root_arn);
     free(a);
 }
 
@@ -82,16 +87,13 @@ static void release(struct authn *a, struct verifier_node *n)
     pthread_mutex_unlock(&a->lock);
 }
 
-static void set_principal(struct call *c, const struct identity_key *key)
+/* Identities and sessions live as long as the server, so calls borrow
+ * their ARNs. */
+static void set_principal(const struct authn *a, struct call *c,
+                          const struct identity_key *key)
 {
-    if (key) {
-        c->identity = key->owner;
-        c->principal_arn = xstrdup(key->owner->arn);
-        return;
-    }
-    char arn[128];
-    snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", c->emu->account);
-    c->principal_arn = xstrdup(arn);
+    c->identity = key ? key->owner : NULL;
+    c->principal_arn = key ? key->owner->arn : a->root_arn;
 }
 
 static void format_amz_date(int64_t ms, char *out, size_t len)
@@ -209,7 +211,7 @@ static int check_session(struct authn *a, struct call *c,
     *secret = ses->secret;
     c->session = ses;
     c->identity = ses->role;
-    c->principal_arn = xstrdup(ses->arn);
+    c->principal_arn = ses->arn;
     return 0;
 }
 
@@ -235,7 +237,7 @@ static int check_parsed(struct authn *a, struct call *c,
         return -1;
     if (key)
         *secret = key->secret;
-    set_principal(c, key);
+    set_principal(a, c, key);
     return 0;
 }
 
@@ -257,10 +259,10 @@ static int check_sigv2(struct authn *a, struct call *c)
     if (ses) {
         c->session = ses;
         c->identity = ses->role;
-        c->principal_arn = xstrdup(ses->arn);
+        c->principal_arn = ses->arn;
         return 0;
     }
-    set_principal(c, key);
+    set_principal(a, c, key);
     return 0;
 }
 

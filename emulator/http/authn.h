@@ -13,13 +13,15 @@ struct identities;
 struct sessions;
 
 /* ids may be NULL (no identities file): then no signature can be checked
- * and every well-formed one is accepted as the account's root. */
+ * and every well-formed one is accepted as the root of account. */
 struct authn *authn_new(const struct identities *ids,
-                        struct sessions *sessions, bool is_enforcing);
+                        struct sessions *sessions, const char *account,
+                        bool is_enforcing);
 void authn_free(struct authn *a); /* NULL accepted */
 
-/* Sets c->principal_arn, c->identity and (for STS credentials) c->session,
- * or records the AWS error and returns -1. */
+/* Sets c->principal_arn (borrowed from the identity, session or a),
+ * c->identity and (for STS credentials) c->session, or records the AWS
+ * error and returns -1. */
 int authn_authenticate(struct authn *a, struct call *c);
 
 #endif

@@ -30,7 +30,6 @@ void call_init(struct call *c, struct emulator *emu)
 void call_clear(struct call *c)
 {
     cJSON_Delete(c->input);
-    free(c->principal_arn);
     free(c->decoded_body);
     if (c->decoded_fd >= 0)
         close(c->decoded_fd);

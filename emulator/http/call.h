@@ -84,7 +84,7 @@ struct call {
     enum service service;
     const struct op *op;   /* NULL until routed */
     cJSON *input;          /* owned; the parsed JSON body (JSON services) */
-    char *principal_arn;   /* owned; who signed the request */
+    const char *principal_arn; /* borrowed (see authn.h); who signed */
     const struct identity *identity; /* borrowed; NULL for unknown keys */
     const struct session *session;   /* borrowed; STS credentials, or NULL */
     char signed_region[32];  /* the SigV4 scope's region (RequestedRegion) */
