@@ -128,62 +128,48 @@ static void format_line(struct buf *b, const struct audit_entry *e)
     audit_context_write(b, e->context);
 }
 
-/* A decision's identity: the six fields that aggregate it. */
+/* A decision's identity: the six fields that aggregate it, measured and
+ * hashed once per decision (a repeat, nearly every one, builds nothing). */
 #define AUDIT_KEY_PARTS 6
 
-static void key_parts(const struct audit_entry *e,
-                      const char *parts[AUDIT_KEY_PARTS])
-{
-    parts[0] = e->principal;
-    parts[1] = e->action;
-    parts[2] = e->resource;
-    parts[3] = e->decision;
-    parts[4] = e->policy;
-    parts[5] = e->statement;
-}
+struct audit_key {
+    const char *parts[AUDIT_KEY_PARTS]; /* NULL fields as "" */
+    size_t lens[AUDIT_KEY_PARTS];
+    size_t size; /* stored: each part with its NUL */
+    uint64_t hash;
+};
 
-/* Writes the stored key, each field NUL-terminated, into out (NULL only
- * measures); returns its size. */
-static size_t put_key(char *out, const struct audit_entry *e)
+static void key_of(const struct audit_entry *e, struct audit_key *k)
 {
-    const char *parts[AUDIT_KEY_PARTS];
-    size_t at = 0;
-    key_parts(e, parts);
+    const char *parts[AUDIT_KEY_PARTS] = { e->principal, e->action,
+                                           e->resource, e->decision,
+                                           e->policy, e->statement };
+    k->size = 0;
+    k->hash = 0;
     for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
-        const char *p = parts[i] ? parts[i] : "";
-        size_t n = strlen(p) + 1;
-        if (out)
-            memcpy(out + at, p, n);
-        at += n;
+        k->parts[i] = parts[i] ? parts[i] : "";
+        k->lens[i] = strlen(k->parts[i]);
+        k->size += k->lens[i] + 1;
+        k->hash = hash_mix(k->hash, k->parts[i], k->lens[i]);
     }
-    return at;
 }
 
-/* A hash of the six key fields, computed from the fields so that a
- * repeat (nearly every decision) builds nothing. */
-static uint64_t hash_of(const struct audit_entry *e)
+/* Writes the stored key, each field NUL-terminated, into out. */
+static void put_key(char *out, const struct audit_key *k)
 {
-    const char *parts[AUDIT_KEY_PARTS];
-    uint64_t h = 0;
-    key_parts(e, parts);
     for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
-        const char *p = parts[i] ? parts[i] : "";
-        h = hash_mix(h, p, strlen(p));
+        memcpy(out, k->parts[i], k->lens[i] + 1);
+        out += k->lens[i] + 1;
     }
-    return h;
 }
 
-/* Whether a stored key is e's, field by field. */
-static bool key_matches(const char *key, const struct audit_entry *e)
+/* Whether a stored key is k, field by field. */
+static bool key_matches(const char *stored, const struct audit_key *k)
 {
-    const char *parts[AUDIT_KEY_PARTS];
-    key_parts(e, parts);
     for (size_t i = 0; i < AUDIT_KEY_PARTS; i++) {
-        const char *p = parts[i] ? parts[i] : "";
-        size_t n = strlen(p);
-        if (memcmp(key, p, n) != 0 || key[n] != '\0')
+        if (memcmp(stored, k->parts[i], k->lens[i] + 1) != 0)
             return false;
-        key += n + 1;
+        stored += k->lens[i] + 1;
     }
     return true;
 }
@@ -201,14 +187,13 @@ static void grow(struct audit *a)
     a->n_buckets = n;
 }
 
-static struct audit_agg *find(struct audit *a, uint64_t hash,
-                              const struct audit_entry *e)
+static struct audit_agg *find(struct audit *a, const struct audit_key *k)
 {
     if (a->n_buckets == 0)
         return NULL;
-    for (struct audit_agg *g = a->buckets[hash % a->n_buckets]; g;
+    for (struct audit_agg *g = a->buckets[k->hash % a->n_buckets]; g;
          g = g->next_in_bucket) {
-        if (g->hash == hash && key_matches(g->text, e))
+        if (g->hash == k->hash && key_matches(g->text, k))
             return g;
     }
     return NULL;
@@ -228,47 +213,53 @@ static void insert(struct audit *a, struct audit_agg *g)
     a->n++;
 }
 
+static void count(struct audit_agg *g, int64_t time_ms)
+{
+    g->count++;
+    if (time_ms > g->last_ms)
+        g->last_ms = time_ms;
+}
+
 /* Counts a repeat; false when the decision is new. */
-static bool bump(struct audit *a, uint64_t hash, const struct audit_entry *e)
+static bool bump(struct audit *a, const struct audit_key *k, int64_t time_ms)
 {
     pthread_mutex_lock(&a->lock);
-    struct audit_agg *g = find(a, hash, e);
-    if (g) {
-        g->count++;
-        if (e->time_ms > g->last_ms)
-            g->last_ms = e->time_ms;
-    }
+    struct audit_agg *g = find(a, k);
+    if (g)
+        count(g, time_ms);
     pthread_mutex_unlock(&a->lock);
     return g != NULL;
 }
 
-static void add_new(struct audit *a, uint64_t hash,
+static void add_new(struct audit *a, const struct audit_key *k,
                     const struct audit_entry *e, const struct buf *line)
 {
-    size_t key_size = put_key(NULL, e);
-    struct audit_agg *g = xmalloc(sizeof *g + key_size + line->len + 1);
-    put_key(g->text, e);
-    memcpy(g->text + key_size, buf_cstr(line), line->len + 1);
+    struct audit_agg *g = xmalloc(sizeof *g + k->size + line->len + 1);
+    put_key(g->text, k);
+    memcpy(g->text + k->size, buf_cstr(line), line->len + 1);
     g->next_in_bucket = g->next_in_order = NULL;
-    g->hash = hash;
-    g->line = g->text + key_size;
+    g->hash = k->hash;
+    g->line = g->text + k->size;
     g->count = 1;
     g->first_ms = g->last_ms = e->time_ms;
     pthread_mutex_lock(&a->lock);
-    struct audit_agg *raced = find(a, hash, e);
-    if (raced) {
-        raced->count++;
-        pthread_mutex_unlock(&a->lock);
-        free(g);
-        return;
-    }
-    insert(a, g);
+    struct audit_agg *raced = find(a, k);
+    if (raced)
+        count(raced, e->time_ms);
+    else
+        insert(a, g);
     pthread_mutex_unlock(&a->lock);
+    if (raced)
+        free(g);
 }
 
 bool audit_count_repeat(struct audit *a, const struct audit_entry *e)
 {
-    return a->file == NULL && bump(a, hash_of(e), e);
+    if (a->file)
+        return false;
+    struct audit_key k;
+    key_of(e, &k);
+    return bump(a, &k, e->time_ms);
 }
 
 /* Room for a typical decision's line at once, rather than by doubling. */
@@ -276,10 +267,11 @@ bool audit_count_repeat(struct audit *a, const struct audit_entry *e)
 
 void audit_record(struct audit *a, const struct audit_entry *e)
 {
-    uint64_t hash = hash_of(e);
+    struct audit_key k;
+    key_of(e, &k);
     /* Without a file, a repeat was counted by audit_count_repeat, so e is
      * new (add_new counts it if another thread added it meanwhile). */
-    bool is_known = a->file && bump(a, hash, e);
+    bool is_known = a->file && bump(a, &k, e->time_ms);
     struct buf line;
     buf_init(&line, 0);
     buf_reserve(&line, AUDIT_LINE_ROOM);
@@ -292,7 +284,7 @@ void audit_record(struct audit *a, const struct audit_entry *e)
         pthread_mutex_unlock(&a->lock);
     }
     if (!is_known)
-        add_new(a, hash, e, &line);
+        add_new(a, &k, e, &line);
     buf_clear(&line);
 }
 
