@@ -313,9 +313,10 @@ static void evaluate(const struct authz *z, const struct call *c,
                          policy_reads_context(rp) ||
                          policy_reads_context(session_policy);
     /* Then the identity's policies alone decide, for every principal
-     * they are attached to, so the decision can be remembered. */
+     * they are attached to, so the decision can be remembered; S3's are
+     * mostly on object keys, which rarely repeat soon enough to pay. */
     bool is_memoizable = comp && !reads_context && rp == NULL &&
-                         session_policy == NULL;
+                         session_policy == NULL && c->service != SERVICE_S3;
     if (is_memoizable &&
         authz_memo_find(z->memo_owner, comp, action, resource, out))
         return;
