@@ -12,9 +12,9 @@
 
 #define DDB_TARGET "DynamoDB_20120810"
 
-int aws_json_call_text(struct aws_client *c, const char *host_prefix,
-                       const char *target_prefix, const char *op,
-                       const char *body, size_t len, cJSON **out)
+int aws_json_call_raw(struct aws_client *c, const char *host_prefix,
+                      const char *target_prefix, const char *op,
+                      const char *body, size_t len, struct buf *out)
 {
     char target[160];
     snprintf(target, sizeof target, "X-Amz-Target: %s.%s", target_prefix,
@@ -26,9 +26,17 @@ int aws_json_call_text(struct aws_client *c, const char *host_prefix,
         .service = "dynamodb", .host_prefix = host_prefix, .method = "POST",
         .path = "/", .headers = headers, .body = body, .body_len = len,
     };
+    return aws_client_send(c, &req, out);
+}
+
+int aws_json_call_text(struct aws_client *c, const char *host_prefix,
+                       const char *target_prefix, const char *op,
+                       const char *body, size_t len, cJSON **out)
+{
     struct buf resp;
     buf_init(&resp, 0);
-    int rc = aws_client_send(c, &req, &resp);
+    int rc = aws_json_call_raw(c, host_prefix, target_prefix, op, body, len,
+                               &resp);
     if (rc == 0 && out) {
         *out = json_parse(resp.data ? resp.data : "{}",
                           resp.data ? resp.len : 2);

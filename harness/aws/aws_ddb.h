@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct aws_client;
+struct buf;
 
 /* POSTs in as operation op (X-Amz-Target "<prefix>.<op>") to the service
  * named by host_prefix ("dynamodb" or "streams.dynamodb"). On success
@@ -24,6 +25,12 @@ int aws_json_call(struct aws_client *c, const char *host_prefix,
 int aws_json_call_text(struct aws_client *c, const char *host_prefix,
                        const char *target_prefix, const char *op,
                        const char *body, size_t len, cJSON **out);
+
+/* As aws_json_call_text, with the answer left as text in out (reset
+ * first): for callers that scan large answers rather than parse them. */
+int aws_json_call_raw(struct aws_client *c, const char *host_prefix,
+                      const char *target_prefix, const char *op,
+                      const char *body, size_t len, struct buf *out);
 
 /* Any DynamoDB operation, the request as a document or as text. */
 int aws_ddb_call(struct aws_client *c, const char *op, const cJSON *in,

@@ -2,6 +2,7 @@
 #include "aws/aws_streams.h"
 
 #include "aws/aws_ddb.h"
+#include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
 
@@ -142,6 +143,23 @@ int aws_streams_get_records(struct aws_client *c, const char *iterator,
     if (limit > 0)
         cJSON_AddNumberToObject(in, "Limit", limit);
     int rc = call(c, "GetRecords", in, out);
+    cJSON_Delete(in);
+    return rc;
+}
+
+int aws_streams_get_records_text(struct aws_client *c, const char *iterator,
+                                 int limit, struct buf *out)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "ShardIterator", iterator);
+    if (limit > 0)
+        cJSON_AddNumberToObject(in, "Limit", limit);
+    struct buf body;
+    buf_init(&body, 0);
+    json_write(&body, in);
+    int rc = aws_json_call_raw(c, STREAMS_HOST, STREAMS_TARGET, "GetRecords",
+                               buf_cstr(&body), body.len, out);
+    buf_clear(&body);
     cJSON_Delete(in);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 struct aws_client;
+struct buf;
 
 /* The ARN of table's newest stream (greatest StreamLabel) found by
  * ListStreams, paging through all; *arn is NULL when the table has none.
@@ -29,5 +30,10 @@ int aws_streams_get_iterator(struct aws_client *c, const char *arn,
  * means the service's default. */
 int aws_streams_get_records(struct aws_client *c, const char *iterator,
                             int limit, cJSON **out);
+
+/* GetRecords with the response left as text in out (reset first), for
+ * readers that scan it. */
+int aws_streams_get_records_text(struct aws_client *c, const char *iterator,
+                                 int limit, struct buf *out);
 
 #endif

@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "base/crypto.h"
 #include "sync/poll.h"
+#include "sync/stream_page.h"
 #include "verify/leastpriv.h"
 
 #include <pthread.h>
@@ -39,6 +40,15 @@ static void read_failed(struct runner *r, const char *what)
     read_failed_on(r->admin, &r->findings, what);
 }
 
+static void add_change(struct verify_changes *changes,
+                       const struct stream_record *r)
+{
+    if (r->is_scanned)
+        verify_changes_add_scanned(changes, &r->fields);
+    else
+        verify_changes_add_text(changes, r->text.p, r->text.len);
+}
+
 /* Every record of shard, oldest first, into changes. */
 static int read_shard(struct aws_client *c, const char *arn,
                       const char *shard, struct verify_changes *changes)
@@ -46,23 +56,23 @@ static int read_shard(struct aws_client *c, const char *arn,
     char *it = NULL;
     if (aws_streams_get_iterator(c, arn, shard, "TRIM_HORIZON", NULL, &it) < 0)
         return -1;
+    struct stream_page page;
+    stream_page_init(&page);
+    int rc = 0;
     for (int page_no = 0; it && page_no < RUNNER_MAX_PAGES; page_no++) {
-        cJSON *page = NULL;
-        int rc = aws_streams_get_records(c, it, 1000, &page);
+        rc = stream_page_read(c, it, 1000, &page);
         free(it);
         it = NULL;
         if (rc < 0)
-            return -1;
-        const cJSON *recs = json_get(page, "Records"), *rec;
-        cJSON_ArrayForEach(rec, recs)
-            verify_changes_add(changes, rec);
-        const char *next = json_get_string(page, "NextShardIterator");
-        if (next && cJSON_GetArraySize(recs) > 0)
-            it = xstrdup(next);
-        cJSON_Delete(page);
+            break;
+        for (size_t i = 0; i < page.n; i++)
+            add_change(changes, &page.records[i]);
+        if (page.next_iterator && page.n > 0)
+            it = xstrdup(page.next_iterator);
     }
     free(it);
-    return 0;
+    stream_page_clear(&page);
+    return rc;
 }
 
 /* The source stream of a table, read on a client of its own so that it

@@ -23,6 +23,7 @@
 #include "base/mem.h"
 #include "sync/checkpoint.h"
 #include "sync/jsonl.h"
+#include "sync/jsonl_scan.h"
 #include "sync/lake.h"
 #include "sync/sync.h"
 
@@ -94,19 +95,46 @@ static int save_checkpoint(struct loader *l)
     return 0;
 }
 
-/* A parsed landing file: its records borrow from docs. */
+/* One line of a landing file: scanned from the file's text (which it
+ * borrows), or, when the scanner cannot vouch for it, parsed as a tree. */
+struct line {
+    struct jsonl_scanned fast; /* when doc is NULL */
+    cJSON *doc;                /* owned; rec borrows it */
+    struct jsonl_record rec;
+};
+
+/* A parsed landing file. */
 struct parsed {
-    cJSON **docs;
-    struct jsonl_record *recs;
-    size_t n;
+    struct line *lines; /* owned */
+    size_t n, cap;
 };
 
 static void parsed_clear(struct parsed *p)
 {
     for (size_t i = 0; i < p->n; i++)
-        cJSON_Delete(p->docs[i]);
-    free(p->docs);
-    free(p->recs);
+        cJSON_Delete(p->lines[i].doc);
+    free(p->lines);
+}
+
+static struct line *add_line(struct parsed *p)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 128;
+        p->lines = xrealloc(p->lines, p->cap * sizeof *p->lines);
+    }
+    struct line *ln = &p->lines[p->n++];
+    ln->doc = NULL;
+    return ln;
+}
+
+/* Reads one line into p; -1 with jsonl_parse's reason. */
+static int parse_line(struct parsed *p, const char *s, size_t len, char *err,
+                      size_t errlen)
+{
+    struct line *ln = add_line(p);
+    if (jsonl_scan_line(s, len, &ln->fast))
+        return 0;
+    return jsonl_parse(s, len, &ln->rec, &ln->doc, err, errlen);
 }
 
 /* Parses every line of a file; -1 with the first bad line's reason. */
@@ -121,20 +149,11 @@ static int parse_file(const struct buf *body, struct parsed *p, char *why,
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *stop = nl ? nl : end;
         line_no++;
-        if (stop > s) {
-            char err[JSONL_ERR_MAX];
-            cJSON *doc = NULL;
-            struct jsonl_record r;
-            int rc = jsonl_parse(s, (size_t)(stop - s), &r, &doc, err,
-                                 sizeof err);
-            p->docs = xrealloc(p->docs, (p->n + 1) * sizeof *p->docs);
-            p->recs = xrealloc(p->recs, (p->n + 1) * sizeof *p->recs);
-            p->docs[p->n] = doc;
-            p->recs[p->n++] = r;
-            if (rc < 0) {
-                snprintf(why, whylen, "line %zu: %s", line_no, err);
-                return -1;
-            }
+        char err[JSONL_ERR_MAX];
+        if (stop > s &&
+            parse_line(p, s, (size_t)(stop - s), err, sizeof err) < 0) {
+            snprintf(why, whylen, "line %zu: %s", line_no, err);
+            return -1;
         }
         s = stop + 1;
     }
@@ -189,6 +208,42 @@ static bool group_is_due(const struct loader *l)
            (int64_t)LOAD_GROUP_MS * 1000000;
 }
 
+/* One line's change as the lake takes it: key and item text written into
+ * the buffers, the table name and sequence number borrowed (or copied into
+ * table). */
+struct change {
+    const char *table;
+    const char *seq;
+    bool is_remove;
+    char table_copy[JSONL_TABLE_MAX + 1];
+};
+
+static void line_change(const struct line *ln, struct buf *key,
+                        struct buf *item, struct change *ch)
+{
+    const struct jsonl_scanned *f = &ln->fast;
+    const struct jsonl_record *r = &ln->rec;
+    buf_reset(key);
+    buf_reset(item);
+    if (ln->doc) {
+        ch->table = r->table;
+        ch->seq = r->sequence_number;
+        ch->is_remove = strcmp(r->event_name, "REMOVE") == 0;
+        jsonl_key_write(key, r->keys);
+        if (!ch->is_remove)
+            json_write(item, r->new_image);
+        return;
+    }
+    memcpy(ch->table_copy, f->table.p, f->table.len);
+    ch->table_copy[f->table.len] = '\0';
+    ch->table = ch->table_copy;
+    ch->seq = f->sequence_number;
+    ch->is_remove = strcmp(f->event_name, "REMOVE") == 0;
+    jsonl_scanned_key_write(key, f);
+    if (!ch->is_remove)
+        buf_append(item, f->new_image.p, f->new_image.len);
+}
+
 /* Applies a parsed file's changes and records it as loaded, in the open
  * group. */
 static int apply_file(struct loader *l, const struct aws_s3_object *obj,
@@ -196,20 +251,16 @@ static int apply_file(struct loader *l, const struct aws_s3_object *obj,
 {
     struct sync_stats *counts = &l->group.counts;
     struct buf key, item;
+    struct change ch;
     buf_init(&key, 0);
     buf_init(&item, 0);
     int rc = 0;
     for (size_t i = 0; i < p->n && rc == 0; i++) {
-        const struct jsonl_record *r = &p->recs[i];
-        bool is_remove = strcmp(r->event_name, "REMOVE") == 0;
-        buf_reset(&key);
-        buf_reset(&item);
-        jsonl_key_write(&key, r->keys);
-        if (!is_remove)
-            json_write(&item, r->new_image);
-        enum lake_result res = lake_apply(l->lake, r->table, buf_cstr(&key),
-                                          r->sequence_number,
-                                          is_remove ? NULL : buf_cstr(&item));
+        line_change(&p->lines[i], &key, &item, &ch);
+        enum lake_result res = lake_apply(l->lake, ch.table, buf_cstr(&key),
+                                          ch.seq,
+                                          ch.is_remove ? NULL
+                                                       : buf_cstr(&item));
         if (res == LAKE_ERROR)
             rc = -1;
         else if (res == LAKE_APPLIED)
@@ -268,10 +319,11 @@ struct fetched {
     char why[JSONL_ERR_MAX + 64];
 };
 
-static void fetched_clear(struct fetched *f)
+/* Drops what was parsed; the body's storage stays for the next file. */
+static void fetched_done(struct fetched *f)
 {
     parsed_clear(&f->parsed);
-    buf_clear(&f->body);
+    memset(&f->parsed, 0, sizeof f->parsed);
 }
 
 /* The next file is fetched and parsed on a thread of its own with the
@@ -299,16 +351,20 @@ static void *fetch_file(void *arg)
 /* Starts fetching obj; without a thread to spare, fetches it now. */
 static void read_start(struct read_ahead *r, const struct aws_s3_object *obj)
 {
+    struct buf body = r->file.body; /* a file's storage, used again */
     memset(&r->file, 0, sizeof r->file);
     r->file.obj = obj;
-    buf_init(&r->file.body, 0);
+    r->file.body = body;
+    buf_reset(&r->file.body);
     r->retries_before = aws_client_retries(r->client);
     r->is_running = pthread_create(&r->thread, NULL, fetch_file, r) == 0;
     if (!r->is_running)
         fetch_file(r);
 }
 
-/* Waits for the file started last and hands it over (caller clears). */
+/* Waits for the file started last and hands it over in exchange for
+ * out, whose body's storage the next fetch fills (a fresh buffer per file
+ * was regrown by doubling, a copy of each body and more). */
 static void read_finish(struct loader *l, struct read_ahead *r,
                         struct fetched *out)
 {
@@ -316,8 +372,9 @@ static void read_finish(struct loader *l, struct read_ahead *r,
         pthread_join(r->thread, NULL);
     r->is_running = false;
     l->stats->retried += aws_client_retries(r->client) - r->retries_before;
+    struct fetched done = *out;
     *out = r->file;
-    memset(&r->file, 0, sizeof r->file);
+    r->file = done;
 }
 
 /* ---- Passes ------------------------------------------------------------- */
@@ -373,29 +430,33 @@ static int load_pass(struct loader *l, int *n_new)
         return -1;
     }
     struct read_ahead ahead = { .client = l->reader, .bucket = l->bucket };
+    struct fetched f = { 0 };
+    buf_init(&ahead.file.body, 0);
+    buf_init(&f.body, 0);
     int is_reading = read_next(l, &listing, 0, &ahead);
     rc = is_reading < 0 ? -1 : 0;
     while (is_reading > 0) {
-        struct fetched f;
         read_finish(l, &ahead, &f);
         (*n_new)++;
         if (f.rc < 0) {
             sync_report_error(LOAD, "GetObject", l->reader);
-            fetched_clear(&f);
+            fetched_done(&f);
             rc = -1;
             break;
         }
         size_t i = (size_t)(f.obj - listing.objects);
         is_reading = read_next(l, &listing, i + 1, &ahead);
         rc = is_reading < 0 ? -1 : take_file(l, &f);
-        fetched_clear(&f);
+        fetched_done(&f);
         if (rc < 0 && is_reading > 0) {
             read_finish(l, &ahead, &f); /* not taken: dropped */
-            fetched_clear(&f);
+            fetched_done(&f);
         }
         if (rc < 0)
             break;
     }
+    buf_clear(&f.body);
+    buf_clear(&ahead.file.body);
     if (group_commit(l) < 0)
         rc = -1;
     aws_s3_listing_clear(&listing);

@@ -22,6 +22,8 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "sync/checkpoint.h"
+#include "sync/jsonl_scan.h"
+#include "sync/stream_page.h"
 #include "sync/sync.h"
 
 #include <pthread.h>
@@ -81,17 +83,36 @@ static int parse_target(struct shipper *s)
     return 0;
 }
 
+/* What an object's key is made of: its first record's time and sequence
+ * number, and its last record's sequence number. */
+struct batch_ends {
+    int64_t first_time_ms;
+    char first_seq[JSONL_SEQ_MAX + 1];
+    char last_seq[JSONL_SEQ_MAX + 1];
+    size_t n; /* records in the batch */
+};
+
+static void note_record(struct batch_ends *e, const char *seq,
+                        int64_t time_ms)
+{
+    if (e->n++ == 0) {
+        e->first_time_ms = time_ms;
+        snprintf(e->first_seq, sizeof e->first_seq, "%s", seq);
+    }
+    snprintf(e->last_seq, sizeof e->last_seq, "%s", seq);
+}
+
 /* The object key of a batch; see ship.h. */
 static void object_key(const struct shipper *s, const char *table,
-                       const char *shard, const struct jsonl_record *first,
-                       const char *last_seq, struct buf *out)
+                       const char *shard, const struct batch_ends *e,
+                       struct buf *out)
 {
-    time_t secs = (time_t)(first->event_time_ms / 1000);
+    time_t secs = (time_t)(e->first_time_ms / 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
     buf_printf(out, "%stable=%s/dt=%04d-%02d-%02d/%s-%s-%s.jsonl", s->prefix,
                table, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, shard,
-               first->sequence_number, last_seq);
+               e->first_seq, e->last_seq);
 }
 
 static int put_lines(struct shipper *s, const char *key,
@@ -181,15 +202,15 @@ static int load_checkpoint(struct shipper *s)
 /* ---- Reading ahead ----------------------------------------------------- */
 
 /* One GetRecords call on a thread of its own with the shipper's reader
- * client, so that the service reads the next page, and the page is parsed,
- * while the main thread converts and writes this one. Only the main thread
- * moves the checkpoint, after each page's object is in S3, so reading ahead
- * changes nothing in what a crash leaves. */
+ * client, so that the service reads the next page, and the page is
+ * indexed, while the main thread converts and writes this one. Only the
+ * main thread moves the checkpoint, after each page's object is in S3, so
+ * reading ahead changes nothing in what a crash leaves. */
 struct read_ahead {
     struct aws_client *client; /* borrowed; used by the thread alone */
     char *iterator;            /* owned */
     int limit;
-    cJSON *page;               /* owned until read_finish hands it over */
+    struct stream_page page;   /* handed over by read_finish */
     int rc;
     uint64_t retries_before;
     bool is_running;           /* a thread is reading */
@@ -199,8 +220,7 @@ struct read_ahead {
 static void *read_page(void *arg)
 {
     struct read_ahead *r = arg;
-    r->rc = aws_streams_get_records(r->client, r->iterator, r->limit,
-                                    &r->page);
+    r->rc = stream_page_read(r->client, r->iterator, r->limit, &r->page);
     return NULL;
 }
 
@@ -209,7 +229,6 @@ static void *read_page(void *arg)
 static void read_start(struct read_ahead *r, char *iterator)
 {
     r->iterator = iterator;
-    r->page = NULL;
     r->retries_before = aws_client_retries(r->client);
     r->is_running = pthread_create(&r->thread, NULL, read_page, r) == 0;
     if (!r->is_running)
@@ -217,9 +236,9 @@ static void read_start(struct read_ahead *r, char *iterator)
 }
 
 /* Waits for the page started last; returns GetRecords' result, the page
- * in *page (caller frees). */
+ * in *page, whose buffers go to the next read in exchange. */
 static int read_finish(struct shipper *s, struct read_ahead *r,
-                       cJSON **page)
+                       struct stream_page *page)
 {
     if (r->is_running)
         pthread_join(r->thread, NULL);
@@ -227,47 +246,73 @@ static int read_finish(struct shipper *s, struct read_ahead *r,
     s->stats->retried += aws_client_retries(r->client) - r->retries_before;
     free(r->iterator);
     r->iterator = NULL;
+    struct stream_page spare = *page;
     *page = r->page;
-    r->page = NULL;
+    r->page = spare;
     return r->rc;
 }
 
 /* ---- Reading one shard ------------------------------------------------- */
 
+/* The ddb-json change layout is written straight from a record's text;
+ * other output reads the record as a tree. */
+static bool is_written_from_text(const struct ship_options *o)
+{
+    return o->format == JSONL_FORMAT_DDB_JSON &&
+           o->layout == JSONL_LAYOUT_CHANGE;
+}
+
+/* Appends one record's line; -1 with a message naming the record. */
+static int add_line(struct shipper *s, const char *table, const char *shard,
+                    const struct stream_record *rec, struct buf *lines,
+                    struct batch_ends *ends)
+{
+    const struct jsonl_scanned *f = &rec->fields;
+    if (is_written_from_text(s->o) && rec->is_scanned) {
+        jsonl_scanned_write(lines, f, table);
+        note_record(ends, f->sequence_number, f->event_time_ms);
+        return 0;
+    }
+    struct jsonl_record r;
+    char err[JSONL_ERR_MAX];
+    cJSON *doc = json_parse(rec->text.p, rec->text.len);
+    int rc = 0;
+    if (jsonl_from_stream(doc, table, &r, err, sizeof err) < 0 ||
+        jsonl_write(lines, &r, s->o->format, s->o->layout) < 0) {
+        fprintf(stderr, SHIP ": %s: record %s: %s\n", shard,
+                r.sequence_number ? r.sequence_number : "?", err);
+        rc = -1;
+    } else {
+        note_record(ends, r.sequence_number, r.event_time_ms);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
 /* Converts and writes one GetRecords page, then moves the shard's
  * checkpoint past it. */
 static int ship_page(struct shipper *s, const char *table, const char *shard,
-                     const cJSON *records)
+                     const struct stream_page *page)
 {
     struct buf lines, key;
-    struct jsonl_record first = { 0 }, r;
-    const char *last = NULL;
-    char err[JSONL_ERR_MAX];
+    struct batch_ends ends = { 0 };
     int rc = 0;
     buf_init(&lines, 0);
     buf_init(&key, 0);
-    const cJSON *rec;
-    cJSON_ArrayForEach(rec, records) {
-        if (jsonl_from_stream(rec, table, &r, err, sizeof err) < 0 ||
-            jsonl_write(&lines, &r, s->o->format, s->o->layout) < 0) {
-            fprintf(stderr, SHIP ": %s: record %s: %s\n", shard,
-                    r.sequence_number ? r.sequence_number : "?", err);
-            rc = -1;
-            break;
-        }
-        if (first.sequence_number == NULL)
-            first = r;
-        last = r.sequence_number;
-        s->stats->read++;
+    for (size_t i = 0; i < page->n && rc == 0; i++) {
+        rc = add_line(s, table, shard, &page->records[i], &lines, &ends);
+        if (rc == 0)
+            s->stats->read++;
     }
-    if (rc == 0 && last) {
-        object_key(s, table, shard, &first, last, &key);
+    if (rc == 0 && ends.n > 0) {
+        object_key(s, table, shard, &ends, &key);
         rc = put_lines(s, buf_cstr(&key), &lines);
     }
-    if (rc == 0 && last) {
-        s->stats->written += (uint64_t)cJSON_GetArraySize(records);
+    if (rc == 0 && ends.n > 0) {
+        s->stats->written += page->n;
         s->stats->objects++;
-        set_member(shard_state(s, shard), "last", cJSON_CreateString(last));
+        set_member(shard_state(s, shard), "last",
+                   cJSON_CreateString(ends.last_seq));
         rc = save_checkpoint(s, false);
     }
     buf_clear(&lines);
@@ -314,26 +359,23 @@ static int open_iterator(struct shipper *s, const char *shard, char **it)
  * empty page and read again in the next pass; a closed one is read until
  * it has no next iterator. */
 static bool is_more(const struct shipper *s, const cJSON *shard,
-                    const cJSON *page)
+                    const struct stream_page *page)
 {
     bool is_closed = json_get(json_get(shard, "SequenceNumberRange"),
                               "EndingSequenceNumber") != NULL;
-    return json_get_string(page, "NextShardIterator") != NULL &&
-           (cJSON_GetArraySize(json_get(page, "Records")) > 0 ||
-            is_closed) &&
+    return page->next_iterator != NULL && (page->n > 0 || is_closed) &&
            !is_stopped(s);
 }
 
 /* Ships one page and moves the checkpoint; a page without a next iterator
  * ends the shard, which is then done. */
 static int take_page(struct shipper *s, const char *table, const char *id,
-                        const cJSON *page)
+                     const struct stream_page *page)
 {
-    const cJSON *records = json_get(page, "Records");
     int rc = 0;
-    if (cJSON_GetArraySize(records) > 0)
-        rc = ship_page(s, table, id, records);
-    if (rc == 0 && json_get(page, "NextShardIterator") == NULL) {
+    if (page->n > 0)
+        rc = ship_page(s, table, id, page);
+    if (rc == 0 && page->next_iterator == NULL) {
         set_member(shard_state(s, id), "done", cJSON_CreateTrue());
         rc = save_checkpoint(s, false);
     }
@@ -350,15 +392,20 @@ static int ship_shard(struct shipper *s, const char *table,
     const char *id = json_get_string(shard, "ShardId");
     struct read_ahead ahead = { .client = s->reader,
                                 .limit = s->o->batch_size };
+    struct stream_page page;
     char *it = NULL;
-    if (open_iterator(s, id, &it) < 0)
+    stream_page_init(&page);
+    stream_page_init(&ahead.page);
+    if (open_iterator(s, id, &it) < 0) {
+        stream_page_clear(&page);
+        stream_page_clear(&ahead.page);
         return -1;
+    }
     if (it)
         read_start(&ahead, it);
     bool is_reading = it != NULL;
     int rc = 0;
     while (is_reading) {
-        cJSON *page = NULL;
         rc = read_finish(s, &ahead, &page);
         is_reading = false;
         if (rc < 0 && (error_is(s->reader, "ExpiredIteratorException") ||
@@ -375,20 +422,19 @@ static int ship_shard(struct shipper *s, const char *table,
             sync_report_error(SHIP, "GetRecords", s->reader);
             break;
         }
-        if (is_more(s, shard, page)) {
-            read_start(&ahead, xstrdup(json_get_string(page,
-                                                      "NextShardIterator")));
+        if (is_more(s, shard, &page)) {
+            read_start(&ahead, xstrdup(page.next_iterator));
             is_reading = true;
         }
-        *n_read += (uint64_t)cJSON_GetArraySize(json_get(page, "Records"));
-        rc = take_page(s, table, id, page);
-        cJSON_Delete(page);
+        *n_read += page.n;
+        rc = take_page(s, table, id, &page);
         if (rc < 0 && is_reading) {
             read_finish(s, &ahead, &page); /* not shipped: dropped */
-            cJSON_Delete(page);
             is_reading = false;
         }
     }
+    stream_page_clear(&page);
+    stream_page_clear(&ahead.page);
     return rc;
 }
 
@@ -539,8 +585,12 @@ static int handler_put(struct shipper *s, const char *table,
                        const struct jsonl_record *first, const char *last)
 {
     struct buf key;
+    struct batch_ends ends = { .first_time_ms = first->event_time_ms, .n = 1 };
+    snprintf(ends.first_seq, sizeof ends.first_seq, "%s",
+             first->sequence_number);
+    snprintf(ends.last_seq, sizeof ends.last_seq, "%s", last);
     buf_init(&key, 0);
-    object_key(s, table, "batch", first, last, &key);
+    object_key(s, table, "batch", &ends, &key);
     int rc = put_lines(s, buf_cstr(&key), lines);
     buf_clear(&key);
     return rc;

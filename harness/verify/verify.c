@@ -7,7 +7,9 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "sync/jscan.h"
 #include "sync/jsonl.h"
+#include "sync/jsonl_scan.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -73,6 +75,86 @@ int verify_changes_add(struct verify_changes *c, const cJSON *record)
         .is_ttl = principal &&
                   strcmp(principal, "dynamodb.amazonaws.com") == 0 };
     return 0;
+}
+
+/* ---- records read by scanning ------------------------------------------ */
+
+/* The first value inside v when v is an object or an array: what cJSON
+ * calls v's child. */
+static bool first_child(struct jscan_span v, struct jscan_span *child)
+{
+    struct jscan_iter it;
+    struct jscan_span name;
+    if (jscan_object_open(&it, v.p, v.p + v.len, 1))
+        return jscan_object_next(&it, &name, child, NULL);
+    if (jscan_array_open(&it, v.p, v.p + v.len, 1))
+        return jscan_next_value(&it, child, NULL);
+    return false;
+}
+
+/* verify_key_label for scanned keys, whose names are plain. */
+static char *scanned_label(const struct jsonl_scanned *r)
+{
+    struct buf b;
+    struct jscan_iter it;
+    struct jscan_span name, value, child, text;
+    bool is_first = true;
+    buf_init(&b, 0);
+    buf_putc(&b, '{');
+    jscan_object_open(&it, r->keys.p, r->keys.p + r->keys.len, 0);
+    while (jscan_object_next(&it, &name, &value, NULL)) {
+        buf_puts(&b, is_first ? "" : ", ");
+        buf_append(&b, name.p, name.len);
+        buf_puts(&b, ": ");
+        if (first_child(value, &child) && jscan_is_string(child, &text))
+            jscan_unescape(&b, text);
+        else
+            buf_puts(&b, "?");
+        is_first = false;
+    }
+    buf_putc(&b, '}');
+    return buf_detach(&b, NULL);
+}
+
+static char *scanned_key(const struct jsonl_scanned *r)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    jsonl_scanned_key_write(&b, r);
+    return buf_detach(&b, NULL);
+}
+
+static struct verify_change *new_change(struct verify_changes *c)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+    }
+    return &c->v[c->n++];
+}
+
+void verify_changes_add_scanned(struct verify_changes *c,
+                                const struct jsonl_scanned *r)
+{
+    *new_change(c) = (struct verify_change){
+        .key = scanned_key(r), .label = scanned_label(r),
+        .event_name = xstrdup(r->event_name),
+        .sequence_number = xstrdup(r->sequence_number),
+        .is_ttl = jscan_equals(r->principal, "dynamodb.amazonaws.com") };
+}
+
+int verify_changes_add_text(struct verify_changes *c, const char *text,
+                            size_t len)
+{
+    struct jsonl_scanned r;
+    if (jsonl_scan_stream(text, len, &r)) {
+        verify_changes_add_scanned(c, &r);
+        return 0;
+    }
+    cJSON *doc = json_parse(text, len);
+    int rc = verify_changes_add(c, doc);
+    cJSON_Delete(doc);
+    return rc;
 }
 
 void verify_key_label(struct buf *out, const cJSON *keys)
@@ -152,10 +234,29 @@ static const char *event_literal(const char *name)
     return "?";
 }
 
+static struct landed *new_landed(struct verify_landed *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    return &l->v[l->n++];
+}
+
 static void parse_line(struct verify_landed *l, const char *location,
                        size_t line_no, const char *line, size_t len,
                        struct findings *out, struct verify_stats *st)
 {
+    struct jsonl_scanned fast;
+    if (jsonl_scan_line(line, len, &fast)) {
+        size_t order = l->n;
+        *new_landed(l) = (struct landed){
+            .seq = xstrdup(fast.sequence_number), .key = scanned_key(&fast),
+            .label = scanned_label(&fast), .event_name = fast.event_name,
+            .object = l->n_objects - 1, .line = line_no, .order = order };
+        st->records++;
+        return;
+    }
     struct jsonl_record r;
     cJSON *doc = NULL;
     char err[JSONL_ERR_MAX];
@@ -168,15 +269,11 @@ static void parse_line(struct verify_landed *l, const char *location,
         cJSON_Delete(doc);
         return;
     }
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->n] = (struct landed){
+    size_t order = l->n;
+    *new_landed(l) = (struct landed){
         .seq = xstrdup(r.sequence_number), .key = key_text(r.keys),
         .label = key_label(r.keys), .event_name = event_literal(r.event_name),
-        .object = l->n_objects - 1, .line = line_no, .order = l->n };
-    l->n++;
+        .object = l->n_objects - 1, .line = line_no, .order = order };
     st->records++;
     cJSON_Delete(doc);
 }

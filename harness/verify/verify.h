@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct buf;
+struct jsonl_scanned;
 struct verify_stats;
 
 /* One change of the source stream: the ground truth the landing is
@@ -37,6 +38,15 @@ void verify_changes_clear(struct verify_changes *c);
 
 /* Adds a record as GetRecords returns it; -1 when it lacks the members. */
 int verify_changes_add(struct verify_changes *c, const cJSON *record);
+
+/* The same for the record's text (text[0..len)): scanned when the scanner
+ * can vouch for it (sync/jsonl_scan.h), else parsed. */
+int verify_changes_add_text(struct verify_changes *c, const char *text,
+                            size_t len);
+
+/* The same for a record jsonl_scan_stream has read. */
+void verify_changes_add_scanned(struct verify_changes *c,
+                                const struct jsonl_scanned *r);
 
 /* A landing object: its key and body (borrowed). */
 struct verify_object {

@@ -16,17 +16,42 @@
 
 #define LOC "s3://lake/dynamodb-changes/"
 
-/* A source stream record: event, key number, sequence number. */
+/* A source stream record's text: event, key number, sequence number. */
+static void stream_text(char *text, size_t len, const char *event, int key,
+                        const char *seq, bool is_ttl)
+{
+    snprintf(text, len,
+             "{\"eventID\":\"e%s\",\"eventName\":\"%s\",\"dynamodb\":{"
+             "\"Keys\":{\"pk\":{\"S\":\"u#%d\"}},\"SequenceNumber\":\"%s\"}%s}",
+             seq, event, key, seq,
+             is_ttl ? ",\"userIdentity\":{\"type\":\"Service\","
+                      "\"principalId\":\"dynamodb.amazonaws.com\"}" : "");
+}
+
 static cJSON *stream_record(const char *event, int key, const char *seq,
                             bool is_ttl)
 {
     char text[512];
-    snprintf(text, sizeof text,
-             "{\"eventName\":\"%s\",\"dynamodb\":{\"Keys\":{\"pk\":{\"S\":"
-             "\"u#%d\"}},\"SequenceNumber\":\"%s\"}%s}", event, key, seq,
-             is_ttl ? ",\"userIdentity\":{\"type\":\"Service\","
-                      "\"principalId\":\"dynamodb.amazonaws.com\"}" : "");
+    stream_text(text, sizeof text, event, key, seq, is_ttl);
     return json_parse(text, strlen(text));
+}
+
+/* Adds a source change as a tree (the record parsed) or as text (the
+ * record scanned, as the runner reads GetRecords pages). */
+static void add_change(struct verify_changes *changes, bool is_text,
+                       const char *event, int key, const char *seq,
+                       bool is_ttl)
+{
+    if (is_text) {
+        char text[512];
+        stream_text(text, sizeof text, event, key, seq, is_ttl);
+        assert_int_equal(verify_changes_add_text(changes, text,
+                                                 strlen(text)), 0);
+        return;
+    }
+    cJSON *r = stream_record(event, key, seq, is_ttl);
+    assert_int_equal(verify_changes_add(changes, r), 0);
+    cJSON_Delete(r);
 }
 
 /* A landed line in the change layout. */
@@ -123,17 +148,16 @@ static void build_body(struct buf *b, const char *spec)
 static void landing_checks_should_find_what_went_wrong(void **state)
 {
     (void)state;
-    for (size_t c = 0; c < sizeof landing_cases / sizeof *landing_cases;
+    for (size_t c = 0; c < 2 * sizeof landing_cases / sizeof *landing_cases;
          c++) {
-        const struct landing_case *tc = &landing_cases[c];
+        bool is_text = c % 2;
+        const struct landing_case *tc = &landing_cases[c / 2];
         struct verify_changes changes;
         verify_changes_init(&changes);
-        for (size_t i = 0; i < 6 && tc->source[i].event; i++) {
-            cJSON *r = stream_record(tc->source[i].event, tc->source[i].key,
-                                     tc->source[i].seq, tc->source[i].is_ttl);
-            assert_int_equal(verify_changes_add(&changes, r), 0);
-            cJSON_Delete(r);
-        }
+        for (size_t i = 0; i < 6 && tc->source[i].event; i++)
+            add_change(&changes, is_text, tc->source[i].event,
+                       tc->source[i].key, tc->source[i].seq,
+                       tc->source[i].is_ttl);
         struct findings f;
         struct verify_stats st = { 0 };
         findings_init(&f);
@@ -170,6 +194,47 @@ static void landing_checks_should_find_what_went_wrong(void **state)
         findings_clear(&f);
         verify_landed_free(landed);
         verify_changes_clear(&changes);
+    }
+}
+
+/* Records whose change the scanner reads, and one it leaves to the tree
+ * (an escaped slash); either way the change is the same. */
+static const char *const change_records[] = {
+    "{\"eventID\":\"e\",\"eventName\":\"MODIFY\",\"dynamodb\":{\"Keys\":{"
+    "\"sk\":{\"N\":\"7\"},\"pk\":{\"S\":\"a\\\"b\\n\\u0001\"}},"
+    "\"SequenceNumber\":\"100\"}}",
+    "{\"eventID\":\"e\",\"eventName\":\"REMOVE\",\"userIdentity\":{"
+    "\"PrincipalId\":\"dynamodb.amazonaws.com\"},\"dynamodb\":{\"Keys\":{"
+    "\"pk\":{\"S\":\"x\"}},\"SequenceNumber\":\"200\"}}",
+    "{\"eventID\":\"e\",\"eventName\":\"REMOVE\",\"userIdentity\":{"
+    "\"PrincipalId\":7,\"principalId\":\"dynamodb.amazonaws.com\"},"
+    "\"dynamodb\":{\"Keys\":{\"pk\":{\"N\":\"3\"}},\"SequenceNumber\":"
+    "\"300\"}}",
+    "{\"eventID\":\"e\",\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":{"
+    "\"pk\":{\"S\":\"a\\/b\"}},\"SequenceNumber\":\"400\"}}",
+};
+
+static void scanned_changes_should_equal_parsed_ones(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof change_records / sizeof *change_records;
+         i++) {
+        const char *text = change_records[i];
+        struct verify_changes a, b;
+        verify_changes_init(&a);
+        verify_changes_init(&b);
+        cJSON *doc = json_parse(text, strlen(text));
+        assert_int_equal(verify_changes_add(&a, doc), 0);
+        assert_int_equal(verify_changes_add_text(&b, text, strlen(text)), 0);
+        assert_string_equal(a.v[0].key, b.v[0].key);
+        assert_string_equal(a.v[0].label, b.v[0].label);
+        assert_string_equal(a.v[0].event_name, b.v[0].event_name);
+        assert_string_equal(a.v[0].sequence_number, b.v[0].sequence_number);
+        assert_int_equal(a.v[0].is_ttl, b.v[0].is_ttl);
+        assert_int_equal(a.v[0].is_ttl, i == 1 || i == 2);
+        cJSON_Delete(doc);
+        verify_changes_clear(&a);
+        verify_changes_clear(&b);
     }
 }
 
@@ -379,6 +444,7 @@ int main(void)
     mem_install_cjson_hooks();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(landing_checks_should_find_what_went_wrong),
+        cmocka_unit_test(scanned_changes_should_equal_parsed_ones),
         cmocka_unit_test(lake_checks_should_list_differences_by_key),
         cmocka_unit_test(polled_landings_should_be_judged_by_their_state),
         cmocka_unit_test(export_items_should_come_from_item_lines),
