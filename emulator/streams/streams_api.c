@@ -507,6 +507,10 @@ int streams_get_shard_iterator(struct call *c)
 
 /* ---- GetRecords ---------------------------------------------------- */
 
+/* The answer's text before its first record. */
+#define RECORDS_PREFIX "{\"Records\":["
+#define RECORDS_PREFIX_LEN (sizeof RECORDS_PREFIX - 1)
+
 struct records_txn {
     struct streams_iterator it;
     const char *text;    /* the iterator as given */
@@ -515,7 +519,8 @@ struct records_txn {
     struct store_stream s;
     struct store_shard sh;
     enum position_err err;
-    struct buf *out;     /* the Records array's members */
+    struct buf *out;     /* the answer, written up to the Records array's
+                            last member */
     size_t n;
     int64_t next_pos;
     bool is_full;        /* stopped by Limit or the byte cap */
@@ -527,7 +532,8 @@ static bool take_record(int64_t seq, int64_t created_ms, const char *text,
     struct records_txn *t = arg;
     (void)created_ms;
     if (t->n == t->limit ||
-        (t->n > 0 && t->out->len + len > GET_RECORDS_MAX_BYTES)) {
+        (t->n > 0 &&
+         t->out->len - RECORDS_PREFIX_LEN + len > GET_RECORDS_MAX_BYTES)) {
         t->is_full = true;
         return false;
     }
@@ -551,6 +557,7 @@ static enum store_result records_in_store(struct store_tx *tx, void *arg)
     struct records_txn *t = arg;
     /* The runner may retry: start from a clean slate. */
     buf_reset(t->out);
+    buf_puts(t->out, RECORDS_PREFIX);
     t->n = 0;
     t->is_full = false;
     enum store_result res = store_streams_find(tx, t->it.stream_id, &t->s);
@@ -588,15 +595,13 @@ static int check_records_request(struct call *c, const char **text,
     return ddb_errors_report(c, &e);
 }
 
-/* {"Records":[...],"NextShardIterator":"..."}; the iterator is left out
- * once a closed shard has been read to its end. */
-static void reply_records(struct call *c, struct records_txn *t,
-                          const struct buf *records)
+/* {"Records":[...],"NextShardIterator":"..."}, after the records that
+ * records_in_store wrote straight into the answer (a page is up to 1 MB:
+ * no copy of it); the iterator is left out once a closed shard has been
+ * read to its end. */
+static void reply_records(struct call *c, struct records_txn *t)
 {
     bool is_drained = t->sh.end_seq >= 0 && !t->is_full;
-    buf_reset(&c->out);
-    buf_puts(&c->out, "{\"Records\":[");
-    buf_append(&c->out, records->data, records->len);
     buf_putc(&c->out, ']');
     if (!is_drained) {
         struct streams_iterator next = t->it;
@@ -623,9 +628,7 @@ int streams_get_records(struct call *c)
     if (streams_iterator_is_expired(&t.it, t.now_ms))
         return call_fail(c, AWS_ERR_EXPIRED_ITERATOR, "Shard iterator has "
                          "expired");
-    struct buf records;
-    buf_init(&records, 2 * GET_RECORDS_MAX_BYTES);
-    t.out = &records;
+    t.out = &c->out;
     int rc = 0;
     if (store_read(c->emu->store, records_in_store, &t) != STORE_OK)
         rc = fail_store(c);
@@ -636,7 +639,6 @@ int streams_get_records(struct call *c)
         rc = call_fail(c, AWS_ERR_TRIMMED_DATA_ACCESS, "The data you are "
                        "trying to access has been trimmed");
     else
-        reply_records(c, &t, &records);
-    buf_clear(&records);
+        reply_records(c, &t);
     return rc;
 }
