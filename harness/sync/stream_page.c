@@ -62,21 +62,41 @@ static void forget_records(struct stream_page *p)
     p->next_iterator = NULL;
 }
 
+/* The Records array at it->p, each record read as it is stepped over;
+ * it->p is moved past the array. */
+static bool scan_records(struct stream_page *p, struct jscan_iter *it)
+{
+    struct jscan_iter arr;
+    if (!jscan_array_open(&arr, it->p, it->end, it->depth + 1))
+        return false;
+    while (jscan_array_element(&arr))
+        if (!scan_record(p, &arr))
+            return false;
+    if (arr.is_failed)
+        return false;
+    it->p = arr.p;
+    return true;
+}
+
 /* The fast way: false when the answer is not scannable, or not in the
- * shape it is read in here (Records an array, the iterator plain). */
+ * shape it is read in here (Records an array, the iterator plain). The
+ * answer is walked once, the records read on the way. */
 static bool scan_page(struct stream_page *p)
 {
     struct jscan_span all = { p->text.data, p->text.len }, name, value;
-    struct jscan_span records = { NULL, 0 }, iterator = { NULL, 0 };
+    struct jscan_span iterator = { NULL, 0 };
     bool has_records = false, has_iterator = false;
-    struct jscan_iter it, arr;
+    struct jscan_iter it;
     if (all.p == NULL)
         return false;
     jscan_object_open(&it, all.p, all.p + all.len, 0);
-    while (jscan_object_next(&it, &name, &value, NULL)) {
+    while (jscan_object_key(&it, &name)) {
         if (!has_records && jscan_equals(name, "Records")) {
-            records = value;
+            if (!scan_records(p, &it))
+                return false;
             has_records = true;
+        } else if (!jscan_next_value(&it, &value, NULL)) {
+            return false;
         } else if (!has_iterator && jscan_equals(name, "NextShardIterator")) {
             iterator = value;
             has_iterator = true;
@@ -88,14 +108,7 @@ static bool scan_page(struct stream_page *p)
         return false;
     if (is_string)
         p->next_iterator = strndup(text.p, text.len);
-    if (!has_records)
-        return true;
-    if (!jscan_array_open(&arr, records.p, records.p + records.len, 1))
-        return false;
-    while (jscan_array_element(&arr))
-        if (!scan_record(p, &arr))
-            return false;
-    return jscan_is_whole(&arr, records);
+    return true;
 }
 
 /* The way it always was: the answer parsed, each record printed again
