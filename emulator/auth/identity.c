@@ -2,9 +2,11 @@
  *   {"account": "123456789012",
  *    "context": {"aws:SecureTransport": "true"},
  *    "users": {"NAME": {"access_keys": [{"id": …, "secret": …}],
- *                       "policies": ["file.json", {inline}], "tags": {…}}},
+ *                       "policies": ["file.json", {inline}], "tags": {…},
+ *                       "permissions_boundary": "file.json" | {inline}}},
  *    "roles": {"NAME": {"trust": "file.json" | {inline},
- *                       "policies": [...], "tags": {…}}}} */
+ *                       "policies": [...], "tags": {…},
+ *                       "permissions_boundary": …}}} */
 #include "auth/identity.h"
 
 #include "base/buf.h"
@@ -186,12 +188,16 @@ static int load_identity(struct loader *ld, struct identities *ids,
     id->tags = tags ? cJSON_Duplicate(tags, true) : NULL;
     if (load_policies(ld, id, json_get(spec, "policies"), where) < 0)
         return -1;
+    const cJSON *boundary = json_get(spec, "permissions_boundary");
+    char at[300];
+    snprintf(at, sizeof at, "%s.permissions_boundary", where);
+    if (boundary && load_policy(ld, boundary, at, 0, &id->boundary) < 0)
+        return -1;
     if (kind == IDENTITY_USER)
         return load_keys(ld, ids, id, json_get(spec, "access_keys"), where);
     const cJSON *trust = json_get(spec, "trust");
     if (trust == NULL)
         return fail(ld, "%s.trust: a role needs a trust policy", where);
-    char at[300];
     snprintf(at, sizeof at, "%s.trust", where);
     return load_policy(ld, trust, at, 0, &id->trust);
 }
@@ -293,6 +299,7 @@ void identities_free(struct identities *ids)
             policy_clear(&id->policies[j]);
         free(id->policies);
         policy_clear(&id->trust);
+        policy_clear(&id->boundary);
         cJSON_Delete(id->tags);
         free(id->name);
         free(id->arn);

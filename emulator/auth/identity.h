@@ -25,6 +25,9 @@ struct identity {
     struct identity_policy *policies; /* owned array */
     size_t n_policies;
     struct identity_policy trust;     /* roles: the trust policy */
+    /* The most the identity's policies may grant; document NULL when the
+     * identity has none. */
+    struct identity_policy boundary;
     cJSON *tags;     /* owned; {"team": "data"}, may be NULL */
 };
 

@@ -26,14 +26,18 @@
 /* Room for the context keys one request carries: the global aws:* keys,
  * the identities file's overrides and the operation's own keys. */
 #define AUTHZ_MAX_CONTEXT 48
-/* The name the audit and denials give a session's own policy. */
+/* The names the audit and denials give a session's own policy and an
+ * identity's permissions boundary. */
 #define AUTHZ_SESSION_POLICY "session policy"
+#define AUTHZ_BOUNDARY "permissions boundary"
 
 struct compiled {
     struct iam_policy_ref *refs; /* owned array; refs[i].policy owned */
     size_t n;
     struct policy *trust;        /* owned; roles only */
-    bool reads_context;          /* a policy in refs reads condition keys */
+    struct policy *boundary;     /* owned; NULL without one */
+    bool reads_context;          /* refs or the boundary read condition
+                                    keys */
 };
 
 struct authz {
@@ -72,6 +76,12 @@ static int compile_identity(const struct identity *id, struct compiled *out,
             .name = id->policies[i].name, .policy = p };
         out->reads_context |= policy_reads_context(p);
     }
+    if (id->boundary.document) {
+        out->boundary = compile(id, &id->boundary, POLICY_IDENTITY, err);
+        if (out->boundary == NULL)
+            return -1;
+        out->reads_context |= policy_reads_context(out->boundary);
+    }
     if (id->kind == IDENTITY_ROLE) {
         out->trust = compile(id, &id->trust, POLICY_TRUST, err);
         if (out->trust == NULL)
@@ -107,6 +117,7 @@ void authz_free(struct authz *z)
             policy_free((struct policy *)c->refs[j].policy);
         free(c->refs);
         policy_free(c->trust);
+        policy_free(c->boundary);
     }
     free(z->by_identity);
     free(z);
@@ -279,22 +290,47 @@ static void record(struct audit *audit, const struct call *c,
     audit_record(audit, &e);
 }
 
+static bool is_policy(const struct iam_result *r, const char *name)
+{
+    return r->cause.policy && strcmp(r->cause.policy, name) == 0;
+}
+
+/* The kind of policy that decided, as AWS's denials name it. */
+static const char *deciding_kind(const struct iam_result *r)
+{
+    if (is_policy(r, AUTHZ_SESSION_POLICY))
+        return "session policy";
+    if (is_policy(r, AUTHZ_BOUNDARY))
+        return "permissions boundary";
+    return "identity-based policy";
+}
+
 /* AWS's AccessDenied wording, which names the reason. */
 static int deny(struct call *c, const char *action, const char *resource,
                 const struct iam_result *r)
 {
+    const char *kind = deciding_kind(r);
+    const char *article = strcmp(kind, "identity-based policy") == 0 ? "an"
+                                                                     : "a";
     if (r->decision == IAM_EXPLICIT_DENY)
         return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not "
                          "authorized to perform: %s on resource: %s with an "
-                         "explicit deny in an identity-based policy",
-                         c->principal_arn, action, resource);
-    bool is_session = r->cause.policy &&
-                      strcmp(r->cause.policy, AUTHZ_SESSION_POLICY) == 0;
+                         "explicit deny in %s %s", c->principal_arn, action,
+                         resource, article, kind);
     return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not authorized "
-                     "to perform: %s on resource: %s because no %s policy "
-                     "allows the %s action", c->principal_arn, action,
-                     resource, is_session ? "session" : "identity-based",
-                     action);
+                     "to perform: %s on resource: %s because no %s allows "
+                     "the %s action", c->principal_arn, action, resource,
+                     kind, action);
+}
+
+/* The decision of policy p alone, in the name the audit and denials give
+ * it. */
+static void decide_alone(const struct iam_request *req, const struct policy *p,
+                         const char *name, struct iam_result *out)
+{
+    struct iam_policy_ref ref = { .name = name, .policy = p };
+    iam_evaluate(req, &ref, 1, NULL, out);
+    out->cause.policy = name;
 }
 
 /* Decides one (action, resource). A resource policy compiled for this
@@ -334,20 +370,20 @@ static void evaluate(const struct authz *z, const struct call *c,
     struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
     iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
                  rp ? &rref : NULL, out);
+    struct iam_policy_ref bref = { .name = AUTHZ_BOUNDARY,
+                                   .policy = comp ? comp->boundary : NULL };
+    if (bref.policy)
+        iam_narrow_by_boundary(&req, &bref, out);
     if (is_memoizable)
         authz_memo_keep(z->memo_owner, comp, action, resource, out);
     if (session_policy == NULL || out->decision == IAM_EXPLICIT_DENY)
         return;
     /* A session policy (AssumeRole's Policy) can only narrow the role's
      * permissions: the request needs its Allow too, and its Deny wins. */
-    struct iam_policy_ref sref = { .name = AUTHZ_SESSION_POLICY,
-                                   .policy = session_policy };
     struct iam_result by_session;
-    iam_evaluate(&req, &sref, 1, NULL, &by_session);
-    if (by_session.decision != IAM_ALLOW) {
+    decide_alone(&req, session_policy, AUTHZ_SESSION_POLICY, &by_session);
+    if (by_session.decision != IAM_ALLOW)
         *out = by_session;
-        out->cause.policy = AUTHZ_SESSION_POLICY;
-    }
 }
 
 int authz_authorize(struct authz *z, struct audit *audit, struct call *c)

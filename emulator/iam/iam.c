@@ -301,6 +301,7 @@ static const char *combine(const struct subject *s,
     if (s->is_root && !is_trust && res->allow >= 0) {
         out->cause = out->resource_cause;
         out->resource_cause = (struct iam_cause){ .statement = -1 };
+        out->is_resource_grant = true;
         return allow(out, "allowed by the resource policy");
     }
     /* Within one account, and for principals without identity policies,
@@ -317,6 +318,7 @@ static const char *combine(const struct subject *s,
     if (is_direct && is_alone) {
         out->cause = out->resource_cause;
         out->resource_cause = (struct iam_cause){ .statement = -1 };
+        out->is_resource_grant = true;
         return allow(out, "allowed by the resource policy");
     }
     if (res->allow >= 0 && is_alone)
@@ -382,6 +384,26 @@ size_t iam_allowing_statements(const struct policy *p,
         n++;
     }
     return n;
+}
+
+void iam_narrow_by_boundary(const struct iam_request *req,
+                            const struct iam_policy_ref *boundary,
+                            struct iam_result *out)
+{
+    if (out->decision == IAM_EXPLICIT_DENY)
+        return;
+    struct iam_result by;
+    iam_evaluate(req, boundary, 1, NULL, &by);
+    bool is_identity_grant = out->decision == IAM_ALLOW &&
+                             !out->is_resource_grant;
+    if (by.decision == IAM_EXPLICIT_DENY) {
+        *out = by;
+        out->reason = "explicit deny in the permissions boundary";
+    } else if (is_identity_grant && by.decision != IAM_ALLOW) {
+        *out = by;
+        out->cause.policy = boundary->name;
+        out->reason = "the permissions boundary does not allow the action";
+    }
 }
 
 const char *iam_decision_name(enum iam_decision d)

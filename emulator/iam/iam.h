@@ -62,6 +62,8 @@ struct iam_result {
                                         was needed as well (cross-account,
                                         trust policies naming an account) */
     const char *reason;              /* static text: why, in a few words */
+    bool is_resource_grant;          /* allowed by the resource policy
+                                        alone */
 };
 
 /* Decides req against the identity policies (n may be 0) and the optional
@@ -79,6 +81,15 @@ void iam_evaluate(const struct iam_request *req,
 size_t iam_allowing_statements(const struct policy *p,
                                const struct iam_request *req,
                                bool check_conditions, size_t *out, size_t max);
+
+/* Caps out (a decision over the identity's policies) by the identity's
+ * permissions boundary: the boundary's Deny wins, and a grant by identity
+ * policies needs its Allow too; a grant by a resource policy alone stands,
+ * as AWS evaluates boundaries with resource-based policies. A decision the
+ * boundary changes names it as cause. */
+void iam_narrow_by_boundary(const struct iam_request *req,
+                            const struct iam_policy_ref *boundary,
+                            struct iam_result *out);
 
 const char *iam_decision_name(enum iam_decision d); /* "Allow", ... */
 

@@ -4,7 +4,7 @@
  *    "context": {"aws:SourceIp": "10.0.0.1", "aws:TagKeys": ["a", "b"]},
  *    "policies": [{"Version": ...} | {"name": "n", "document": {...}}],
  *    "resource_policy": {...}, "resource_policy_kind": "resource"|"trust",
- *    "same_account": true}
+ *    "permissions_boundary": {...}, "same_account": true}
  * The answer: {"decision": "allow"|"explicit_deny"|"implicit_deny",
  *   "policy": name|null, "statement": index|null, "sid": sid|null,
  *   "reason": "..."} */
@@ -27,11 +27,13 @@
 
 struct sim {
     struct iam_policy_ref refs[SIM_MAX_POLICIES];
-    struct policy *owned[SIM_MAX_POLICIES + 1];
-    char *names[SIM_MAX_POLICIES + 1];
+    /* The identity policies, the resource policy and the boundary. */
+    struct policy *owned[SIM_MAX_POLICIES + 2];
+    char *names[SIM_MAX_POLICIES + 2];
     size_t n_refs;
     size_t n_owned;
     struct iam_policy_ref resource;
+    struct iam_policy_ref boundary;
     struct iam_context_entry entries[SIM_MAX_KEYS];
     const char *values[SIM_MAX_VALUES];
     size_t n_entries;
@@ -94,18 +96,33 @@ static int read_policies(struct sim *s, const cJSON *in)
         s->refs[s->n_refs++] = (struct iam_policy_ref){
             .name = s->names[s->n_owned - 1], .policy = p };
     }
-    const cJSON *rp = json_get(in, "resource_policy");
-    if (rp == NULL)
+    return 0;
+}
+
+/* An optional single policy under name, compiled into *ref. */
+static int read_optional(struct sim *s, const cJSON *in, const char *name,
+                         enum policy_kind kind, struct iam_policy_ref *ref)
+{
+    const cJSON *entry = json_get(in, name);
+    if (entry == NULL)
         return 0;
-    const char *kind = json_get_string(in, "resource_policy_kind");
-    struct policy *p = compile(s, rp, kind && strcmp(kind, "trust") == 0
-                                          ? POLICY_TRUST : POLICY_RESOURCE,
-                               "resource_policy");
+    struct policy *p = compile(s, entry, kind, name);
     if (p == NULL)
         return -1;
-    s->resource = (struct iam_policy_ref){ .name = s->names[s->n_owned - 1],
-                                           .policy = p };
+    *ref = (struct iam_policy_ref){ .name = s->names[s->n_owned - 1],
+                                    .policy = p };
     return 0;
+}
+
+static int read_other_policies(struct sim *s, const cJSON *in)
+{
+    const char *kind = json_get_string(in, "resource_policy_kind");
+    enum policy_kind rk = kind && strcmp(kind, "trust") == 0 ? POLICY_TRUST
+                                                             : POLICY_RESOURCE;
+    if (read_optional(s, in, "resource_policy", rk, &s->resource) < 0)
+        return -1;
+    return read_optional(s, in, "permissions_boundary", POLICY_IDENTITY,
+                         &s->boundary);
 }
 
 static int add_values(struct sim *s, const cJSON *v)
@@ -178,7 +195,8 @@ static int decide(struct sim *s, const cJSON *in, struct buf *out)
                  "\"action\" and \"resource\" strings");
         return -1;
     }
-    if (read_policies(s, in) < 0 || read_context(s, in) < 0)
+    if (read_policies(s, in) < 0 || read_other_policies(s, in) < 0 ||
+        read_context(s, in) < 0)
         return -1;
     const cJSON *same = json_get(in, "same_account");
     struct iam_context ctx = { .entries = s->entries, .n = s->n_entries };
@@ -193,6 +211,8 @@ static int decide(struct sim *s, const cJSON *in, struct buf *out)
     struct iam_result r;
     iam_evaluate(&req, s->refs, s->n_refs,
                  s->resource.policy ? &s->resource : NULL, &r);
+    if (s->boundary.policy)
+        iam_narrow_by_boundary(&req, &s->boundary, &r);
     write_answer(&r, out);
     return 0;
 }

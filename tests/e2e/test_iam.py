@@ -36,6 +36,7 @@ KEYS = {
     "auditor": ("AKIAAUDITOR00EXAMPLE", "auditor-secret-key-example"),
     "tenant": ("AKIATENANT000EXAMPLE", "tenant-secret-key-example"),
     "secure": ("AKIASECURE000EXAMPLE", "secure-secret-key-example"),
+    "bounded": ("AKIABOUNDED00EXAMPLE", "bounded-secret-key-example"),
 }
 
 
@@ -151,6 +152,47 @@ class IamTest(unittest.TestCase):
         self.assertEqual(code, "AccessDeniedException")
         self.assertTrue(message.endswith(
             "with an explicit deny in an identity-based policy"), message)
+
+    def test_permissions_boundary_caps_what_the_policies_grant(self):
+        # Admin policies, bounded to item reads and writes without deletes.
+        bounded = user_client("dynamodb", "bounded")
+        bounded.put_item(TableName=self.table, Item={"pk": {"S": "bnd"}})
+        bounded.get_item(TableName=self.table, Key={"pk": {"S": "bnd"}})
+        with self.assertRaises(ClientError) as ctx:
+            bounded.update_item(TableName=self.table,
+                                Key={"pk": {"S": "bnd"}},
+                                UpdateExpression="SET n = :one",
+                                ExpressionAttributeValues={":one": {"N": "1"}})
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertEqual(
+            message,
+            "User: arn:aws:iam::%s:user/bounded is not authorized to perform:"
+            " dynamodb:UpdateItem on resource: %s because no permissions "
+            "boundary allows the dynamodb:UpdateItem action"
+            % (ACCOUNT, self.arn))
+        with self.assertRaises(ClientError) as ctx:
+            bounded.delete_item(TableName=self.table, Key={"pk": {"S": "bnd"}})
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertTrue(message.endswith(
+            "with an explicit deny in a permissions boundary"), message)
+        # Neither denied write happened.
+        item = self.admin.get_item(TableName=self.table,
+                                   Key={"pk": {"S": "bnd"}})["Item"]
+        self.assertNotIn("n", item)
+        # The audit names the boundary as what decided.
+        status, body = SERVER.admin(
+            "audit?principal=" + urllib.parse.quote(
+                "arn:aws:iam::%s:user/bounded" % ACCOUNT, safe=""))
+        decided = {(r["action"], r["decision"]): r["policy"]
+                   for r in body["records"]}
+        self.assertEqual(decided[("dynamodb:UpdateItem", "implicit_deny")],
+                         "permissions boundary")
+        self.assertEqual(decided[("dynamodb:DeleteItem", "explicit_deny")],
+                         "permissions boundary")
+        self.assertEqual(decided[("dynamodb:PutItem", "allow")],
+                         "policies/admin.json")
 
     def test_leading_keys_condition_confines_a_user_to_its_partition(self):
         tenant = user_client("dynamodb", "tenant")

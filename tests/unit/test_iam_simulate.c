@@ -19,6 +19,18 @@
     "\"Action\":\"dynamodb:*\",\"Resource\":\"*\",\"Condition\":"        \
     "{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}]}"
 #define TABLE "\"resource\":\"arn:aws:dynamodb:us-east-1:1:table/t\""
+#define ALL_POLICY                                                         \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"," \
+    "\"Action\":\"*\",\"Resource\":\"*\"}]}"
+#define DENY_DELETES                                                       \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"," \
+    "\"Action\":\"dynamodb:*\",\"Resource\":\"*\"},{\"Effect\":"       \
+    "\"Deny\",\"Action\":\"dynamodb:DeleteItem\",\"Resource\":\"*\"}]}"
+#define PUBLIC_READ                                                        \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"," \
+    "\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/a\"},"     \
+    "\"Action\":"                                                         \
+    "\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"
 
 struct sim_case {
     const char *name;
@@ -65,6 +77,38 @@ static const struct sim_case cases[] = {
       "\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
       "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":"
       "\"sts:AssumeRole\"}]}}", 0, "\"decision\":\"implicit_deny\"" },
+    { "a boundary allowing the action keeps an identity grant",
+      "{\"principal\":\"arn:aws:iam::1:user/a\",\"action\":"
+      "\"dynamodb:GetItem\"," TABLE ",\"policies\":[" ALL_POLICY "],"
+      "\"permissions_boundary\":" READ_POLICY "}", 0,
+      "\"decision\":\"allow\",\"policy\":\"policies[0]\"" },
+    { "a boundary not allowing the action caps an identity grant",
+      "{\"principal\":\"arn:aws:iam::1:user/a\",\"action\":"
+      "\"dynamodb:PutItem\"," TABLE ",\"policies\":[" ALL_POLICY "],"
+      "\"permissions_boundary\":" READ_POLICY "}", 0,
+      "\"decision\":\"implicit_deny\",\"policy\":\"permissions_boundary\","
+      "\"statement\":null" },
+    { "a boundary's deny wins",
+      "{\"principal\":\"arn:aws:iam::1:user/a\",\"action\":"
+      "\"dynamodb:DeleteItem\"," TABLE ",\"policies\":[" ALL_POLICY "],"
+      "\"permissions_boundary\":" DENY_DELETES "}", 0,
+      "\"decision\":\"explicit_deny\",\"policy\":\"permissions_boundary\","
+      "\"statement\":1" },
+    { "a boundary grants nothing by itself",
+      "{\"principal\":\"arn:aws:iam::1:user/a\",\"action\":"
+      "\"dynamodb:GetItem\"," TABLE ",\"policies\":[],"
+      "\"permissions_boundary\":" READ_POLICY "}", 0,
+      "\"decision\":\"implicit_deny\",\"policy\":null" },
+    { "a resource policy's own grant is not capped by the boundary",
+      "{\"principal\":\"arn:aws:iam::111122223333:user/a\",\"action\":"
+      "\"s3:GetObject\",\"resource\":\"arn:aws:s3:::b/k\","
+      "\"resource_policy\":" PUBLIC_READ ","
+      "\"permissions_boundary\":" READ_POLICY "}", 0,
+      "\"decision\":\"allow\",\"policy\":\"resource_policy\"" },
+    { "a malformed boundary is named",
+      "{\"principal\":\"p\",\"action\":\"a:b\",\"resource\":\"*\","
+      "\"permissions_boundary\":{\"Statement\":[{\"Effect\":\"Allow\"}]}}",
+      -1, "\"error\":\"policy permissions_boundary:" },
     { "not JSON", "{", -1, "\"error\":\"a case must be one JSON object\"" },
     { "missing action",
       "{\"principal\":\"arn:aws:iam::1:user/a\"," TABLE "}", -1,

@@ -48,6 +48,13 @@ static void fixture_should_load_users_roles_and_keys(void **state)
     assert_memory_equal(role->unique_id, "AROA", 4);
     assert_int_equal(strlen(role->unique_id), 21);
     assert_non_null(strstr(role->trust.document, "lambda.amazonaws.com"));
+    assert_null(role->boundary.document);
+    const struct identity *bounded = identities_find(ids, IDENTITY_USER,
+                                                     "bounded");
+    assert_non_null(bounded);
+    assert_string_equal(bounded->boundary.name,
+                        "policies/boundary-dynamodb-read-write.json");
+    assert_non_null(strstr(bounded->boundary.document, "NeverDeletes"));
     identities_free(ids);
 }
 
@@ -78,6 +85,14 @@ static const struct bad_case bad_cases[] = {
     { "policy of a bad type",
       "{\"account\":\"123456789012\",\"users\":{\"u\":{\"policies\":[7]}}}",
       "users.u.policies[0]: a policy must be a file path or an object" },
+    { "boundary of a bad type",
+      "{\"account\":\"123456789012\",\"users\":{\"u\":"
+      "{\"permissions_boundary\":[]}}}",
+      "users.u.permissions_boundary: a policy must be a file path or an "
+      "object" },
+    { "missing boundary file",
+      "{\"account\":\"123456789012\",\"roles\":{\"r\":{\"trust\":{},"
+      "\"permissions_boundary\":\"nope.json\"}}}", "nope.json" },
     { "context not an object",
       "{\"account\":\"123456789012\",\"context\":[]}",
       "context: expected an object" },
