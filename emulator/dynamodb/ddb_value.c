@@ -82,37 +82,75 @@ const char *ddb_type_name(enum ddb_type t)
     return type_names[t];
 }
 
+/* The type named by a one-letter name, or by S, N or B followed by S. */
+static enum ddb_type short_type(char first, bool is_set)
+{
+    switch (first) {
+    case 'S':
+        return is_set ? DDB_TYPE_SS : DDB_TYPE_S;
+    case 'N':
+        return is_set ? DDB_TYPE_NS : DDB_TYPE_N;
+    case 'B':
+        return is_set ? DDB_TYPE_BS : DDB_TYPE_B;
+    case 'M':
+        return is_set ? DDB_TYPE_INVALID : DDB_TYPE_M;
+    case 'L':
+        return is_set ? DDB_TYPE_INVALID : DDB_TYPE_L;
+    default:
+        return DDB_TYPE_INVALID;
+    }
+}
+
+/* Every attribute value's member name goes through here, several times
+ * per item written (validation, size, stream images): one look at the
+ * first characters instead of a strcmp per type. */
 enum ddb_type ddb_type_parse(const char *name)
 {
-    for (int t = 0; name != NULL && t < DDB_TYPE_INVALID; t++) {
-        if (strcmp(name, type_names[t]) == 0)
-            return (enum ddb_type)t;
+    if (name == NULL || name[0] == '\0')
+        return DDB_TYPE_INVALID;
+    if (name[1] == '\0')
+        return short_type(name[0], false);
+    if (name[1] == 'S' && name[2] == '\0')
+        return short_type(name[0], true);
+    if (strcmp(name, "NULL") == 0)
+        return DDB_TYPE_NULL;
+    return strcmp(name, "BOOL") == 0 ? DDB_TYPE_BOOL : DDB_TYPE_INVALID;
+}
+
+/* The one typed member of av, with its type in *t; NULL (and
+ * DDB_TYPE_INVALID) unless av has exactly one. ddb_value_payload in one
+ * pass over the members. */
+static const cJSON *typed_member(const cJSON *av, enum ddb_type *t)
+{
+    const cJSON *found = NULL;
+    *t = DDB_TYPE_INVALID;
+    if (!cJSON_IsObject(av))
+        return NULL;
+    for (const cJSON *m = av->child; m != NULL; m = m->next) {
+        enum ddb_type mt = ddb_type_parse(m->string);
+        if (mt == DDB_TYPE_INVALID || cJSON_IsNull(m))
+            continue;
+        if (found != NULL) {
+            *t = DDB_TYPE_INVALID;
+            return NULL;
+        }
+        found = m;
+        *t = mt;
     }
-    return DDB_TYPE_INVALID;
+    return found;
 }
 
 enum ddb_type ddb_value_type(const cJSON *av)
 {
-    enum ddb_type found = DDB_TYPE_INVALID;
-    int count = 0;
-    if (!cJSON_IsObject(av))
-        return DDB_TYPE_INVALID;
-    for (const cJSON *m = av->child; m != NULL; m = m->next) {
-        enum ddb_type t = ddb_type_parse(m->string);
-        if (t == DDB_TYPE_INVALID || cJSON_IsNull(m))
-            continue;
-        found = t;
-        count++;
-    }
-    return count == 1 ? found : DDB_TYPE_INVALID;
+    enum ddb_type t;
+    typed_member(av, &t);
+    return t;
 }
 
 const cJSON *ddb_value_payload(const cJSON *av)
 {
-    enum ddb_type t = ddb_value_type(av);
-    if (t == DDB_TYPE_INVALID)
-        return NULL;
-    return json_get(av, type_names[t]);
+    enum ddb_type t;
+    return typed_member(av, &t);
 }
 
 static bool is_integral(double v)
@@ -548,8 +586,8 @@ static size_t scalar_size(enum ddb_type t, const cJSON *v)
 
 size_t ddb_value_size(const cJSON *av)
 {
-    enum ddb_type t = ddb_value_type(av);
-    const cJSON *p = ddb_value_payload(av);
+    enum ddb_type t;
+    const cJSON *p = typed_member(av, &t);
     size_t size = 0;
     switch (t) {
     case DDB_TYPE_S:

@@ -786,6 +786,13 @@ static void type_names_should_round_trip(void **state)
         assert_int_equal(ddb_type_parse(name), t);
     }
     assert_null(ddb_type_name(DDB_TYPE_INVALID));
+    static const char *const near_misses[] = {
+        "s", "Null", "", "SSS", "MS", "LS", "NS ", "Ss", "BOOLS", "BOO",
+        "NUL", "X", "XS", "NULLS",
+    };
+    for (size_t i = 0; i < sizeof near_misses / sizeof *near_misses; i++)
+        if (ddb_type_parse(near_misses[i]) != DDB_TYPE_INVALID)
+            fail_msg("\"%s\" parsed as a type", near_misses[i]);
     assert_int_equal(ddb_type_parse("s"), DDB_TYPE_INVALID);
     assert_int_equal(ddb_type_parse("Null"), DDB_TYPE_INVALID);
     assert_int_equal(ddb_type_parse(""), DDB_TYPE_INVALID);
