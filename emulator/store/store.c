@@ -78,10 +78,16 @@ static const char schema[] =
     " parent_id TEXT, start_seq INTEGER NOT NULL, end_seq INTEGER,"
     " created_ms INTEGER NOT NULL, closed_ms INTEGER,"
     " n_records INTEGER NOT NULL, PRIMARY KEY(stream, idx)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS stream_records("
-    " stream INTEGER NOT NULL, seq INTEGER NOT NULL, shard INTEGER NOT NULL,"
-    " created_ms INTEGER NOT NULL, record TEXT NOT NULL,"
-    " PRIMARY KEY(stream, seq)) WITHOUT ROWID;";
+    /* Records are a few KB (both images), too large for a WITHOUT ROWID
+     * table: there the whole row is the B-tree key, and each comparison
+     * on the way to an insert read a record's overflow pages in full. A
+     * rowid table compares integers only; the rowid is the stream's id
+     * and the sequence number in one (store_streams.c, record_key), so a
+     * stream's records are one contiguous range in sequence order. */
+    "CREATE TABLE IF NOT EXISTS stream_log("
+    " id INTEGER PRIMARY KEY, shard INTEGER NOT NULL,"
+    " created_ms INTEGER NOT NULL, record TEXT NOT NULL);";
+
 
 /* S3: object keys are BLOBs so that they order as S3 lists them, by UTF-8
  * bytes. Object and part rows name their bytes by a body id (0: empty);
@@ -276,7 +282,8 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
         return NULL;
     }
     tx->s3_schema = "main";
-    if (is_writer && open_s3_data(s, tx) < 0) {
+    if (is_writer && (store_streams_upgrade(tx) != STORE_OK ||
+                      open_s3_data(s, tx) < 0)) {
         conn_close(tx);
         return NULL;
     }
@@ -469,7 +476,7 @@ enum store_result store_wipe_in(struct store_tx *tx)
     char *err = NULL;
     if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_index_items;"
                      "DELETE FROM ddb_tables;"
-                     "DELETE FROM stream_records; DELETE FROM stream_shards;"
+                     "DELETE FROM stream_log; DELETE FROM stream_shards;"
                      "DELETE FROM streams;"
                      "DELETE FROM s3_parts; DELETE FROM s3_uploads;"
                      "DELETE FROM s3_objects; DELETE FROM s3_buckets;"

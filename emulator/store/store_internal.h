@@ -28,4 +28,9 @@ sqlite3 *store_db(struct store_tx *tx);
  * sqlite3_blob_open. */
 const char *store_s3_schema(struct store_tx *tx);
 
+/* Moves the records of a database written before the stream_log table
+ * into it, once; STORE_OK when there is nothing to move. On the writer,
+ * at open. */
+enum store_result store_streams_upgrade(struct store_tx *tx);
+
 #endif

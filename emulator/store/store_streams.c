@@ -73,18 +73,64 @@ static const char sql_shards[] =
     "SELECT " SHARD_COLUMNS " FROM stream_shards WHERE stream = ?1"
     " AND (?2 IS NULL OR shard_id > ?2)"
     " AND (closed_ms IS NULL OR closed_ms >= ?3) ORDER BY shard_id";
+/* A record's rowid in stream_log: the stream's id above SEQ_BITS bits of
+ * sequence number. 2^40 records per stream and 2^23 streams are more than
+ * an emulator ever writes; record_insert refuses anything beyond. */
+#define SEQ_BITS 40
+#define SEQ_LIMIT ((INT64_C(1) << SEQ_BITS) - 1)
+#define STREAM_LIMIT ((INT64_C(1) << (62 - SEQ_BITS)) - 1)
+#define SQL_TEXT(x) #x
+#define SQL_NUMBER(x) SQL_TEXT(x)
+/* A stream_log rowid's sequence number, in SQL. */
+#define SQL_SEQ "(id & ((1 << " SQL_NUMBER(SEQ_BITS) ") - 1))"
+
 static const char sql_record_insert[] =
-    "INSERT INTO stream_records(stream, seq, shard, created_ms, record)"
-    " VALUES(?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO stream_log(id, shard, created_ms, record)"
+    " VALUES(?1, ?2, ?3, ?4)";
+/* The range [?1, ?2] of rowids: one stream's records, in sequence order.
+ * The sequence number is the rowid's low SEQ_BITS bits. */
 static const char sql_records[] =
-    "SELECT seq, created_ms, record FROM stream_records WHERE stream = ?1"
-    " AND seq >= ?2 AND seq <= ?3 ORDER BY seq";
+    "SELECT " SQL_SEQ ", created_ms, record FROM stream_log"
+    " WHERE id >= ?1 AND id <= ?2 ORDER BY id";
 static const char sql_first_record[] =
-    "SELECT seq, created_ms FROM stream_records WHERE stream = ?1"
-    " AND seq >= ?2 AND seq <= ?3 ORDER BY seq LIMIT 1";
+    "SELECT " SQL_SEQ ", created_ms FROM stream_log"
+    " WHERE id >= ?1 AND id <= ?2 ORDER BY id LIMIT 1";
 static const char sql_first_live[] =
-    "SELECT seq FROM stream_records WHERE stream = ?1 AND seq >= ?2"
-    " AND seq <= ?3 AND created_ms >= ?4 ORDER BY seq LIMIT 1";
+    "SELECT " SQL_SEQ " FROM stream_log WHERE id >= ?1 AND id <= ?2"
+    " AND created_ms >= ?3 ORDER BY id LIMIT 1";
+static const char sql_old_records_exist[] =
+    "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+    " AND name = 'stream_records'";
+static const char sql_old_records_move[] =
+    "INSERT INTO stream_log(id, shard, created_ms, record)"
+    " SELECT (stream << " SQL_NUMBER(SEQ_BITS) ") + seq, shard, created_ms,"
+    " record"
+    " FROM stream_records;"
+    "DROP TABLE stream_records;";
+
+static int64_t record_key(int64_t stream, int64_t seq)
+{
+    return stream << SEQ_BITS | seq;
+}
+
+/* Binds a stream's sequence range [first, last] as rowids to parameters
+ * 1 and 2, clamped to what a rowid of that stream can hold. */
+static void bind_record_range(sqlite3_stmt *st, int64_t stream,
+                              int64_t first, int64_t last)
+{
+    if (first < 0)
+        first = 0;
+    if (last > SEQ_LIMIT)
+        last = SEQ_LIMIT;
+    if (stream < 0 || stream > STREAM_LIMIT || first > last) {
+        /* An empty range. */
+        sqlite3_bind_int64(st, 1, 1);
+        sqlite3_bind_int64(st, 2, 0);
+        return;
+    }
+    sqlite3_bind_int64(st, 1, record_key(stream, first));
+    sqlite3_bind_int64(st, 2, record_key(stream, last));
+}
 
 
 /* Copies a text column into out (len bytes, truncating); a NULL gives "".
@@ -379,14 +425,18 @@ enum store_result store_streams_record_insert(struct store_tx *tx,
                                               int64_t created_ms,
                                               const char *text, size_t len)
 {
+    if (stream < 0 || stream > STREAM_LIMIT || seq < 0 || seq > SEQ_LIMIT) {
+        log_error("stream %lld: no room for record %lld",
+                  (long long)stream, (long long)seq);
+        return STORE_ERROR;
+    }
     sqlite3_stmt *st = store_stmt(tx, sql_record_insert);
     if (st == NULL)
         return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, stream);
-    sqlite3_bind_int64(st, 2, seq);
-    sqlite3_bind_int64(st, 3, shard);
-    sqlite3_bind_int64(st, 4, created_ms);
-    sqlite3_bind_text(st, 5, text, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, record_key(stream, seq));
+    sqlite3_bind_int64(st, 2, shard);
+    sqlite3_bind_int64(st, 3, created_ms);
+    sqlite3_bind_text(st, 4, text, (int)len, SQLITE_STATIC);
     return store_step_done(tx, st, "insert record");
 }
 
@@ -397,9 +447,7 @@ enum store_result store_streams_records(struct store_tx *tx, int64_t stream,
     sqlite3_stmt *st = store_stmt(tx, sql_records);
     if (st == NULL)
         return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, stream);
-    sqlite3_bind_int64(st, 2, first);
-    sqlite3_bind_int64(st, 3, last);
+    bind_record_range(st, stream, first, last);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
@@ -423,9 +471,7 @@ enum store_result store_streams_first_record(struct store_tx *tx,
     sqlite3_stmt *st = store_stmt(tx, sql_first_record);
     if (st == NULL)
         return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, stream);
-    sqlite3_bind_int64(st, 2, first);
-    sqlite3_bind_int64(st, 3, last);
+    bind_record_range(st, stream, first, last);
     int rc = sqlite3_step(st);
     enum store_result res = STORE_NOT_FOUND;
     if (rc == SQLITE_ROW) {
@@ -448,10 +494,8 @@ enum store_result store_streams_first_live(struct store_tx *tx,
     sqlite3_stmt *st = store_stmt(tx, sql_first_live);
     if (st == NULL)
         return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, stream);
-    sqlite3_bind_int64(st, 2, first);
-    sqlite3_bind_int64(st, 3, last);
-    sqlite3_bind_int64(st, 4, min_created_ms);
+    bind_record_range(st, stream, first, last);
+    sqlite3_bind_int64(st, 3, min_created_ms);
     int rc = sqlite3_step(st);
     enum store_result res = STORE_NOT_FOUND;
     if (rc == SQLITE_ROW) {
@@ -462,4 +506,30 @@ enum store_result store_streams_first_live(struct store_tx *tx,
     }
     sqlite3_reset(st);
     return res;
+}
+
+enum store_result store_streams_upgrade(struct store_tx *tx)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_old_records_exist);
+    if (st == NULL)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return STORE_OK;
+    if (rc != SQLITE_ROW)
+        return store_fail(tx, "look for old records");
+    log_info("moving stream records into stream_log");
+    char *err = NULL;
+    if (sqlite3_exec(store_db(tx), "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(store_db(tx), sql_old_records_move, NULL, NULL,
+                     &err) != SQLITE_OK ||
+        sqlite3_exec(store_db(tx), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        log_error("sqlite: cannot move stream records: %s",
+                  err ? err : sqlite3_errmsg(store_db(tx)));
+        sqlite3_free(err);
+        sqlite3_exec(store_db(tx), "ROLLBACK", NULL, NULL, NULL);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
 }

@@ -1,0 +1,207 @@
+/* Unit tests for stream records in the store: each stream's records come
+ * back in sequence order and only its own, whatever range is asked, and a
+ * database written with the older stream_records table has its records
+ * moved into stream_log when it is opened. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "store/store.h"
+#include "store/store_streams.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SEEN 16
+
+struct seen {
+    int64_t seq[MAX_SEEN];
+    int64_t created_ms[MAX_SEEN];
+    char text[MAX_SEEN][32];
+    size_t n;
+};
+
+static bool collect(int64_t seq, int64_t created_ms, const char *text,
+                    size_t len, void *arg)
+{
+    struct seen *s = arg;
+    assert_true(s->n < MAX_SEEN);
+    s->seq[s->n] = seq;
+    s->created_ms[s->n] = created_ms;
+    snprintf(s->text[s->n], sizeof s->text[0], "%.*s", (int)len, text);
+    s->n++;
+    return true;
+}
+
+struct range {
+    int64_t stream, first, last;
+    struct seen seen;
+};
+
+static enum store_result read_range(struct store_tx *tx, void *arg)
+{
+    struct range *r = arg;
+    r->seen.n = 0;
+    return store_streams_records(tx, r->stream, r->first, r->last, collect,
+                                 &r->seen);
+}
+
+static struct seen records_of(struct store *s, int64_t stream, int64_t first,
+                              int64_t last)
+{
+    struct range r = { .stream = stream, .first = first, .last = last };
+    assert_int_equal(store_read(s, read_range, &r), STORE_OK);
+    return r.seen;
+}
+
+/* Stream 1 gets seq 1..4 (created at 10 * seq), stream 2 seq 1..2, and
+ * stream 3 a record at the highest sequence number a stream holds. */
+static enum store_result insert_some(struct store_tx *tx, void *arg)
+{
+    (void)arg;
+    static const struct { int64_t stream, seq; const char *text; } rows[] = {
+        { 2, 1, "b1" }, { 1, 1, "a1" }, { 1, 2, "a2" }, { 2, 2, "b2" },
+        { 1, 3, "a3" }, { 1, 4, "a4" }, { 3, (INT64_C(1) << 40) - 1, "c" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        enum store_result res = store_streams_record_insert(
+            tx, rows[i].stream, rows[i].seq, 1, rows[i].seq * 10,
+            rows[i].text, strlen(rows[i].text));
+        if (res != STORE_OK)
+            return res;
+    }
+    return STORE_OK;
+}
+
+static enum store_result insert_past_the_end(struct store_tx *tx, void *arg)
+{
+    (void)arg;
+    return store_streams_record_insert(tx, 3, INT64_C(1) << 40, 1, 0, "x", 1);
+}
+
+static void records_should_stay_in_their_stream_in_order(void **state)
+{
+    (void)state;
+    struct store *s = store_open(NULL);
+    assert_non_null(s);
+    assert_int_equal(store_write(s, insert_some, NULL), STORE_OK);
+    struct seen a = records_of(s, 1, -5, INT64_MAX);
+    assert_int_equal(a.n, 4);
+    for (size_t i = 0; i < a.n; i++) {
+        char want[24];
+        snprintf(want, sizeof want, "a%zu", i + 1);
+        assert_int_equal(a.seq[i], (int64_t)i + 1);
+        assert_int_equal(a.created_ms[i], 10 * ((int64_t)i + 1));
+        assert_string_equal(a.text[i], want);
+    }
+    struct seen mid = records_of(s, 1, 2, 3);
+    assert_int_equal(mid.n, 2);
+    assert_int_equal(mid.seq[0], 2);
+    assert_int_equal(mid.seq[1], 3);
+    assert_int_equal(records_of(s, 2, 0, INT64_MAX).n, 2);
+    assert_int_equal(records_of(s, 1, 3, 2).n, 0);
+    assert_int_equal(records_of(s, 4, 0, INT64_MAX).n, 0);
+    struct seen c = records_of(s, 3, 0, INT64_MAX);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.seq[0], (INT64_C(1) << 40) - 1);
+    assert_int_equal(store_write(s, insert_past_the_end, NULL), STORE_ERROR);
+    store_close(s);
+}
+
+struct first_query {
+    int64_t seq, created_ms, live_seq;
+    enum store_result first, live;
+};
+
+static enum store_result find_firsts(struct store_tx *tx, void *arg)
+{
+    struct first_query *q = arg;
+    q->first = store_streams_first_record(tx, 1, 2, INT64_MAX, &q->seq,
+                                          &q->created_ms);
+    q->live = store_streams_first_live(tx, 1, 0, 100, 35, &q->live_seq);
+    return STORE_OK;
+}
+
+static void first_record_and_first_live_should_respect_the_range(
+    void **state)
+{
+    (void)state;
+    struct store *s = store_open(NULL);
+    assert_non_null(s);
+    assert_int_equal(store_write(s, insert_some, NULL), STORE_OK);
+    struct first_query q = { 0 };
+    assert_int_equal(store_read(s, find_firsts, &q), STORE_OK);
+    assert_int_equal(q.first, STORE_OK);
+    assert_int_equal(q.seq, 2);
+    assert_int_equal(q.created_ms, 20);
+    assert_int_equal(q.live, STORE_OK);
+    assert_int_equal(q.live_seq, 4);
+    store_close(s);
+}
+
+static void exec_or_fail(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+}
+
+static void open_should_move_records_of_the_older_layout(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dynalake-test-store-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[sizeof dir + 16];
+    snprintf(path, sizeof path, "%s/dynalake.db", dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    exec_or_fail(db,
+        "CREATE TABLE stream_records(stream INTEGER NOT NULL,"
+        " seq INTEGER NOT NULL, shard INTEGER NOT NULL,"
+        " created_ms INTEGER NOT NULL, record TEXT NOT NULL,"
+        " PRIMARY KEY(stream, seq)) WITHOUT ROWID;"
+        "INSERT INTO stream_records VALUES(1, 1, 1, 10, 'a1'),"
+        " (1, 2, 1, 20, 'a2'), (2, 1, 1, 30, 'b1');");
+    sqlite3_close(db);
+
+    struct store *s = store_open(dir);
+    assert_non_null(s);
+    struct seen a = records_of(s, 1, 0, INT64_MAX);
+    assert_int_equal(a.n, 2);
+    assert_string_equal(a.text[0], "a1");
+    assert_string_equal(a.text[1], "a2");
+    assert_int_equal(a.created_ms[1], 20);
+    struct seen b = records_of(s, 2, 0, INT64_MAX);
+    assert_int_equal(b.n, 1);
+    assert_string_equal(b.text[0], "b1");
+    store_close(s);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+                                        "sqlite_master WHERE name = "
+                                        "'stream_records'", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    char cmd[sizeof dir + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(records_should_stay_in_their_stream_in_order),
+        cmocka_unit_test(first_record_and_first_live_should_respect_the_range),
+        cmocka_unit_test(open_should_move_records_of_the_older_layout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
