@@ -5,6 +5,7 @@
  * so an item updated in between with a later expiry survives. */
 #include "dynamodb/ddb_ttl.h"
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -201,6 +202,7 @@ struct sweep {
     struct emulator *emu;
     struct ddb_table_def *def;   /* borrowed */
     const char *attribute;       /* borrowed from def */
+    struct buf needle;           /* "attribute":{"N": as stored, or empty */
     struct ttl_window window;
     int64_t now_ms;
     struct ddb_key keys[DDB_TTL_BATCH]; /* the expired items found */
@@ -208,9 +210,54 @@ struct sweep {
     long deleted;
 };
 
+/* What a Number-valued TTL attribute looks like in an item's stored text
+ * (printed unformatted, each value with its one type member), into
+ * needle; left empty for a name that the printer would escape. */
+static void needle_init(struct buf *needle, const char *attribute)
+{
+    buf_init(needle, 0);
+    for (const char *p = attribute; *p; p++) {
+        if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+            return;
+    }
+    buf_printf(needle, "\"%s\":{\"N\":", attribute);
+}
+
+/* Whether text holds needle (m > 1 bytes), found through its second byte:
+ * memmem is a GNU extension, and the first, a quote, is everywhere in
+ * JSON. */
+static bool contains(const char *text, size_t n, const char *needle,
+                     size_t m)
+{
+    const char *end = text + n;
+    const char *p = text + 1;
+    while (p < end && (size_t)(end - p) >= m - 1) {
+        p = memchr(p, needle[1], (size_t)(end - p) - (m - 2));
+        if (p == NULL)
+            return false;
+        if (p[-1] == needle[0] && memcmp(p + 1, needle + 2, m - 2) == 0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/* False when the stored text cannot hold a Number-valued TTL attribute:
+ * the sweep scans the whole table every interval, and most items carry
+ * none, so most are never parsed. */
+static bool may_expire(const struct sweep *s, const struct store_ddb_row *row)
+{
+    if (s->needle.len == 0)
+        return true;
+    return contains(row->item, row->item_len, s->needle.data,
+                    s->needle.len);
+}
+
 static int collect(const struct store_ddb_row *row, void *arg)
 {
     struct sweep *s = arg;
+    if (!may_expire(s, row))
+        return 0;
     cJSON *item = json_parse(row->item, row->item_len);
     bool is_gone = item && is_expired(item, s->attribute, &s->window);
     cJSON_Delete(item);
@@ -273,6 +320,7 @@ static long sweep_table(struct emulator *emu, struct ddb_table_def *def)
     s->emu = emu;
     s->def = def;
     s->attribute = ttl_attribute(def);
+    needle_init(&s->needle, s->attribute);
     s->now_ms = clock_now_ms(&emu->clock);
     window_init(&s->window, s->now_ms);
     for (size_t i = 0; i < DDB_TTL_BATCH; i++)
@@ -288,6 +336,7 @@ static long sweep_table(struct emulator *emu, struct ddb_table_def *def)
     long deleted = s->deleted;
     for (size_t i = 0; i < DDB_TTL_BATCH; i++)
         ddb_key_clear(&s->keys[i]);
+    buf_clear(&s->needle);
     free(s);
     /* A table deleted meanwhile simply has nothing left to expire. */
     if (res == STORE_NOT_FOUND)

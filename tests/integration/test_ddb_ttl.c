@@ -170,6 +170,54 @@ static void expired_items_should_be_deleted_by_the_service(void **state)
     cJSON_Delete(recs);
 }
 
+static void enable_ttl_on(const char *attribute)
+{
+    ddb_ok_free("UpdateTimeToLive", fmt("{\"TableName\":\"items\","
+                "\"TimeToLiveSpecification\":{\"Enabled\":true,"
+                "\"AttributeName\":\"%s\"}}", attribute));
+}
+
+/* The sweep skips items whose stored text cannot hold the attribute; these
+ * are the texts it must not skip, and the near misses it must keep. */
+static void expired_items_should_be_found_whatever_their_text(void **state)
+{
+    (void)state;
+    enable_ttl_on("exp");
+    long long past = clock_now_s() - 10;
+    ddb_ok_free("PutItem", fmt("{\"TableName\":\"items\",\"Item\":{"
+                "\"exp\":{\"N\":\"%lld\"},\"pk\":{\"S\":\"first\"}}}",
+                past));
+    put_with_exp("after-map", fmt(",\"m\":{\"M\":{\"a\":{\"S\":\"exp\"}}},"
+                                  "\"exp\":{\"N\":\"%lld\"}", past));
+    ddb_ok_free("UpdateItem", fmt("{\"TableName\":\"items\",\"Key\":{"
+                "\"pk\":{\"S\":\"updated\"}},\"UpdateExpression\":"
+                "\"SET exp = :e\",\"ExpressionAttributeValues\":{\":e\":"
+                "{\"N\":\"%lld\"}}}", past));
+    put_with_exp("suffix", fmt(",\"xexp\":{\"N\":\"%lld\"}", past));
+    put_with_exp("nested", fmt(",\"m\":{\"M\":{\"exp\":{\"N\":\"%lld\"}}}",
+                               past));
+    sweep();
+    assert_false(exists("first"));
+    assert_false(exists("after-map"));
+    assert_false(exists("updated"));
+    assert_true(exists("suffix"));
+    assert_true(exists("nested"));
+}
+
+/* A name the JSON printer escapes is looked for the slow way. */
+static void expired_items_should_be_found_under_an_escaped_name(
+    void **state)
+{
+    (void)state;
+    enable_ttl_on("e\\\"x");
+    long long past = clock_now_s() - 10;
+    put_with_exp("quoted", fmt(",\"e\\\"x\":{\"N\":\"%lld\"}", past));
+    put_with_exp("plain", fmt(",\"ex\":{\"N\":\"%lld\"}", past));
+    sweep();
+    assert_false(exists("quoted"));
+    assert_true(exists("plain"));
+}
+
 int main(void)
 {
     client_start();
@@ -178,6 +226,8 @@ int main(void)
         TEST(ttl_should_be_enabled_and_disabled_once),
         TEST(ttl_errors_should_use_aws_messages),
         TEST(expired_items_should_be_deleted_by_the_service),
+        TEST(expired_items_should_be_found_whatever_their_text),
+        TEST(expired_items_should_be_found_under_an_escaped_name),
     };
     return cmocka_run_group_tests_name("ddb_ttl", tests, NULL, NULL);
 }
