@@ -505,8 +505,8 @@ static void account_writes(struct batch *b)
         struct batch_entry *en = &b->entries[i];
         if (en->is_unprocessed)
             continue;
-        size_t old = en->w.old ? ddb_item_size(en->w.old) : 0;
-        size_t now = en->is_put ? ddb_item_size(en->value) : 0;
+        size_t old = en->w.old ? en->w.old_size : 0;
+        size_t now = en->is_put ? en->w.new_size : 0;
         used_of(b, en->t->name)->write_units +=
             ddb_capacity_write_units(old > now ? old : now);
         cJSON *m = b->want_metrics

@@ -33,7 +33,8 @@ static enum store_result read_old(struct store_tx *tx, struct ddb_write *w)
     struct buf text;
     buf_init(&text, 0);
     struct store_ddb_key key = ddb_key_store(w->key);
-    enum store_result res = store_ddb_item_get(tx, w->def->id, &key, &text);
+    enum store_result res = store_ddb_item_get_sized(tx, w->def->id, &key,
+                                                     &text, &w->old_size);
     if (res == STORE_OK) {
         w->old = json_parse(text.data, text.len);
         if (w->old == NULL)
@@ -90,17 +91,19 @@ static enum store_result compute_update(struct ddb_write *w)
     return STORE_OK;
 }
 
+/* The text and size are kept for the stream record and the reply, which
+ * would otherwise print and measure the item again. */
 static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
                                     const cJSON *item)
 {
-    /* Kept for the stream record, which carries the same text. */
-    w->new_json = cJSON_PrintUnformatted(item);
-    if (w->new_json == NULL)
-        return STORE_ERROR;
-    w->new_json_len = strlen(w->new_json);
+    struct buf text;
+    buf_init(&text, 0);
+    json_write(&text, item);
+    w->new_json = buf_detach(&text, &w->new_json_len);
+    w->new_size = ddb_item_size(item);
     struct store_ddb_key key = ddb_key_store(w->key);
     return store_ddb_item_put(tx, w->def->id, &key, w->new_json,
-                              w->new_json_len, ddb_item_size(item));
+                              w->new_json_len, w->new_size);
 }
 
 /* The table's definition now, retained, or NULL when there is no catalog
@@ -200,6 +203,7 @@ enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
             .def = w->def, .old_item = w->old, .new_item = after,
             .old_json = { w->old_json, w->old_json_len },
             .new_json = { w->new_json, w->new_json_len },
+            .old_size = w->old_size, .new_size = w->new_size,
             .is_ttl = w->is_ttl, .now_ms = w->now_ms };
         res = streams_log_append(tx, w->emu, &ch);
     }
@@ -219,4 +223,6 @@ void ddb_write_clear(struct ddb_write *w)
     w->new_json = NULL;
     w->old_json_len = 0;
     w->new_json_len = 0;
+    w->old_size = 0;
+    w->new_size = 0;
 }

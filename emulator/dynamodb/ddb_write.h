@@ -43,6 +43,8 @@ struct ddb_write {
     size_t old_json_len;
     char *new_json;      /* the item stored by a put or update, as stored */
     size_t new_json_len;
+    size_t old_size;     /* ddb_item_size of old, when read and present */
+    size_t new_size;     /* ddb_item_size of the item stored, when stored */
     enum aws_err err;    /* set when the result is STORE_ABORT */
     char message[1024];  /* for err, or for a failed condition */
 };

@@ -21,8 +21,8 @@ static const char sql_table_each[] = "SELECT id, def FROM ddb_tables "
 static const char sql_table_stats[] =
     "SELECT count(*), coalesce(sum(size), 0) FROM ddb_items WHERE tbl = ?1";
 static const char sql_item_get[] =
-    "SELECT item FROM ddb_items WHERE tbl = ?1 AND hash = ?2 AND pk = ?3 "
-    "AND sk = ?4";
+    "SELECT item, size FROM ddb_items WHERE tbl = ?1 AND hash = ?2"
+    " AND pk = ?3 AND sk = ?4";
 static const char sql_item_put[] =
     "INSERT OR REPLACE INTO ddb_items(tbl, hash, pk, sk, item, size) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
@@ -134,6 +134,15 @@ enum store_result store_ddb_item_get(struct store_tx *tx, int64_t table,
                                      const struct store_ddb_key *key,
                                      struct buf *out)
 {
+    size_t size;
+    return store_ddb_item_get_sized(tx, table, key, out, &size);
+}
+
+enum store_result store_ddb_item_get_sized(struct store_tx *tx,
+                                           int64_t table,
+                                           const struct store_ddb_key *key,
+                                           struct buf *out, size_t *size)
+{
     sqlite3_stmt *st = store_stmt(tx, sql_item_get);
     if (st == NULL)
         return STORE_ERROR;
@@ -143,6 +152,7 @@ enum store_result store_ddb_item_get(struct store_tx *tx, int64_t table,
     if (rc == SQLITE_ROW) {
         buf_append(out, sqlite3_column_text(st, 0),
                    (size_t)sqlite3_column_bytes(st, 0));
+        *size = (size_t)sqlite3_column_int64(st, 1);
         res = STORE_OK;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(tx, "get item");

@@ -43,6 +43,12 @@ enum store_result store_ddb_table_stats(struct store_tx *tx, int64_t id,
 enum store_result store_ddb_item_get(struct store_tx *tx, int64_t table,
                                      const struct store_ddb_key *key,
                                      struct buf *out);
+/* As store_ddb_item_get, and sets *size to the size stored with it (in
+ * DynamoDB bytes) when found. */
+enum store_result store_ddb_item_get_sized(struct store_tx *tx,
+                                           int64_t table,
+                                           const struct store_ddb_key *key,
+                                           struct buf *out, size_t *size);
 /* Inserts or replaces the item (json of length len, size in DynamoDB
  * bytes). */
 enum store_result store_ddb_item_put(struct store_tx *tx, int64_t table,

@@ -105,16 +105,16 @@ static size_t write_keys(struct buf *out, const struct streams_change *ch)
 }
 
 /* An image member: the caller's text of it when it has one, else printed;
- * returns the image's size. */
+ * returns the image's size, the caller's when known. */
 static size_t write_image(struct buf *out, const char *member,
-                          const cJSON *item, struct str text)
+                          const cJSON *item, struct str text, size_t size)
 {
     buf_puts(out, member);
     if (text.len > 0)
         buf_append(out, text.ptr, text.len);
     else
         json_write(out, item);
-    return ddb_item_size(item);
+    return size > 0 ? size : ddb_item_size(item);
 }
 
 static const char *event_name(const struct streams_change *ch)
@@ -136,10 +136,10 @@ static void write_dynamodb_member(const struct streams_change *ch,
     size_t size = write_keys(out, ch);
     if (is_new && ch->new_item)
         size += write_image(out, ",\"NewImage\":", ch->new_item,
-                            ch->new_json);
+                            ch->new_json, ch->new_size);
     if (is_old && ch->old_item)
         size += write_image(out, ",\"OldImage\":", ch->old_item,
-                            ch->old_json);
+                            ch->old_json, ch->old_size);
     char seq[STREAMS_SEQ_LEN + 1];
     streams_seq_format(ch->seq, seq);
     buf_printf(out, ",\"SequenceNumber\":\"%s\",\"SizeBytes\":%zu,"

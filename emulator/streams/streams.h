@@ -53,6 +53,8 @@ struct streams_change {
     struct str old_json;      /* old_item as the store holds its JSON, or
                                  empty: printed from old_item */
     struct str new_json;      /* new_item likewise */
+    size_t old_size;          /* ddb_item_size(old_item), or 0: computed */
+    size_t new_size;          /* ddb_item_size(new_item), or 0: computed */
     enum streams_view view;
     int64_t seq;              /* this record's sequence number */
     int64_t now_ms;           /* when the change committed, Unix ms */

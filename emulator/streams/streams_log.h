@@ -38,6 +38,8 @@ struct streams_log_change {
     const cJSON *new_item;           /* NULL when deleted */
     struct str old_json;             /* the items' stored JSON, when the */
     struct str new_json;             /* caller has it; empty: printed */
+    size_t old_size;                 /* the items' ddb_item_size when the */
+    size_t new_size;                 /* caller has it; 0: computed */
     bool is_ttl;                     /* a deletion by Time to Live */
     int64_t now_ms;
 };

@@ -3,6 +3,7 @@
  * through UpdateTable, forced shard rollover and lineage, the 15-minute
  * iterator expiry and 24-hour trim on the virtual clock, fault injection,
  * and every validation error with AWS's type and message. */
+#include "dynamodb/ddb_value.h"
 #include "helper/client.h"
 
 #include <setjmp.h>
@@ -190,6 +191,42 @@ static void delete(const char *pk, int sk)
     ddb_ok("DeleteItem", fmt(body, sizeof body, "{\"TableName\":\"" TABLE
            "\",\"Key\":{\"pk\":{\"S\":\"%s\"},\"sk\":{\"N\":\"%d\"}}}", pk,
            sk));
+}
+
+/* SizeBytes as the DynamoDB Streams API documents it: the keys and the
+ * images the record carries, in item bytes. */
+static size_t expected_size_bytes(const cJSON *rec)
+{
+    const cJSON *d = at(rec, "dynamodb");
+    size_t size = 0;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, at(d, "Keys"))
+        size += strlen(k->string) + ddb_value_size(k);
+    const char *images[] = { "NewImage", "OldImage" };
+    for (size_t i = 0; i < 2; i++)
+        size += ddb_item_size(cJSON_GetObjectItemCaseSensitive(d, images[i]));
+    return size;
+}
+
+/* The write path hands the record the sizes it already knows (stored
+ * with the item, or measured once); they must be the images' own. */
+static void size_bytes_should_count_keys_and_both_images(void **state)
+{
+    (void)state;
+    char *arn = create_streamed("NEW_AND_OLD_IMAGES");
+    put("a", 1, "xy");
+    put("a", 1, "a longer value");
+    update("a", 1, "z");
+    delete("a", 1);
+    cJSON *recs = all_records(arn);
+    assert_int_equal(cJSON_GetArraySize(recs), 4);
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, recs) {
+        const cJSON *n = at(at(rec, "dynamodb"), "SizeBytes");
+        assert_int_equal((size_t)n->valuedouble, expected_size_bytes(rec));
+    }
+    cJSON_Delete(recs);
+    free(arn);
 }
 
 static const char *image_v(const cJSON *rec, const char *image)
@@ -442,6 +479,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(every_change_should_write_one_record, reset),
         cmocka_unit_test_setup(keys_only_should_carry_no_images, reset),
+        cmocka_unit_test_setup(size_bytes_should_count_keys_and_both_images,
+                               reset),
         cmocka_unit_test_setup(rollover_should_open_a_child_shard, reset),
         cmocka_unit_test_setup(disabling_should_keep_the_old_stream_readable,
                                reset),
