@@ -98,6 +98,9 @@ static const char sql_first_record[] =
 static const char sql_first_live[] =
     "SELECT " SQL_SEQ " FROM stream_log WHERE id >= ?1 AND id <= ?2"
     " AND created_ms >= ?3 ORDER BY id LIMIT 1";
+static const char sql_last_record[] =
+    "SELECT " SQL_SEQ ", created_ms FROM stream_log"
+    " WHERE id >= ?1 AND id <= ?2 ORDER BY id DESC LIMIT 1";
 static const char sql_old_records_exist[] =
     "SELECT 1 FROM sqlite_master WHERE type = 'table'"
     " AND name = 'stream_records'";
@@ -176,6 +179,30 @@ static void read_shard(sqlite3_stmt *st, int c, struct store_shard *sh)
     sh->n_records = sqlite3_column_int64(st, c + 8);
 }
 
+/* Brings s->next_seq and s->last_ms past the stream's newest record,
+ * which appends write without touching the stream's row. */
+static enum store_result settle(struct store_tx *tx, struct store_stream *s)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_last_record);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_record_range(st, s->id, 0, SEQ_LIMIT);
+    int rc = sqlite3_step(st);
+    enum store_result res = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        int64_t created_ms = sqlite3_column_int64(st, 1);
+        if (seq >= s->next_seq)
+            s->next_seq = seq + 1;
+        if (created_ms > s->last_ms)
+            s->last_ms = created_ms;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(tx, "last record");
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
 /* Steps a bound statement that yields at most one stream row. */
 static enum store_result one_stream(struct store_tx *tx, sqlite3_stmt *st,
                                     struct store_stream *out)
@@ -189,7 +216,7 @@ static enum store_result one_stream(struct store_tx *tx, sqlite3_stmt *st,
         res = store_fail(tx, "find stream");
     }
     sqlite3_reset(st);
-    return res;
+    return res == STORE_OK ? settle(tx, out) : res;
 }
 
 static enum store_result one_shard(struct store_tx *tx, sqlite3_stmt *st,
@@ -295,7 +322,7 @@ enum store_result store_streams_find_open(struct store_tx *tx, int64_t tbl,
         res = store_fail(tx, "find open stream");
     }
     sqlite3_reset(st);
-    return res;
+    return res == STORE_OK ? settle(tx, s) : res;
 }
 
 enum store_result store_streams_each(struct store_tx *tx,
@@ -316,6 +343,10 @@ enum store_result store_streams_each(struct store_tx *tx,
     struct store_stream s;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_stream(st, 0, &s);
+        if (settle(tx, &s) != STORE_OK) {
+            sqlite3_reset(st);
+            return STORE_ERROR;
+        }
         if (!fn(&s, arg)) {
             rc = SQLITE_DONE;
             break;

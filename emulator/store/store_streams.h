@@ -33,6 +33,9 @@ struct store_stream {
     int64_t disabled_ms;  /* 0 while enabled */
     int64_t next_seq;     /* the next record's sequence number */
     int64_t last_ms;      /* creation time of the newest record */
+    /* An append leaves the stream's row alone: the finders read next_seq
+     * and last_ms from the row and from the newest record, whichever is
+     * later, and an update writes them back. */
 };
 
 struct store_shard {

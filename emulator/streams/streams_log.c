@@ -209,14 +209,12 @@ enum store_result streams_log_append(struct store_tx *tx,
     struct buf text;
     buf_init(&text, 0);
     build_record(emu, ch, &s, created_ms, &text);
+    /* The stream's row keeps its next_seq and last_ms: the record itself
+     * advances them for whoever reads the stream next (store_streams.h). */
     res = store_streams_record_insert(tx, s.id, s.next_seq, sh.idx,
                                       created_ms, text.data, text.len);
     buf_clear(&text);
-    if (res != STORE_OK)
-        return res;
-    s.next_seq++;
-    s.last_ms = created_ms;
-    return store_streams_update(tx, &s);
+    return res;
 }
 
 struct rollover_walk {

@@ -1,7 +1,8 @@
 /* Unit tests for stream records in the store: each stream's records come
- * back in sequence order and only its own, whatever range is asked, and a
- * database written with the older stream_records table has its records
- * moved into stream_log when it is opened. */
+ * back in sequence order and only its own, whatever range is asked; a
+ * stream reads past its newest record; and a database written with the
+ * older stream_records table has its records moved into stream_log when
+ * it is opened. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -144,6 +145,60 @@ static void first_record_and_first_live_should_respect_the_range(
     store_close(s);
 }
 
+struct appended {
+    struct store_stream s;
+    struct store_stream listed;
+    size_t n_listed;
+};
+
+static enum store_result create_and_append(struct store_tx *tx, void *arg)
+{
+    struct appended *a = arg;
+    struct store_stream s = { .tbl = 7, .next_seq = 1, .last_ms = 5 };
+    strcpy(s.table_name, "t");
+    strcpy(s.arn, "arn:t");
+    enum store_result res = store_streams_insert(tx, &s);
+    for (int64_t seq = 1; res == STORE_OK && seq <= 3; seq++)
+        res = store_streams_record_insert(tx, s.id, seq, 1, 10 * seq, "r", 1);
+    a->s = s;
+    return res;
+}
+
+static bool keep_listed(const struct store_stream *s, void *arg)
+{
+    struct appended *a = arg;
+    a->listed = *s;
+    a->n_listed++;
+    return true;
+}
+
+static enum store_result find_appended(struct store_tx *tx, void *arg)
+{
+    struct appended *a = arg;
+    struct store_streams_query q = { .limit = 10 };
+    enum store_result res = store_streams_find(tx, a->s.id, &a->s);
+    return res == STORE_OK ? store_streams_each(tx, &q, keep_listed, a)
+                           : res;
+}
+
+/* Appends write a record and leave the stream's row alone; whoever reads
+ * the stream sees it past its newest record. */
+static void streams_should_read_past_their_newest_record(void **state)
+{
+    (void)state;
+    struct store *s = store_open(NULL);
+    assert_non_null(s);
+    struct appended a = { 0 };
+    assert_int_equal(store_write(s, create_and_append, &a), STORE_OK);
+    assert_int_equal(store_read(s, find_appended, &a), STORE_OK);
+    assert_int_equal(a.s.next_seq, 4);
+    assert_int_equal(a.s.last_ms, 30);
+    assert_int_equal(a.n_listed, 1);
+    assert_int_equal(a.listed.next_seq, 4);
+    assert_int_equal(a.listed.last_ms, 30);
+    store_close(s);
+}
+
 static void exec_or_fail(sqlite3 *db, const char *sql)
 {
     char *err = NULL;
@@ -202,6 +257,7 @@ int main(void)
         cmocka_unit_test(records_should_stay_in_their_stream_in_order),
         cmocka_unit_test(first_record_and_first_live_should_respect_the_range),
         cmocka_unit_test(open_should_move_records_of_the_older_layout),
+        cmocka_unit_test(streams_should_read_past_their_newest_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
