@@ -33,6 +33,10 @@ static const char sql_object_put[] =
     "INSERT OR REPLACE INTO s3_objects(bucket, key, size, etag, modified_ms,"
     " content_type, meta, checksum_algo, checksum, parts, body)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char sql_object_insert[] =
+    "INSERT OR IGNORE INTO s3_objects(bucket, key, size, etag, modified_ms,"
+    " content_type, meta, checksum_algo, checksum, parts, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char sql_object_body[] =
     "SELECT body FROM s3_objects WHERE bucket = ?1 AND key = ?2";
 #define OBJECT_COLUMNS \
@@ -613,19 +617,39 @@ static enum store_result drop_object_body(struct store_tx *tx,
     return res == STORE_OK ? body_delete(tx, body) : res;
 }
 
-enum store_result store_s3_object_put_body(struct store_tx *tx,
-                                           const char *bucket,
-                                           const struct store_s3_object *o)
+/* Runs one of the object-writing statements with o bound; *is_written
+ * tells whether it wrote a row. */
+static enum store_result write_object(struct store_tx *tx, const char *sql,
+                                      const char *bucket,
+                                      const struct store_s3_object *o,
+                                      bool *is_written)
 {
-    enum store_result res = drop_object_body(tx, bucket, o->key, o->key_len);
-    if (res != STORE_OK)
-        return res;
-    sqlite3_stmt *st = store_stmt(tx, sql_object_put);
+    sqlite3_stmt *st = store_stmt(tx, sql);
     if (st == NULL)
         return STORE_ERROR;
     bind_object(st, bucket, o);
     sqlite3_bind_int64(st, 11, o->body);
-    return store_step_done(tx, st, "put object");
+    enum store_result res = store_step_done(tx, st, "put object");
+    *is_written = res == STORE_OK && sqlite3_changes(store_db(tx)) > 0;
+    return res;
+}
+
+/* A new key is inserted at once; only when the key is taken is the old
+ * row's body looked up and deleted, and the row replaced. Most writes
+ * (landing files, parts of a lake) are of new keys. */
+enum store_result store_s3_object_put_body(struct store_tx *tx,
+                                           const char *bucket,
+                                           const struct store_s3_object *o)
+{
+    bool is_written;
+    enum store_result res = write_object(tx, sql_object_insert, bucket, o,
+                                         &is_written);
+    if (res != STORE_OK || is_written)
+        return res;
+    res = drop_object_body(tx, bucket, o->key, o->key_len);
+    if (res != STORE_OK)
+        return res;
+    return write_object(tx, sql_object_put, bucket, o, &is_written);
 }
 
 enum store_result store_s3_object_put(struct store_tx *tx, const char *bucket,
