@@ -26,10 +26,11 @@
 /* Room for the context keys one request carries: the global aws:* keys,
  * the identities file's overrides and the operation's own keys. */
 #define AUTHZ_MAX_CONTEXT 48
-/* The names the audit and denials give a session's own policy and an
- * identity's permissions boundary. */
+/* The names the audit and denials give a session's own policy, an
+ * identity's permissions boundary and a bucket policy. */
 #define AUTHZ_SESSION_POLICY "session policy"
 #define AUTHZ_BOUNDARY "permissions boundary"
+#define AUTHZ_RESOURCE_POLICY "resource policy"
 
 struct compiled {
     struct iam_policy_ref *refs; /* owned array; refs[i].policy owned */
@@ -302,6 +303,8 @@ static const char *deciding_kind(const struct iam_result *r)
         return "session policy";
     if (is_policy(r, AUTHZ_BOUNDARY))
         return "permissions boundary";
+    if (is_policy(r, AUTHZ_RESOURCE_POLICY))
+        return "resource-based policy";
     return "identity-based policy";
 }
 
@@ -367,7 +370,8 @@ static void evaluate(const struct authz *z, const struct call *c,
         .context = &ictx,
         .is_same_account = true,
     };
-    struct iam_policy_ref rref = { .name = "resource policy", .policy = rp };
+    struct iam_policy_ref rref = { .name = AUTHZ_RESOURCE_POLICY,
+                                   .policy = rp };
     iam_evaluate(&req, comp ? comp->refs : NULL, comp ? comp->n : 0,
                  rp ? &rref : NULL, out);
     struct iam_policy_ref bref = { .name = AUTHZ_BOUNDARY,

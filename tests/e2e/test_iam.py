@@ -234,7 +234,10 @@ class IamTest(unittest.TestCase):
         self.assertEqual(body.read(), b"hi")
         with self.assertRaises(ClientError) as ctx:
             admin_s3.get_object(Bucket=bucket, Key="secret/b.txt")
-        self.assertEqual(error_of(ctx)[0], "AccessDenied")
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDenied")
+        self.assertTrue(message.endswith(
+            "with an explicit deny in a resource-based policy"), message)
         # Compiled policies are cached: each change must show at once.
         admin_s3.delete_bucket_policy(Bucket=bucket)
         with self.assertRaises(ClientError) as ctx:
