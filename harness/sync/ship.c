@@ -62,6 +62,10 @@ struct shipper {
     int64_t synced_ns;            /* when cp was last saved durably */
     bool is_synced;               /* the file on disk is durable */
     struct sync_progress progress;
+    struct buf lines;             /* one object's lines, storage kept from
+                                     page to page (a fresh buffer per page
+                                     was regrown by doubling, and its
+                                     pages faulted in, every time) */
 };
 
 static bool is_stopped(const struct shipper *s)
@@ -294,19 +298,19 @@ static int add_line(struct shipper *s, const char *table, const char *shard,
 static int ship_page(struct shipper *s, const char *table, const char *shard,
                      const struct stream_page *page)
 {
-    struct buf lines, key;
+    struct buf *lines = &s->lines, key;
     struct batch_ends ends = { 0 };
     int rc = 0;
-    buf_init(&lines, 0);
+    buf_reset(lines);
     buf_init(&key, 0);
     for (size_t i = 0; i < page->n && rc == 0; i++) {
-        rc = add_line(s, table, shard, &page->records[i], &lines, &ends);
+        rc = add_line(s, table, shard, &page->records[i], lines, &ends);
         if (rc == 0)
             s->stats->read++;
     }
     if (rc == 0 && ends.n > 0) {
         object_key(s, table, shard, &ends, &key);
-        rc = put_lines(s, buf_cstr(&key), &lines);
+        rc = put_lines(s, buf_cstr(&key), lines);
     }
     if (rc == 0 && ends.n > 0) {
         s->stats->written += page->n;
@@ -315,7 +319,6 @@ static int ship_page(struct shipper *s, const char *table, const char *shard,
                    cJSON_CreateString(ends.last_seq));
         rc = save_checkpoint(s, false);
     }
-    buf_clear(&lines);
     buf_clear(&key);
     return rc;
 }
@@ -530,6 +533,7 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
     struct shipper s = { .o = o, .stats = stats };
     char table[SHIP_TABLE_MAX];
     s.progress.is_enabled = o->is_progress;
+    buf_init(&s.lines, 0);
     int rc = parse_target(&s);
     if (rc == 0) {
         s.client = sync_client_new(o->endpoint, o->max_attempts);
@@ -567,6 +571,7 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
     aws_client_free(s.reader);
     cJSON_Delete(s.cp);
     free(s.arn);
+    buf_clear(&s.lines);
     return rc;
 }
 
