@@ -505,7 +505,7 @@ static void account_writes(struct batch *b)
         struct batch_entry *en = &b->entries[i];
         if (en->is_unprocessed)
             continue;
-        size_t old = en->w.old ? en->w.old_size : 0;
+        size_t old = en->w.old_json ? en->w.old_size : 0;
         size_t now = en->is_put ? en->w.new_size : 0;
         used_of(b, en->t->name)->write_units +=
             ddb_capacity_write_units(old > now ? old : now);

@@ -124,7 +124,7 @@ static int reply_write(struct call *c, const struct item_request *r,
     else
         cJSON_Delete(attributes);
     const cJSON *after = w->kind == DDB_WRITE_PUT ? w->item : w->new_item;
-    size_t old = w->old ? w->old_size : 0;
+    size_t old = w->old_json ? w->old_size : 0;
     size_t now = after ? w->new_size : 0;
     struct ddb_consumed u = {
         .table = r->def->name,

@@ -581,7 +581,9 @@ static void account(struct txn *x)
     for (size_t i = 0; i < x->n; i++) {
         struct txn_item *it = &x->items[i];
         struct ddb_consumed *u = used_of(x, it->def->name);
-        size_t old = it->w.old ? ddb_item_size(it->w.old) : 0;
+        size_t old = it->w.old_json ? it->w.old_size
+                     : it->w.old    ? ddb_item_size(it->w.old)
+                                    : 0;
         size_t now = it->kind == TXN_PUT ? ddb_item_size(it->value)
                      : it->w.new_item   ? ddb_item_size(it->w.new_item)
                                         : 0;

@@ -26,31 +26,53 @@ static enum store_result abort_with(struct ddb_write *w, enum aws_err err,
     return STORE_ABORT;
 }
 
-/* Reads the current item into w->old (NULL when absent), keeping its
- * text for the stream record. */
-static enum store_result read_old(struct store_tx *tx, struct ddb_write *w)
+/* Parses the old item's text into w->old, if there is one and it is not
+ * parsed yet. */
+static enum store_result parse_old(struct ddb_write *w)
+{
+    if (w->old_json == NULL || w->old != NULL)
+        return STORE_OK;
+    w->old = json_parse(w->old_json, w->old_json_len);
+    return w->old ? STORE_OK : STORE_ERROR;
+}
+
+/* Reads the current item's text and size (nothing when absent), and
+ * parses it when is_parsed. */
+static enum store_result read_old(struct store_tx *tx, struct ddb_write *w,
+                                  bool is_parsed)
 {
     struct buf text;
     buf_init(&text, 0);
     struct store_ddb_key key = ddb_key_store(w->key);
     enum store_result res = store_ddb_item_get_sized(tx, w->def->id, &key,
                                                      &text, &w->old_size);
-    if (res == STORE_OK) {
-        w->old = json_parse(text.data, text.len);
-        if (w->old == NULL)
-            res = STORE_ERROR;
-        else
-            w->old_json = buf_detach(&text, &w->old_json_len);
-    } else if (res == STORE_NOT_FOUND) {
+    if (res == STORE_OK)
+        w->old_json = buf_detach(&text, &w->old_json_len);
+    else if (res == STORE_NOT_FOUND)
         res = STORE_OK;
-    }
     buf_clear(&text);
-    return res;
+    return res == STORE_OK && is_parsed ? parse_old(w) : res;
 }
 
-static bool needs_old(const struct ddb_write *w)
+/* Whether the write looks into the old item itself, beyond its text:
+ * conditions, updates and replies do, and so do index maintenance and a
+ * deletion's stream record (its keys come from the old image). */
+static bool needs_old(const struct ddb_write *w, bool is_indexed,
+                      bool is_streamed)
 {
-    return w->condition || w->want_old || w->kind == DDB_WRITE_UPDATE;
+    return w->condition || w->want_old || w->kind == DDB_WRITE_UPDATE ||
+           is_indexed || (is_streamed && w->kind == DDB_WRITE_DELETE);
+}
+
+/* A put's stream record needs the old item only to tell whether the put
+ * changed anything: two equal items print to the same number of bytes
+ * (numbers are canonical, attributes and set members merely reordered),
+ * so old text of another length is a change without comparing trees. */
+static enum store_result parse_old_if_equal_length(struct ddb_write *w)
+{
+    if (w->old_json == NULL || w->old_json_len != w->new_json_len)
+        return STORE_OK;
+    return parse_old(w);
 }
 
 static enum store_result test_condition(struct ddb_write *w)
@@ -188,8 +210,9 @@ enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
         w->err = AWS_ERR_VALIDATION;
         res = STORE_ABORT;
     }
-    if (res == STORE_OK && (needs_old(w) || is_streamed || is_indexed))
-        res = read_old(tx, w);
+    bool is_parsed = needs_old(w, is_indexed, is_streamed);
+    if (res == STORE_OK && (is_parsed || is_streamed))
+        res = read_old(tx, w, is_parsed);
     if (res == STORE_OK)
         res = test_condition(w);
     const cJSON *after = NULL;
@@ -197,6 +220,8 @@ enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
         res = apply_kind(tx, w, &after);
     if (res == STORE_OK && is_indexed)
         res = update_indexes(tx, w, def, after);
+    if (res == STORE_OK && is_streamed && !is_parsed)
+        res = parse_old_if_equal_length(w);
     if (res == STORE_OK && is_streamed) {
         /* The stream record commits with the change, or neither does. */
         struct streams_log_change ch = {

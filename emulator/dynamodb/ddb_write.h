@@ -36,7 +36,11 @@ struct ddb_write {
     bool is_ttl;                      /* a deletion by Time to Live */
 
     /* What happened; owned, freed by ddb_write_clear. */
-    cJSON *old;          /* the item before, when read and present */
+    cJSON *old;          /* the item before, when read, present and
+                            needed as a tree: for a condition, an update,
+                            want_old, indexes or a deletion; a streamed put
+                            may leave it unparsed (old_json tells whether
+                            there was one) */
     cJSON *new_item;     /* UPDATE: the item after; NULL when the update
                             left no item (REMOVE on a missing item) */
     char *old_json;      /* old as stored, when read and present */

@@ -117,9 +117,14 @@ static size_t write_image(struct buf *out, const char *member,
     return size > 0 ? size : ddb_item_size(item);
 }
 
+static bool has_old(const struct streams_change *ch)
+{
+    return ch->old_item != NULL || ch->old_json.len > 0;
+}
+
 static const char *event_name(const struct streams_change *ch)
 {
-    if (ch->old_item == NULL)
+    if (!has_old(ch))
         return "INSERT";
     return ch->new_item ? "MODIFY" : "REMOVE";
 }
@@ -137,7 +142,7 @@ static void write_dynamodb_member(const struct streams_change *ch,
     if (is_new && ch->new_item)
         size += write_image(out, ",\"NewImage\":", ch->new_item,
                             ch->new_json, ch->new_size);
-    if (is_old && ch->old_item)
+    if (is_old && has_old(ch))
         size += write_image(out, ",\"OldImage\":", ch->old_item,
                             ch->old_json, ch->old_size);
     char seq[STREAMS_SEQ_LEN + 1];

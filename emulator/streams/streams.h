@@ -48,7 +48,8 @@ const char *streams_view_name(enum streams_view view);
 struct streams_change {
     const char *hash_name;    /* the partition key attribute */
     const char *range_name;   /* the sort key attribute, or NULL */
-    const cJSON *old_item;    /* the item before; NULL when it was absent */
+    const cJSON *old_item;    /* the item before; NULL when it was absent,
+                                 or when old_json alone stands for it */
     const cJSON *new_item;    /* the item after; NULL when deleted */
     struct str old_json;      /* old_item as the store holds its JSON, or
                                  empty: printed from old_item */

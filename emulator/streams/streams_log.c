@@ -193,7 +193,8 @@ enum store_result streams_log_append(struct store_tx *tx,
                                      struct emulator *emu,
                                      const struct streams_log_change *ch)
 {
-    if (!streams_is_change(ch->old_item, ch->new_item))
+    bool is_text_only = ch->old_item == NULL && ch->old_json.len > 0;
+    if (!is_text_only && !streams_is_change(ch->old_item, ch->new_item))
         return STORE_OK;
     struct store_stream s;
     struct store_shard sh;

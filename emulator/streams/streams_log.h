@@ -34,7 +34,9 @@ enum store_result streams_log_table_changed(struct store_tx *tx,
 
 struct streams_log_change {
     const struct ddb_table_def *def; /* the table written to */
-    const cJSON *old_item;           /* NULL when absent before */
+    const cJSON *old_item;           /* NULL when absent before; may be
+                                        NULL beside old_json only when the
+                                        write is known to be a change */
     const cJSON *new_item;           /* NULL when deleted */
     struct str old_json;             /* the items' stored JSON, when the */
     struct str new_json;             /* caller has it; empty: printed */

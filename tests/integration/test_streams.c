@@ -282,6 +282,38 @@ static void every_change_should_write_one_record(void **state)
     free(arn);
 }
 
+static void put_raw(const char *item)
+{
+    char body[512];
+    ddb_ok("PutItem", fmt(body, sizeof body, "{\"TableName\":\"" TABLE "\","
+           "\"Item\":%s}", item));
+}
+
+/* A put only parses the item it replaces when the two texts are as long:
+ * reordered attributes and set members are no change, another value of
+ * the same length or of another length is one, with its old image. */
+static void puts_should_be_changes_exactly_when_the_item_changed(
+    void **state)
+{
+    (void)state;
+    char *arn = create_streamed("NEW_AND_OLD_IMAGES");
+    put_raw("{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"},\"v\":{\"S\":\"x\"},"
+            "\"s\":{\"SS\":[\"p\",\"q\"]}}");
+    put_raw("{\"s\":{\"SS\":[\"q\",\"p\"]},\"v\":{\"S\":\"x\"},"
+            "\"sk\":{\"N\":\"1.0\"},\"pk\":{\"S\":\"a\"}}");
+    put_raw("{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"},\"v\":{\"S\":\"y\"},"
+            "\"s\":{\"SS\":[\"p\",\"q\"]}}");
+    put_raw("{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"},"
+            "\"v\":{\"S\":\"longer\"}}");
+    cJSON *recs = all_records(arn);
+    assert_int_equal(cJSON_GetArraySize(recs), 3);
+    expect_record(cJSON_GetArrayItem(recs, 0), "INSERT", "x", NULL);
+    expect_record(cJSON_GetArrayItem(recs, 1), "MODIFY", "y", "x");
+    expect_record(cJSON_GetArrayItem(recs, 2), "MODIFY", "longer", "y");
+    cJSON_Delete(recs);
+    free(arn);
+}
+
 static void keys_only_should_carry_no_images(void **state)
 {
     (void)state;
@@ -479,6 +511,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(every_change_should_write_one_record, reset),
         cmocka_unit_test_setup(keys_only_should_carry_no_images, reset),
+        cmocka_unit_test_setup(
+            puts_should_be_changes_exactly_when_the_item_changed, reset),
         cmocka_unit_test_setup(size_bytes_should_count_keys_and_both_images,
                                reset),
         cmocka_unit_test_setup(rollover_should_open_a_child_shard, reset),
