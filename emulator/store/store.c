@@ -33,6 +33,7 @@ struct store_tx {
     sqlite3 *db;
     const char *s3_schema;      /* static; where S3 bodies live */
     struct stmt_slot slots[STORE_STMT_SLOTS];
+    struct store_streams_cache streams_cache; /* appends' stream state */
     struct store_tx *next_free; /* reader pool free list */
     struct store_tx *next_all;  /* every reader, for close */
 };
@@ -128,6 +129,11 @@ static const char schema_s3_data[] =
 sqlite3 *store_db(struct store_tx *tx)
 {
     return tx->db;
+}
+
+struct store_streams_cache *store_streams_cache(struct store_tx *tx)
+{
+    return &tx->streams_cache;
 }
 
 const char *store_s3_schema(struct store_tx *tx)
@@ -416,6 +422,8 @@ static enum store_result attempt(struct store_tx *tx, const char *begin,
     }
     if (!sqlite3_get_autocommit(tx->db))
         exec(tx, "ROLLBACK");
+    /* What the cache learned in this transaction is undone with it. */
+    tx->streams_cache.is_valid = false;
     return res;
 }
 
@@ -473,6 +481,7 @@ enum store_result store_write(struct store *s, store_fn fn, void *arg)
 
 enum store_result store_wipe_in(struct store_tx *tx)
 {
+    tx->streams_cache.is_valid = false;
     char *err = NULL;
     if (sqlite3_exec(tx->db, "DELETE FROM ddb_items; DELETE FROM ddb_index_items;"
                      "DELETE FROM ddb_tables;"

@@ -44,6 +44,8 @@ static void bind_key(sqlite3_stmt *st, int64_t table,
 enum store_result store_ddb_table_insert(struct store_tx *tx, int64_t id,
                                          const char *name, const char *def)
 {
+    /* A table's id can be a deleted table's: forget its stream. */
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_table_insert);
     if (st == NULL)
         return STORE_ERROR;
@@ -66,6 +68,7 @@ enum store_result store_ddb_table_update(struct store_tx *tx, int64_t id,
 
 enum store_result store_ddb_table_delete(struct store_tx *tx, int64_t id)
 {
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_table_items_delete);
     if (st == NULL)
         return STORE_ERROR;

@@ -4,8 +4,23 @@
 #define DYNALAKE_STORE_INTERNAL_H
 
 #include "store/store.h"
+#include "store/store_streams.h"
 
 #include <sqlite3.h>
+
+/* One table's enabled stream and open shard as the connection last read
+ * or appended to them, so that an append reads neither. Only appends keep
+ * it; anything else that writes a stream or a shard, a table's row or
+ * everything (reset), and every rollback, empties it. */
+struct store_streams_cache {
+    bool is_valid;
+    int64_t tbl;
+    struct store_stream s;
+    struct store_shard sh;
+};
+
+/* The connection's cache of stream state; never NULL. */
+struct store_streams_cache *store_streams_cache(struct store_tx *tx);
 
 /* Returns the cached prepared statement for sql (matched by the address of
  * a static string), reset and with bindings cleared; NULL on a prepare

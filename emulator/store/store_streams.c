@@ -237,6 +237,7 @@ static enum store_result one_shard(struct store_tx *tx, sqlite3_stmt *st,
 enum store_result store_streams_insert(struct store_tx *tx,
                                        struct store_stream *s)
 {
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_stream_insert);
     if (st == NULL)
         return STORE_ERROR;
@@ -258,6 +259,7 @@ enum store_result store_streams_insert(struct store_tx *tx,
 enum store_result store_streams_update(struct store_tx *tx,
                                        const struct store_stream *s)
 {
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_stream_update);
     if (st == NULL)
         return STORE_ERROR;
@@ -300,9 +302,11 @@ enum store_result store_streams_find_enabled(struct store_tx *tx,
     return one_stream(tx, st, out);
 }
 
-enum store_result store_streams_find_open(struct store_tx *tx, int64_t tbl,
-                                          struct store_stream *s,
-                                          struct store_shard *sh)
+/* Reads the table's enabled stream and its open shard (the uncached
+ * store_streams_find_open). */
+static enum store_result find_open(struct store_tx *tx, int64_t tbl,
+                                   struct store_stream *s,
+                                   struct store_shard *sh)
 {
     sqlite3_stmt *st = store_stmt(tx, sql_stream_find_open);
     if (st == NULL)
@@ -323,6 +327,27 @@ enum store_result store_streams_find_open(struct store_tx *tx, int64_t tbl,
     }
     sqlite3_reset(st);
     return res == STORE_OK ? settle(tx, s) : res;
+}
+
+enum store_result store_streams_find_open(struct store_tx *tx, int64_t tbl,
+                                          struct store_stream *s,
+                                          struct store_shard *sh)
+{
+    struct store_streams_cache *c = store_streams_cache(tx);
+    if (c->is_valid && c->tbl == tbl) {
+        *s = c->s;
+        *sh = c->sh;
+        return STORE_OK;
+    }
+    c->is_valid = false;
+    enum store_result res = find_open(tx, tbl, s, sh);
+    if (res == STORE_OK) {
+        c->tbl = tbl;
+        c->s = *s;
+        c->sh = *sh;
+        c->is_valid = true;
+    }
+    return res;
 }
 
 enum store_result store_streams_each(struct store_tx *tx,
@@ -361,6 +386,7 @@ enum store_result store_streams_each(struct store_tx *tx,
 enum store_result store_streams_shard_insert(struct store_tx *tx,
                                              const struct store_shard *sh)
 {
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_shard_insert);
     if (st == NULL)
         return STORE_ERROR;
@@ -376,6 +402,7 @@ enum store_result store_streams_shard_insert(struct store_tx *tx,
 enum store_result store_streams_shard_update(struct store_tx *tx,
                                              const struct store_shard *sh)
 {
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_shard_update);
     if (st == NULL)
         return STORE_ERROR;
@@ -468,7 +495,19 @@ enum store_result store_streams_record_insert(struct store_tx *tx,
     sqlite3_bind_int64(st, 2, shard);
     sqlite3_bind_int64(st, 3, created_ms);
     sqlite3_bind_text(st, 4, text, (int)len, SQLITE_STATIC);
-    return store_step_done(tx, st, "insert record");
+    enum store_result res = store_step_done(tx, st, "insert record");
+    struct store_streams_cache *c = store_streams_cache(tx);
+    if (res == STORE_OK && c->is_valid && c->s.id == stream &&
+        c->sh.idx == shard) {
+        /* What settle would read back from this record. */
+        if (seq >= c->s.next_seq)
+            c->s.next_seq = seq + 1;
+        if (created_ms > c->s.last_ms)
+            c->s.last_ms = created_ms;
+    } else {
+        c->is_valid = false;
+    }
+    return res;
 }
 
 enum store_result store_streams_records(struct store_tx *tx, int64_t stream,
@@ -541,6 +580,7 @@ enum store_result store_streams_first_live(struct store_tx *tx,
 
 enum store_result store_streams_upgrade(struct store_tx *tx)
 {
+    store_streams_cache(tx)->is_valid = false;
     sqlite3_stmt *st = store_stmt(tx, sql_old_records_exist);
     if (st == NULL)
         return STORE_ERROR;

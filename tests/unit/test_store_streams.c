@@ -199,6 +199,74 @@ static void streams_should_read_past_their_newest_record(void **state)
     store_close(s);
 }
 
+/* A stream for table 7 with its open shard; next_seq 1. */
+static enum store_result create_stream(struct store_tx *tx, void *arg)
+{
+    (void)arg;
+    struct store_stream s = { .tbl = 7, .next_seq = 1, .last_ms = 5 };
+    strcpy(s.table_name, "t");
+    strcpy(s.arn, "arn:t");
+    enum store_result res = store_streams_insert(tx, &s);
+    struct store_shard sh = { .stream = s.id, .idx = 1, .start_seq = 1,
+                              .end_seq = -1, .created_ms = 5 };
+    strcpy(sh.shard_id, "shardId-1");
+    return res == STORE_OK ? store_streams_shard_insert(tx, &sh) : res;
+}
+
+struct append {
+    enum store_result outcome; /* what the transaction returns */
+    struct store_stream s;     /* as found before appending */
+};
+
+/* Appends one record the way streams_log_append does, then ends with
+ * a->outcome. */
+static enum store_result append_one(struct store_tx *tx, void *arg)
+{
+    struct append *a = arg;
+    struct store_shard sh;
+    enum store_result res = store_streams_find_open(tx, 7, &a->s, &sh);
+    if (res == STORE_OK)
+        res = store_streams_record_insert(tx, a->s.id, a->s.next_seq, sh.idx,
+                                          a->s.next_seq * 100, "r", 1);
+    return res == STORE_OK ? a->outcome : res;
+}
+
+static enum store_result close_and_move_on(struct store_tx *tx, void *arg)
+{
+    struct append *a = arg;
+    struct store_shard sh;
+    enum store_result res = store_streams_find_open(tx, 7, &a->s, &sh);
+    a->s.next_seq += 10;
+    return res == STORE_OK ? store_streams_update(tx, &a->s) : res;
+}
+
+/* Appends learn the stream's next sequence number from what they wrote;
+ * a rolled back append, or any other write of the stream, is forgotten. */
+static void appends_should_see_only_what_committed(void **state)
+{
+    (void)state;
+    struct store *s = store_open(NULL);
+    assert_non_null(s);
+    assert_int_equal(store_write(s, create_stream, NULL), STORE_OK);
+    struct append a = { .outcome = STORE_OK };
+    assert_int_equal(store_write(s, append_one, &a), STORE_OK);
+    assert_int_equal(a.s.next_seq, 1);
+    assert_int_equal(store_write(s, append_one, &a), STORE_OK);
+    assert_int_equal(a.s.next_seq, 2);
+    a.outcome = STORE_ABORT;
+    assert_int_equal(store_write(s, append_one, &a), STORE_ABORT);
+    assert_int_equal(a.s.next_seq, 3);
+    a.outcome = STORE_OK;
+    assert_int_equal(store_write(s, append_one, &a), STORE_OK);
+    assert_int_equal(a.s.next_seq, 3);
+    assert_int_equal(a.s.last_ms, 200);
+    assert_int_equal(store_write(s, close_and_move_on, &a), STORE_OK);
+    assert_int_equal(store_write(s, append_one, &a), STORE_OK);
+    assert_int_equal(a.s.next_seq, 14);
+    assert_int_equal(records_of(s, a.s.id, 0, INT64_MAX).n, 4);
+    store_close(s);
+}
+
 static void exec_or_fail(sqlite3 *db, const char *sql)
 {
     char *err = NULL;
@@ -258,6 +326,7 @@ int main(void)
         cmocka_unit_test(first_record_and_first_live_should_respect_the_range),
         cmocka_unit_test(open_should_move_records_of_the_older_layout),
         cmocka_unit_test(streams_should_read_past_their_newest_record),
+        cmocka_unit_test(appends_should_see_only_what_committed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
