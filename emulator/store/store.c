@@ -274,7 +274,8 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
              s->is_durable
                  ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                    "PRAGMA cache_size=-16384;"
-                 : "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;",
+                 : "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+                   "PRAGMA locking_mode=EXCLUSIVE;",
              is_writer ? "" : "PRAGMA query_only=1;");
     char *err = NULL;
     if (sqlite3_exec(tx->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
@@ -318,10 +319,13 @@ struct store *store_open(const char *data_dir)
         s->is_durable = true;
         s->path = join_path(data_dir, "dynalake.db");
     } else {
-        /* A name of its own, so several emulators in one process (the
-         * tests) never share a database. */
+        /* Private to its one connection: a memdb name without a leading
+         * slash is never shared, so SQLite takes no mutex around each
+         * page it copies, and in exclusive locking mode (above) keeps its
+         * lock between transactions instead of taking it and re-reading
+         * the header each time. */
         char uri[64];
-        snprintf(uri, sizeof uri, "file:/dynalake-%p?vfs=memdb", (void *)s);
+        snprintf(uri, sizeof uri, "file:dynalake-%p?vfs=memdb", (void *)s);
         s->path = xstrdup(uri);
     }
     s->writer = conn_open(s, true);
