@@ -9,7 +9,6 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "http/audit_context.h"
-#include "iam/iam_cond.h"
 
 #include <errno.h>
 #include <pthread.h>
