@@ -71,3 +71,14 @@ bool str_copy(struct str s, char *out, size_t outlen)
     out[s.len] = '\0';
     return true;
 }
+
+const char *str_decimal(uint64_t v, char out[STR_DECIMAL_MAX])
+{
+    char *at = out + STR_DECIMAL_MAX - 1;
+    *at = '\0';
+    do {
+        *--at = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    return at;
+}

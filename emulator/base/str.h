@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct str {
     const char *ptr; /* borrowed; not NUL-terminated in general */
@@ -26,5 +27,13 @@ bool str_cut(struct str *s, char sep, struct str *head);
 
 /* Copies s into out (size outlen, NUL-terminated); false if it did not fit. */
 bool str_copy(struct str s, char *out, size_t outlen);
+
+/* Room for any uint64_t in decimal, with its NUL. */
+#define STR_DECIMAL_MAX 21
+
+/* v in decimal, written backwards into the end of out; returns where it
+ * starts. For request paths, where printf's format parsing showed in
+ * profiles. */
+const char *str_decimal(uint64_t v, char out[STR_DECIMAL_MAX]);
 
 #endif

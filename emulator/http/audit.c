@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "http/audit_context.h"
 
 #include <errno.h>
@@ -95,27 +96,14 @@ static void write_member(struct buf *b, const char *name, const char *value)
         buf_puts(b, "null");
 }
 
-/* ms (>= 0: a time) in decimal, written backwards into the end of out;
- * printf's format parsing showed in profiles of S3 uploads. */
-static const char *decimal_of(int64_t ms, char out[24])
-{
-    uint64_t v = ms > 0 ? (uint64_t)ms : 0;
-    char *at = out + 23;
-    *at = '\0';
-    do {
-        *--at = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    return at;
-}
-
 /* The decision's JSON object, without its closing brace, so that counts
  * can follow. */
 static void format_line(struct buf *b, const struct audit_entry *e)
 {
-    char digits[24];
+    char digits[STR_DECIMAL_MAX];
     buf_puts(b, "{\"time_ms\":");
-    buf_puts(b, decimal_of(e->time_ms, digits));
+    buf_puts(b, str_decimal(e->time_ms > 0 ? (uint64_t)e->time_ms : 0,
+                            digits));
     write_member(b, "request_id", e->request_id);
     write_member(b, "principal", e->principal);
     write_member(b, "action", e->action);

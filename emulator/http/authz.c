@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "http/audit.h"
 #include "http/authz_memo.h"
 #include "http/call.h"
@@ -251,28 +252,16 @@ static const char *decision_text(enum iam_decision d)
     return "implicit_deny";
 }
 
-/* n (>= 0) in decimal, written backwards into the end of out. */
-static const char *decimal(int n, char out[16])
-{
-    char *at = out + 15;
-    *at = '\0';
-    do {
-        *--at = (char)('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    return at;
-}
-
 static void record(struct audit *audit, const struct call *c,
                    const char *action, const char *resource,
                    const struct iam_result *r, struct context *ctx)
 {
     /* The deciding statement: its Sid, else (none, or empty) its index. */
-    char index[16];
+    char index[STR_DECIMAL_MAX];
     const char *statement = r->cause.sid && r->cause.sid[0] ? r->cause.sid
                                                             : NULL;
     if (statement == NULL && r->cause.statement >= 0)
-        statement = decimal(r->cause.statement, index);
+        statement = str_decimal((uint64_t)r->cause.statement, index);
     struct audit_entry e = {
         .time_ms = clock_now_ms(&c->emu->clock),
         .request_id = c->request_id,
@@ -296,15 +285,19 @@ static bool is_policy(const struct iam_result *r, const char *name)
     return r->cause.policy && strcmp(r->cause.policy, name) == 0;
 }
 
-/* The kind of policy that decided, as AWS's denials name it. */
-static const char *deciding_kind(const struct iam_result *r)
+/* The kind of policy that decided, as AWS's denials name it, and the
+ * article that goes before it. */
+static const char *deciding_kind(const struct iam_result *r,
+                                 const char **article)
 {
+    *article = "a";
     if (is_policy(r, AUTHZ_SESSION_POLICY))
         return "session policy";
     if (is_policy(r, AUTHZ_BOUNDARY))
         return "permissions boundary";
     if (is_policy(r, AUTHZ_RESOURCE_POLICY))
         return "resource-based policy";
+    *article = "an";
     return "identity-based policy";
 }
 
@@ -312,9 +305,8 @@ static const char *deciding_kind(const struct iam_result *r)
 static int deny(struct call *c, const char *action, const char *resource,
                 const struct iam_result *r)
 {
-    const char *kind = deciding_kind(r);
-    const char *article = strcmp(kind, "identity-based policy") == 0 ? "an"
-                                                                     : "a";
+    const char *article;
+    const char *kind = deciding_kind(r, &article);
     if (r->decision == IAM_EXPLICIT_DENY)
         return call_fail(c, AWS_ERR_ACCESS_DENIED, "User: %s is not "
                          "authorized to perform: %s on resource: %s with an "

@@ -67,6 +67,16 @@ static void copy_should_refuse_what_does_not_fit(void **state)
     assert_false(str_copy(STR_LIT("abcd"), out, sizeof out));
 }
 
+static void decimal_should_write_every_digit(void **state)
+{
+    (void)state;
+    char out[STR_DECIMAL_MAX];
+    assert_string_equal(str_decimal(0, out), "0");
+    assert_string_equal(str_decimal(7, out), "7");
+    assert_string_equal(str_decimal(1795694071341ull, out), "1795694071341");
+    assert_string_equal(str_decimal(UINT64_MAX, out), "18446744073709551615");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -74,6 +84,7 @@ int main(void)
         cmocka_unit_test(comparisons_should_respect_length_and_case),
         cmocka_unit_test(trim_should_strip_blanks_at_both_ends),
         cmocka_unit_test(copy_should_refuse_what_does_not_fit),
+        cmocka_unit_test(decimal_should_write_every_digit),
     };
     return cmocka_run_group_tests_name("str", tests, NULL, NULL);
 }
