@@ -4,6 +4,7 @@
 #include "base/buf.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,10 +51,28 @@ static bool is_nul_escape(const char *p, size_t n)
            p[3] == '0' && p[4] == '0' && p[5] == '0';
 }
 
+/* Whether the 8 bytes at p are ASCII with neither NUL nor a backslash:
+ * nothing json_text_problem must look at one byte at a time. */
+static bool is_plain_word(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const uint64_t backslashes = ones * '\\';
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    uint64_t slash = w ^ backslashes;
+    /* A byte is zero in w or in slash only if its "has zero" bit is set. */
+    uint64_t zero = ((w - ones) & ~w) | ((slash - ones) & ~slash);
+    return ((w | zero) & highs) == 0;
+}
+
 const char *json_text_problem(const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
+        if (len - i >= 8 && is_plain_word(p + i)) {
+            i += 8;
+            continue;
+        }
         if (p[i] == '\\') {
             if (is_nul_escape(text + i, len - i))
                 return "Strings containing U+0000 are not supported";

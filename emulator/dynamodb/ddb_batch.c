@@ -493,6 +493,7 @@ static void prepare_writes(struct call *c, struct batch *b)
             .emu = c->emu,
             .now_ms = now_ms,
         };
+        ddb_write_render(&en->w);
     }
 }
 

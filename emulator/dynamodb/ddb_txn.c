@@ -455,6 +455,7 @@ static void prepare_writes(struct call *c, struct txn *x)
             .emu = c->emu,
             .now_ms = now_ms,
         };
+        ddb_write_render(&it->w);
     }
 }
 

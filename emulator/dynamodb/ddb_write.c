@@ -113,16 +113,28 @@ static enum store_result compute_update(struct ddb_write *w)
     return STORE_OK;
 }
 
-/* The text and size are kept for the stream record and the reply, which
- * would otherwise print and measure the item again. */
-static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
-                                    const cJSON *item)
+static void print_new_item(struct ddb_write *w, const cJSON *item)
 {
     struct buf text;
     buf_init(&text, 0);
     json_write(&text, item);
     w->new_json = buf_detach(&text, &w->new_json_len);
     w->new_size = ddb_item_size(item);
+}
+
+void ddb_write_render(struct ddb_write *w)
+{
+    if (w->kind == DDB_WRITE_PUT && w->new_json == NULL)
+        print_new_item(w, w->item);
+}
+
+/* The text and size are kept for the stream record and the reply, which
+ * would otherwise print and measure the item again. */
+static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
+                                    const cJSON *item)
+{
+    if (w->new_json == NULL)
+        print_new_item(w, item);
     struct store_ddb_key key = ddb_key_store(w->key);
     return store_ddb_item_put(tx, w->def->id, &key, w->new_json,
                               w->new_json_len, w->new_size);
@@ -193,10 +205,26 @@ static enum store_result update_indexes(struct store_tx *tx,
     return res;
 }
 
+/* Forgets what an earlier attempt of the transaction found and made; a
+ * put's printed item depends on the request alone and stays. */
+static void forget_attempt(struct ddb_write *w)
+{
+    char *put_json = w->kind == DDB_WRITE_PUT ? w->new_json : NULL;
+    size_t put_len = w->new_json_len, put_size = w->new_size;
+    if (put_json)
+        w->new_json = NULL;
+    ddb_write_clear(w);
+    if (put_json) {
+        w->new_json = put_json;
+        w->new_json_len = put_len;
+        w->new_size = put_size;
+    }
+}
+
 enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
 {
     /* The runner may retry a transaction: start from a clean slate. */
-    ddb_write_clear(w);
+    forget_attempt(w);
     if (w->def->is_deleted)
         return STORE_NOT_FOUND;
     struct ddb_table_def *cur = current_def(w);

@@ -45,7 +45,9 @@ struct ddb_write {
                             left no item (REMOVE on a missing item) */
     char *old_json;      /* old as stored, when read and present */
     size_t old_json_len;
-    char *new_json;      /* the item stored by a put or update, as stored */
+    char *new_json;      /* the item stored by a put or update, as stored;
+                            a put's is printed once (ddb_write_render) and
+                            kept across the transaction's retries */
     size_t new_json_len;
     size_t old_size;     /* ddb_item_size of old, when read and present */
     size_t new_size;     /* ddb_item_size of the item stored, when stored */
@@ -58,6 +60,11 @@ struct ddb_write {
  * when the table was deleted meanwhile; STORE_ABORT with w->err and
  * w->message for a bad update; STORE_ERROR from storage. */
 enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w);
+
+/* Prints a put's item (and measures it) before the write lock is taken,
+ * so that ddb_write_apply holds the lock for the read-modify-write only;
+ * ddb_write_apply does it itself when this was not called. */
+void ddb_write_render(struct ddb_write *w);
 
 void ddb_write_clear(struct ddb_write *w);
 

@@ -198,6 +198,26 @@ static void text_problem_should_refuse_nul_and_bad_utf8(void **state)
     }
 }
 
+/* The same verdicts with the case at every offset of a word inside longer
+ * plain text, which is checked eight bytes at a time. */
+static void text_problem_should_not_depend_on_where_the_bytes_sit(void **state)
+{
+    (void)state;
+    char text[64];
+    for (size_t i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
+        for (size_t before = 0; before < 16; before++) {
+            size_t len = text_cases[i].len;
+            memset(text, 'x', before);
+            memcpy(text + before, text_cases[i].text, len);
+            memset(text + before + len, 'y', 17);
+            const char *why = json_text_problem(text, before + len + 17);
+            if ((why == NULL) != text_cases[i].is_ok)
+                fail_msg("case '%s' after %zu bytes: %s", text_cases[i].name,
+                         before, why ? why : "accepted");
+        }
+    }
+}
+
 int main(void)
 {
     mem_install_cjson_hooks();
@@ -209,6 +229,7 @@ int main(void)
         cmocka_unit_test(write_string_should_escape_at_every_run_boundary),
         cmocka_unit_test(write_should_print_what_cjson_prints),
         cmocka_unit_test(text_problem_should_refuse_nul_and_bad_utf8),
+        cmocka_unit_test(text_problem_should_not_depend_on_where_the_bytes_sit),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
