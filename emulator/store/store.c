@@ -257,6 +257,18 @@ static int open_s3_data(const struct store *s, struct store_tx *tx)
     return 0;
 }
 
+/* SQLite caps a memdb database at 1 GiB by default, after which every
+ * commit fails with SQLITE_FULL: a stream of large items reaches that in
+ * a thousand writes. In memory the machine's memory is the only limit. */
+static int lift_memory_limit(sqlite3 *db)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    sqlite3_int64 limit = pages > 0 && page_size > 0
+        ? (sqlite3_int64)pages * page_size
+        : (sqlite3_int64)1 << 40;
+    return sqlite3_file_control(db, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
+}
+
 static struct store_tx *conn_open(const struct store *s, bool is_writer)
 {
     struct store_tx *tx = xcalloc(1, sizeof *tx);
@@ -269,6 +281,12 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
         return NULL;
     }
     sqlite3_busy_timeout(tx->db, 5000);
+    if (!s->is_durable && lift_memory_limit(tx->db) != SQLITE_OK) {
+        log_error("sqlite: cannot lift the memory database's size limit: %s",
+                  sqlite3_errmsg(tx->db));
+        conn_close(tx);
+        return NULL;
+    }
     char pragmas[256];
     snprintf(pragmas, sizeof pragmas, "%s PRAGMA temp_store=MEMORY;%s",
              s->is_durable
