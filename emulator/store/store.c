@@ -6,6 +6,7 @@
  * file I/O, no fcntl locks), which outweighs losing parallel reads. */
 #include "store/store_internal.h"
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/mem.h"
 
@@ -53,10 +54,15 @@ struct store {
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS ddb_tables("
     " id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, def TEXT NOT NULL);"
+    /* Items are rowid tables with their key in a unique index, not
+     * WITHOUT ROWID tables: there the whole row is the B-tree key, and
+     * each comparison on the way to a key read a large item's overflow
+     * pages in full (up to 400 KB copied for every lookup passing it). */
     "CREATE TABLE IF NOT EXISTS ddb_items("
     " tbl INTEGER NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL,"
-    " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
-    " PRIMARY KEY(tbl, hash, pk, sk)) WITHOUT ROWID;"
+    " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ddb_items_key"
+    " ON ddb_items(tbl, hash, pk, sk);"
     /* Secondary index entries: one row per indexed item and index, in the
      * index's key order (index partition hash, partition key, sort key),
      * then the base item's key, which tells items with equal index keys
@@ -65,8 +71,9 @@ static const char schema[] =
     " tbl INTEGER NOT NULL, idx TEXT NOT NULL, hash INTEGER NOT NULL,"
     " ipk BLOB NOT NULL, isk BLOB NOT NULL, bhash INTEGER NOT NULL,"
     " bpk BLOB NOT NULL, bsk BLOB NOT NULL, item TEXT NOT NULL,"
-    " size INTEGER NOT NULL,"
-    " PRIMARY KEY(tbl, idx, hash, ipk, isk, bpk, bsk)) WITHOUT ROWID;"
+    " size INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ddb_index_items_key"
+    " ON ddb_index_items(tbl, idx, hash, ipk, isk, bpk, bsk);"
     "CREATE TABLE IF NOT EXISTS streams("
     " id INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, table_name TEXT NOT NULL,"
     " arn TEXT NOT NULL UNIQUE, label TEXT NOT NULL, view TEXT NOT NULL,"
@@ -125,6 +132,67 @@ static const char schema_s3_data[] =
     "CREATE TABLE IF NOT EXISTS %s.s3_extents("
     " body INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL,"
     " chunk INTEGER NOT NULL, PRIMARY KEY(body, off)) WITHOUT ROWID;";
+
+/* The item tables a database may hold in their older WITHOUT ROWID
+ * layout, and the columns their rows move over with. */
+static const struct {
+    const char *name, *columns;
+} item_tables[] = {
+    { "ddb_items", "tbl, hash, pk, sk, item, size" },
+    { "ddb_index_items",
+      "tbl, idx, hash, ipk, isk, bhash, bpk, bsk, item, size" },
+};
+
+static bool is_without_rowid(sqlite3 *db, const char *table)
+{
+    sqlite3_stmt *st = NULL;
+    bool is_old = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master"
+                                     " WHERE type = 'table' AND name = ?1"
+                                     " AND sql LIKE '%WITHOUT ROWID'", -1,
+                                     &st, NULL) == SQLITE_OK &&
+                  sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) ==
+                      SQLITE_OK &&
+                  sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return is_old;
+}
+
+/* Creates what the database lacks of the schema. Item tables of the older
+ * layout are set aside, created anew and refilled, in one transaction. */
+static int create_schema(sqlite3 *db, char **err)
+{
+    struct buf sql, moves;
+    buf_init(&sql, 0);
+    buf_init(&moves, 0);
+    for (size_t i = 0; i < sizeof item_tables / sizeof item_tables[0]; i++) {
+        const char *name = item_tables[i].name, *cols = item_tables[i].columns;
+        if (!is_without_rowid(db, name))
+            continue;
+        buf_printf(&sql, "ALTER TABLE %s RENAME TO %s_old;", name, name);
+        buf_printf(&moves, "INSERT INTO %s(%s) SELECT %s FROM %s_old;"
+                   "DROP TABLE %s_old;", name, cols, cols, name, name);
+    }
+    int rc;
+    if (sql.len == 0) {
+        rc = sqlite3_exec(db, schema, NULL, NULL, err);
+    } else {
+        log_info("moving items into rowid tables");
+        rc = sqlite3_exec(db, "BEGIN", NULL, NULL, err);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, buf_cstr(&sql), NULL, NULL, err);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, schema, NULL, NULL, err);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, buf_cstr(&moves), NULL, NULL, err);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, "COMMIT", NULL, NULL, err);
+        if (rc != SQLITE_OK)
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    buf_clear(&sql);
+    buf_clear(&moves);
+    return rc;
+}
 
 sqlite3 *store_db(struct store_tx *tx)
 {
@@ -297,8 +365,7 @@ static struct store_tx *conn_open(const struct store *s, bool is_writer)
              is_writer ? "" : "PRAGMA query_only=1;");
     char *err = NULL;
     if (sqlite3_exec(tx->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
-        (is_writer && sqlite3_exec(tx->db, schema, NULL, NULL, &err) !=
-                          SQLITE_OK) ||
+        (is_writer && create_schema(tx->db, &err) != SQLITE_OK) ||
         (is_writer && sqlite3_exec(tx->db, schema_s3, NULL, NULL, &err) !=
                           SQLITE_OK)) {
         log_error("sqlite: cannot prepare %s: %s", s->path, err);

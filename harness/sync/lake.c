@@ -30,9 +30,14 @@ static const char schema[] =
      * after nearly every commit. 64 MB and 32 MB respectively. */
     "PRAGMA cache_size=-65536;"
     "PRAGMA wal_autocheckpoint=8192;"
+    /* A rowid table with its key in an index, not WITHOUT ROWID: there
+     * the whole row is the B-tree key, and every comparison on the way to
+     * a key read a large item's overflow pages in full (a 400 KB item
+     * copied for each lookup that passed it: 43% of the loader's CPU). A
+     * lake written with the older layout works as it is. */
     "CREATE TABLE IF NOT EXISTS items("
-    "  tbl TEXT NOT NULL, key TEXT NOT NULL, seq TEXT NOT NULL, item TEXT,"
-    "  PRIMARY KEY (tbl, key)) WITHOUT ROWID;"
+    "  tbl TEXT NOT NULL, key TEXT NOT NULL, seq TEXT NOT NULL, item TEXT);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS items_key ON items(tbl, key);"
     "CREATE TABLE IF NOT EXISTS rejected("
     "  file TEXT PRIMARY KEY, reason TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS loaded("

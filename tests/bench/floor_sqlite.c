@@ -17,8 +17,9 @@ static const char schema[] =
     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
     "CREATE TABLE IF NOT EXISTS ddb_items("
     " tbl INTEGER NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL,"
-    " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
-    " PRIMARY KEY(tbl, hash, pk, sk)) WITHOUT ROWID;";
+    " sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ddb_items_key"
+    " ON ddb_items(tbl, hash, pk, sk);";
 
 static const char item[] =
     "{\"pk\":{\"S\":\"k000000000\"},\"n\":{\"N\":\"1\"},\"data\":{\"S\":\""

@@ -2,7 +2,8 @@
  * stale, a REMOVE leaves a tombstone), and a file's "loaded" record lives
  * and dies with the transaction that applied its rows: after a rollback
  * neither is there, after a commit both are, also once the database is
- * opened again; each loader sees only its own files. */
+ * opened again; each loader sees only its own files; a lake of the older
+ * WITHOUT ROWID layout works as it is. */
 #include "base/mem.h"
 #include "sync/lake.h"
 
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +51,10 @@ static void remove_lake(void)
     unlink(side);
 }
 
-static void apply_should_keep_the_newest_change_per_key(void **state)
+/* Applies changes of two keys, out of order and replayed, and checks
+ * that only the newest change of each counts. */
+static void apply_and_check_newest(struct lake *l)
 {
-    (void)state;
     static const struct {
         const char *key, *seq, *item;
         enum lake_result expected;
@@ -64,7 +67,6 @@ static void apply_should_keep_the_newest_change_per_key(void **state)
         { "k2", "1000", NULL, LAKE_APPLIED },
         { "k2", "900", "{\"v\":{\"N\":\"4\"}}", LAKE_STALE },
     };
-    struct lake *l = open_lake();
     assert_int_equal(lake_begin(l), 0);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(lake_apply(l, "t", rows[i].key, rows[i].seq,
@@ -75,6 +77,31 @@ static void apply_should_keep_the_newest_change_per_key(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(text, "{\"v\":{\"N\":\"2\"}}\n");
     free(text);
+}
+
+static void apply_should_keep_the_newest_change_per_key(void **state)
+{
+    (void)state;
+    struct lake *l = open_lake();
+    apply_and_check_newest(l);
+    lake_close(l);
+    remove_lake();
+}
+
+/* Lakes written before items became a rowid table keep working. */
+static void apply_should_work_in_a_lake_of_the_older_layout(void **state)
+{
+    (void)state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE items(tbl TEXT NOT NULL,"
+                                  " key TEXT NOT NULL, seq TEXT NOT NULL,"
+                                  " item TEXT, PRIMARY KEY (tbl, key))"
+                                  " WITHOUT ROWID;", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    struct lake *l = open_lake();
+    apply_and_check_newest(l);
     lake_close(l);
     remove_lake();
 }
@@ -140,6 +167,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/lake.db", dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(apply_should_keep_the_newest_change_per_key),
+        cmocka_unit_test(apply_should_work_in_a_lake_of_the_older_layout),
         cmocka_unit_test(rollback_should_drop_rows_and_loaded_record_together),
         cmocka_unit_test(
             commit_should_keep_rows_and_loaded_record_after_reopen),

@@ -1,0 +1,145 @@
+/* Unit tests for item rows in the store: a put replaces the item of its
+ * key and leaves the others; and a database written with the older
+ * WITHOUT ROWID item tables has their rows moved into the rowid tables
+ * when it is opened, index entries included, the old tables gone. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "base/buf.h"
+#include "store/store.h"
+#include "store/store_ddb.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct item_op {
+    const char *pk, *json; /* json NULL: read into got */
+    struct buf got;
+    enum store_result res;
+};
+
+static enum store_result run_item_op(struct store_tx *tx, void *arg)
+{
+    struct item_op *op = arg;
+    struct store_ddb_key key = { .hash = 7, .pk = op->pk,
+                                 .pk_len = strlen(op->pk) };
+    if (op->json)
+        return store_ddb_item_put(tx, 1, &key, op->json, strlen(op->json),
+                                  strlen(op->json));
+    buf_reset(&op->got);
+    op->res = store_ddb_item_get(tx, 1, &key, &op->got);
+    return STORE_OK;
+}
+
+static void put(struct store *s, const char *pk, const char *json)
+{
+    struct item_op op = { .pk = pk, .json = json };
+    assert_int_equal(store_write(s, run_item_op, &op), STORE_OK);
+}
+
+/* The item stored under pk, or "" when there is none. */
+static void expect_item(struct store *s, const char *pk, const char *json)
+{
+    struct item_op op = { .pk = pk };
+    buf_init(&op.got, 0);
+    assert_int_equal(store_read(s, run_item_op, &op), STORE_OK);
+    if (json[0] == '\0')
+        assert_int_equal(op.res, STORE_NOT_FOUND);
+    else
+        assert_string_equal(buf_cstr(&op.got), json);
+    buf_clear(&op.got);
+}
+
+static void put_should_replace_the_item_of_its_key_only(void **state)
+{
+    (void)state;
+    struct store *s = store_open(NULL);
+    assert_non_null(s);
+    put(s, "a", "{\"v\":1}");
+    put(s, "b", "{\"v\":2}");
+    put(s, "a", "{\"v\":3}");
+    expect_item(s, "a", "{\"v\":3}");
+    expect_item(s, "b", "{\"v\":2}");
+    expect_item(s, "c", "");
+    store_close(s);
+}
+
+static void exec_or_fail(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+}
+
+static int count_of(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void open_should_move_items_of_the_older_layout(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dynalake-test-items-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[sizeof dir + 16];
+    snprintf(path, sizeof path, "%s/dynalake.db", dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    exec_or_fail(db,
+        "CREATE TABLE ddb_items(tbl INTEGER NOT NULL, hash INTEGER NOT NULL,"
+        " pk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL,"
+        " size INTEGER NOT NULL, PRIMARY KEY(tbl, hash, pk, sk))"
+        " WITHOUT ROWID;"
+        "CREATE TABLE ddb_index_items(tbl INTEGER NOT NULL,"
+        " idx TEXT NOT NULL, hash INTEGER NOT NULL, ipk BLOB NOT NULL,"
+        " isk BLOB NOT NULL, bhash INTEGER NOT NULL, bpk BLOB NOT NULL,"
+        " bsk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
+        " PRIMARY KEY(tbl, idx, hash, ipk, isk, bpk, bsk)) WITHOUT ROWID;"
+        "INSERT INTO ddb_items VALUES(1, 7, CAST('a' AS BLOB), X'',"
+        " '{\"v\":1}', 7), (1, 7, CAST('b' AS BLOB), X'', '{\"v\":2}', 7);"
+        "INSERT INTO ddb_index_items VALUES(1, 'byv', 3, X'01', X'',"
+        " 7, CAST('a' AS BLOB), X'', '{\"v\":1}', 7);");
+    sqlite3_close(db);
+
+    struct store *s = store_open(dir);
+    assert_non_null(s);
+    expect_item(s, "a", "{\"v\":1}");
+    expect_item(s, "b", "{\"v\":2}");
+    put(s, "a", "{\"v\":3}");
+    expect_item(s, "a", "{\"v\":3}");
+    store_close(s);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(count_of(db, "SELECT count(*) FROM sqlite_master"
+                              " WHERE sql LIKE '%WITHOUT ROWID'"
+                              " AND name LIKE 'ddb_%items%'"), 0);
+    assert_int_equal(count_of(db, "SELECT count(*) FROM sqlite_master"
+                              " WHERE name LIKE '%_old'"), 0);
+    assert_int_equal(count_of(db, "SELECT count(*) FROM ddb_items"), 2);
+    assert_int_equal(count_of(db, "SELECT count(*) FROM ddb_index_items"
+                              " WHERE idx = 'byv' AND bpk = CAST('a' AS BLOB)"),
+                     1);
+    sqlite3_close(db);
+    char cmd[sizeof dir + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(put_should_replace_the_item_of_its_key_only),
+        cmocka_unit_test(open_should_move_items_of_the_older_layout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
