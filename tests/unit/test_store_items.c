@@ -11,10 +11,8 @@
 #include "base/buf.h"
 #include "store/store.h"
 #include "store/store_ddb.h"
+#include "store_files.h"
 
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 struct item_op {
@@ -69,33 +67,11 @@ static void put_should_replace_the_item_of_its_key_only(void **state)
     store_close(s);
 }
 
-static void exec_or_fail(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-}
-
-static int count_of(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void open_should_move_items_of_the_older_layout(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/dynalake-test-items-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[sizeof dir + 16];
-    snprintf(path, sizeof path, "%s/dynalake.db", dir);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    exec_or_fail(db,
+    struct store_file f;
+    store_file_create(&f,
         "CREATE TABLE ddb_items(tbl INTEGER NOT NULL, hash INTEGER NOT NULL,"
         " pk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL,"
         " size INTEGER NOT NULL, PRIMARY KEY(tbl, hash, pk, sk))"
@@ -109,9 +85,8 @@ static void open_should_move_items_of_the_older_layout(void **state)
         " '{\"v\":1}', 7), (1, 7, CAST('b' AS BLOB), X'', '{\"v\":2}', 7);"
         "INSERT INTO ddb_index_items VALUES(1, 'byv', 3, X'01', X'',"
         " 7, CAST('a' AS BLOB), X'', '{\"v\":1}', 7);");
-    sqlite3_close(db);
 
-    struct store *s = store_open(dir);
+    struct store *s = store_open(f.dir);
     assert_non_null(s);
     expect_item(s, "a", "{\"v\":1}");
     expect_item(s, "b", "{\"v\":2}");
@@ -119,20 +94,17 @@ static void open_should_move_items_of_the_older_layout(void **state)
     expect_item(s, "a", "{\"v\":3}");
     store_close(s);
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(count_of(db, "SELECT count(*) FROM sqlite_master"
-                              " WHERE sql LIKE '%WITHOUT ROWID'"
-                              " AND name LIKE 'ddb_%items%'"), 0);
-    assert_int_equal(count_of(db, "SELECT count(*) FROM sqlite_master"
-                              " WHERE name LIKE '%_old'"), 0);
-    assert_int_equal(count_of(db, "SELECT count(*) FROM ddb_items"), 2);
-    assert_int_equal(count_of(db, "SELECT count(*) FROM ddb_index_items"
-                              " WHERE idx = 'byv' AND bpk = CAST('a' AS BLOB)"),
-                     1);
-    sqlite3_close(db);
-    char cmd[sizeof dir + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_file_count(&f, "SELECT count(*) FROM sqlite_master"
+                                      " WHERE sql LIKE '%WITHOUT ROWID'"
+                                      " AND name LIKE 'ddb_%items%'"), 0);
+    assert_int_equal(store_file_count(&f, "SELECT count(*) FROM sqlite_master"
+                                      " WHERE name LIKE '%_old'"), 0);
+    assert_int_equal(store_file_count(&f, "SELECT count(*) FROM ddb_items"),
+                     2);
+    assert_int_equal(store_file_count(&f, "SELECT count(*) FROM"
+                                      " ddb_index_items WHERE idx = 'byv'"
+                                      " AND bpk = CAST('a' AS BLOB)"), 1);
+    store_file_remove(&f);
 }
 
 int main(void)

@@ -11,12 +11,11 @@
 
 #include "store/store.h"
 #include "store/store_streams.h"
+#include "store_files.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAX_SEEN 16
 
@@ -267,32 +266,19 @@ static void appends_should_see_only_what_committed(void **state)
     store_close(s);
 }
 
-static void exec_or_fail(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-}
-
 static void open_should_move_records_of_the_older_layout(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/dynalake-test-store-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[sizeof dir + 16];
-    snprintf(path, sizeof path, "%s/dynalake.db", dir);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    exec_or_fail(db,
+    struct store_file f;
+    store_file_create(&f,
         "CREATE TABLE stream_records(stream INTEGER NOT NULL,"
         " seq INTEGER NOT NULL, shard INTEGER NOT NULL,"
         " created_ms INTEGER NOT NULL, record TEXT NOT NULL,"
         " PRIMARY KEY(stream, seq)) WITHOUT ROWID;"
         "INSERT INTO stream_records VALUES(1, 1, 1, 10, 'a1'),"
         " (1, 2, 1, 20, 'a2'), (2, 1, 1, 30, 'b1');");
-    sqlite3_close(db);
 
-    struct store *s = store_open(dir);
+    struct store *s = store_open(f.dir);
     assert_non_null(s);
     struct seen a = records_of(s, 1, 0, INT64_MAX);
     assert_int_equal(a.n, 2);
@@ -304,19 +290,9 @@ static void open_should_move_records_of_the_older_layout(void **state)
     assert_string_equal(b.text[0], "b1");
     store_close(s);
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
-                                        "sqlite_master WHERE name = "
-                                        "'stream_records'", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    char cmd[sizeof dir + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_file_count(&f, "SELECT count(*) FROM sqlite_master"
+                                      " WHERE name = 'stream_records'"), 0);
+    store_file_remove(&f);
 }
 
 int main(void)
