@@ -419,7 +419,6 @@ int ddb_delete_item(struct call *c)
         w.condition = r.exprs.condition;
         w.want_old = r.return_values || r.want_old_on_failure ||
                      r.capacity != DDB_CAPACITY_NONE;
-        ddb_write_render(&w);
         enum store_result res = store_write(c->emu->store, run_write, &w);
         rc = write_outcome(c, &r, &w, res);
     }
