@@ -4,14 +4,16 @@
  *    "shards":{ID:{"last":SEQ,"done":true|false}}}
  * "last" is the newest sequence number whose object is in S3; "done" marks
  * a closed shard read to its end. A shard is read only once its parent is
- * done, so per-key order survives shard rollover. The checkpoint moves
- * after every object, and only after its PutObject succeeded, so it never
- * runs ahead of S3; it is replaced without waiting for the disk (a killed
- * shipper resumes exactly after its last object) and made durable every
- * SHIP_SYNC_MS while objects are written, when the shipper is caught up
- * and when the run ends (after a power cut it ships at most that much
- * again: at-least-once, into the same keys when the batches are the
- * same). */
+ * done, so per-key order survives shard rollover. Objects are written up
+ * to SHIP_UPLOADS_MAX at a time (ship_upload.h); the checkpoint moves past
+ * an object only once its PutObject and those of every object before it
+ * succeeded, so it never runs ahead of S3 and never skips a failed
+ * object. It is replaced without waiting for the disk (a killed shipper
+ * resumes exactly after its last object in order, and writes again the
+ * few that were in flight) and made durable every SHIP_SYNC_MS while
+ * objects are written, when the shipper is caught up and when the run
+ * ends (after a power cut it ships at most that much again:
+ * at-least-once, into the same keys when the batches are the same). */
 #include "sync/ship.h"
 
 #include "aws/aws.h"
@@ -23,6 +25,7 @@
 #include "base/mem.h"
 #include "sync/checkpoint.h"
 #include "sync/jsonl_scan.h"
+#include "sync/ship_upload.h"
 #include "sync/stream_page.h"
 #include "sync/sync.h"
 
@@ -53,8 +56,10 @@ void ship_options_init(struct ship_options *o)
 struct shipper {
     const struct ship_options *o;
     struct sync_stats *stats;
-    struct aws_client *client;    /* everything but GetRecords */
+    struct aws_client *client;    /* everything but GetRecords and the
+                                     poller's PutObjects */
     struct aws_client *reader;    /* GetRecords, on the read-ahead thread */
+    struct ship_uploads uploads;  /* the poller's PutObjects in flight */
     char bucket[SHIP_BUCKET_MAX];
     char prefix[SHIP_PREFIX_MAX]; /* "" or ending in '/' */
     char *arn;                    /* owned */
@@ -65,7 +70,8 @@ struct shipper {
     struct buf lines;             /* one object's lines, storage kept from
                                      page to page (a fresh buffer per page
                                      was regrown by doubling, and its
-                                     pages faulted in, every time) */
+                                     pages faulted in, every time);
+                                     exchanged with an upload slot's */
 };
 
 static bool is_stopped(const struct shipper *s)
@@ -203,6 +209,65 @@ static int load_checkpoint(struct shipper *s)
     return 0;
 }
 
+/* ---- Writing objects in order ------------------------------------------ */
+
+/* Takes the oldest upload out of the window. Once it, and every object
+ * started before it, is in S3, its records count as written and the
+ * shard's checkpoint moves past it. *rc carries the first failure: an
+ * upload that finishes behind one is dropped, counted as if never made
+ * but for its retries (they were made), and the checkpoint stays put, so
+ * the next run reads its records again. */
+static void finish_upload(struct shipper *s, const char *shard, int *rc)
+{
+    struct ship_upload *u = ship_uploads_finish(&s->uploads);
+    s->stats->retried += u->retries;
+    if (*rc < 0)
+        return;
+    s->stats->read += u->n;
+    if (u->rc < 0) {
+        sync_report_error(SHIP, "PutObject", u->client);
+        *rc = -1;
+        return;
+    }
+    s->stats->written += u->n;
+    s->stats->objects++;
+    set_member(shard_state(s, shard), "last",
+               cJSON_CreateString(u->last_seq));
+    *rc = save_checkpoint(s, false);
+}
+
+/* Finishes every upload in flight, in order; returns rc, or the first
+ * failure when rc was 0. */
+static int drain(struct shipper *s, const char *shard, int rc)
+{
+    while (!ship_uploads_is_empty(&s->uploads))
+        finish_upload(s, shard, &rc);
+    return rc;
+}
+
+/* Starts writing the object held in s->lines, once the window has room;
+ * s->lines gets the slot's old storage in exchange. -1 when an upload
+ * finished to make room failed. */
+static int start_upload(struct shipper *s, const char *table,
+                        const char *shard, const struct batch_ends *ends)
+{
+    int rc = 0;
+    if (ship_uploads_is_full(&s->uploads))
+        finish_upload(s, shard, &rc);
+    if (rc < 0)
+        return drain(s, shard, rc);
+    struct ship_upload *u = ship_uploads_next(&s->uploads);
+    struct buf spare = u->lines;
+    u->lines = s->lines;
+    s->lines = spare;
+    buf_reset(&u->key);
+    object_key(s, table, shard, ends, &u->key);
+    snprintf(u->last_seq, sizeof u->last_seq, "%s", ends->last_seq);
+    u->n = ends->n;
+    ship_uploads_start(&s->uploads);
+    return 0;
+}
+
 /* ---- Reading ahead ----------------------------------------------------- */
 
 /* One GetRecords call on a thread of its own with the shipper's reader
@@ -293,34 +358,26 @@ static int add_line(struct shipper *s, const char *table, const char *shard,
     return rc;
 }
 
-/* Converts and writes one GetRecords page, then moves the shard's
- * checkpoint past it. */
+/* Converts one GetRecords page and starts writing it; the shard's
+ * checkpoint moves past it when it is finished in order (finish_upload).
+ * A record that cannot be converted stops the shard once the objects
+ * before it are settled: its page's records read so far count only when
+ * those all made it, as they did when each object was written before the
+ * next page was converted. */
 static int ship_page(struct shipper *s, const char *table, const char *shard,
                      const struct stream_page *page)
 {
-    struct buf *lines = &s->lines, key;
     struct batch_ends ends = { 0 };
     int rc = 0;
-    buf_reset(lines);
-    buf_init(&key, 0);
-    for (size_t i = 0; i < page->n && rc == 0; i++) {
-        rc = add_line(s, table, shard, &page->records[i], lines, &ends);
-        if (rc == 0)
-            s->stats->read++;
+    buf_reset(&s->lines);
+    for (size_t i = 0; i < page->n && rc == 0; i++)
+        rc = add_line(s, table, shard, &page->records[i], &s->lines, &ends);
+    if (rc < 0) {
+        if (drain(s, shard, 0) == 0)
+            s->stats->read += ends.n;
+        return -1;
     }
-    if (rc == 0 && ends.n > 0) {
-        object_key(s, table, shard, &ends, &key);
-        rc = put_lines(s, buf_cstr(&key), lines);
-    }
-    if (rc == 0 && ends.n > 0) {
-        s->stats->written += page->n;
-        s->stats->objects++;
-        set_member(shard_state(s, shard), "last",
-                   cJSON_CreateString(ends.last_seq));
-        rc = save_checkpoint(s, false);
-    }
-    buf_clear(&key);
-    return rc;
+    return ends.n > 0 ? start_upload(s, table, shard, &ends) : 0;
 }
 
 static bool error_is(const struct aws_client *c, const char *code)
@@ -370,14 +427,16 @@ static bool is_more(const struct shipper *s, const cJSON *shard,
            !is_stopped(s);
 }
 
-/* Ships one page and moves the checkpoint; a page without a next iterator
- * ends the shard, which is then done. */
+/* Ships one page; a page without a next iterator ends the shard, which is
+ * done once every object of it is in S3. */
 static int take_page(struct shipper *s, const char *table, const char *id,
                      const struct stream_page *page)
 {
     int rc = 0;
     if (page->n > 0)
         rc = ship_page(s, table, id, page);
+    if (rc == 0 && page->next_iterator == NULL)
+        rc = drain(s, id, 0);
     if (rc == 0 && page->next_iterator == NULL) {
         set_member(shard_state(s, id), "done", cJSON_CreateTrue());
         rc = save_checkpoint(s, false);
@@ -388,7 +447,8 @@ static int take_page(struct shipper *s, const char *table, const char *id,
 
 /* Reads a shard from its checkpoint until it ends (closed: marked done) or
  * is caught up (open), the next page always on its way while this one is
- * shipped. *n_read counts the records shipped. */
+ * converted and the objects before it are written; returns with every
+ * object settled. *n_read counts the records shipped. */
 static int ship_shard(struct shipper *s, const char *table,
                       const cJSON *shard, uint64_t *n_read)
 {
@@ -414,15 +474,21 @@ static int ship_shard(struct shipper *s, const char *table,
         if (rc < 0 && (error_is(s->reader, "ExpiredIteratorException") ||
                        error_is(s->reader, "TrimmedDataAccessException"))) {
             /* Iterators live 15 minutes; a fresh one after the checkpoint
-             * continues exactly where this one stopped. */
-            rc = open_iterator(s, id, &it);
+             * continues exactly where this one stopped, once the objects
+             * in flight have brought the checkpoint up to it. */
+            rc = drain(s, id, 0);
+            if (rc == 0)
+                rc = open_iterator(s, id, &it);
             if (rc == 0 && it)
                 read_start(&ahead, it);
             is_reading = rc == 0 && it;
             continue;
         }
         if (rc < 0) {
-            sync_report_error(SHIP, "GetRecords", s->reader);
+            /* An object that failed before this read stops the shard
+             * first, as it did when it was written before the read. */
+            if (drain(s, id, 0) == 0)
+                sync_report_error(SHIP, "GetRecords", s->reader);
             break;
         }
         if (is_more(s, shard, &page)) {
@@ -436,6 +502,7 @@ static int ship_shard(struct shipper *s, const char *table,
             is_reading = false;
         }
     }
+    rc = drain(s, id, rc);
     stream_page_clear(&page);
     stream_page_clear(&ahead.page);
     return rc;
@@ -539,8 +606,12 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
         s.client = sync_client_new(o->endpoint, o->max_attempts);
         s.reader = s.client ? sync_client_new(o->endpoint, o->max_attempts)
                             : NULL;
-        rc = s.reader ? resolve_stream(&s) : -1;
+        rc = s.reader ? ship_uploads_init(&s.uploads, s.bucket, o->endpoint,
+                                          o->max_attempts)
+                      : -1;
     }
+    if (rc == 0)
+        rc = resolve_stream(&s);
     if (rc == 0 && jsonl_table_from_arn(s.arn, table, sizeof table) < 0) {
         fprintf(stderr, SHIP ": %s is not a stream ARN\n", s.arn);
         rc = -1;
@@ -569,6 +640,7 @@ int ship_run(const struct ship_options *o, struct sync_stats *stats)
         rc = 1;
     aws_client_free(s.client);
     aws_client_free(s.reader);
+    ship_uploads_clear(&s.uploads);
     cJSON_Delete(s.cp);
     free(s.arn);
     buf_clear(&s.lines);
