@@ -57,9 +57,9 @@ struct shipper {
     const struct ship_options *o;
     struct sync_stats *stats;
     struct aws_client *client;    /* everything but GetRecords and the
-                                     poller's PutObjects */
+                                     objects' PutObjects */
     struct aws_client *reader;    /* GetRecords, on the read-ahead thread */
-    struct ship_uploads uploads;  /* the poller's PutObjects in flight */
+    struct ship_uploads uploads;  /* the objects' PutObjects in flight */
     char bucket[SHIP_BUCKET_MAX];
     char prefix[SHIP_PREFIX_MAX]; /* "" or ending in '/' */
     char *arn;                    /* owned */
