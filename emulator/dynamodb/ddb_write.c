@@ -44,8 +44,9 @@ static enum store_result read_old(struct store_tx *tx, struct ddb_write *w,
     struct buf text;
     buf_init(&text, 0);
     struct store_ddb_key key = ddb_key_store(w->key);
-    enum store_result res = store_ddb_item_get_sized(tx, w->def->id, &key,
-                                                     &text, &w->old_size);
+    enum store_result res = store_ddb_item_get_row(tx, w->def->id, &key,
+                                                   &text, &w->old_size,
+                                                   &w->old_row);
     if (res == STORE_OK)
         w->old_json = buf_detach(&text, &w->old_json_len);
     else if (res == STORE_NOT_FOUND)
@@ -129,12 +130,16 @@ void ddb_write_render(struct ddb_write *w)
 }
 
 /* The text and size are kept for the stream record and the reply, which
- * would otherwise print and measure the item again. */
+ * would otherwise print and measure the item again. An item read in this
+ * transaction is replaced in its row. */
 static enum store_result store_item(struct store_tx *tx, struct ddb_write *w,
                                     const cJSON *item)
 {
     if (w->new_json == NULL)
         print_new_item(w, item);
+    if (w->old_json)
+        return store_ddb_item_replace(tx, w->old_row, w->new_json,
+                                      w->new_json_len, w->new_size);
     struct store_ddb_key key = ddb_key_store(w->key);
     return store_ddb_item_put(tx, w->def->id, &key, w->new_json,
                               w->new_json_len, w->new_size);
@@ -277,5 +282,6 @@ void ddb_write_clear(struct ddb_write *w)
     w->old_json_len = 0;
     w->new_json_len = 0;
     w->old_size = 0;
+    w->old_row = 0;
     w->new_size = 0;
 }

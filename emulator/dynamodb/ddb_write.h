@@ -50,6 +50,7 @@ struct ddb_write {
                             kept across the transaction's retries */
     size_t new_json_len;
     size_t old_size;     /* ddb_item_size of old, when read and present */
+    int64_t old_row;     /* old's row, when read and present */
     size_t new_size;     /* ddb_item_size of the item stored, when stored */
     enum aws_err err;    /* set when the result is STORE_ABORT */
     char message[1024];  /* for err, or for a failed condition */

@@ -21,11 +21,13 @@ static const char sql_table_each[] = "SELECT id, def FROM ddb_tables "
 static const char sql_table_stats[] =
     "SELECT count(*), coalesce(sum(size), 0) FROM ddb_items WHERE tbl = ?1";
 static const char sql_item_get[] =
-    "SELECT item, size FROM ddb_items WHERE tbl = ?1 AND hash = ?2"
+    "SELECT item, size, rowid FROM ddb_items WHERE tbl = ?1 AND hash = ?2"
     " AND pk = ?3 AND sk = ?4";
 static const char sql_item_put[] =
     "INSERT OR REPLACE INTO ddb_items(tbl, hash, pk, sk, item, size) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_item_replace[] =
+    "UPDATE ddb_items SET item = ?2, size = ?3 WHERE rowid = ?1";
 static const char sql_item_delete[] =
     "DELETE FROM ddb_items WHERE tbl = ?1 AND hash = ?2 AND pk = ?3 "
     "AND sk = ?4";
@@ -138,13 +140,14 @@ enum store_result store_ddb_item_get(struct store_tx *tx, int64_t table,
                                      struct buf *out)
 {
     size_t size;
-    return store_ddb_item_get_sized(tx, table, key, out, &size);
+    int64_t row;
+    return store_ddb_item_get_row(tx, table, key, out, &size, &row);
 }
 
-enum store_result store_ddb_item_get_sized(struct store_tx *tx,
-                                           int64_t table,
-                                           const struct store_ddb_key *key,
-                                           struct buf *out, size_t *size)
+enum store_result store_ddb_item_get_row(struct store_tx *tx, int64_t table,
+                                         const struct store_ddb_key *key,
+                                         struct buf *out, size_t *size,
+                                         int64_t *row)
 {
     sqlite3_stmt *st = store_stmt(tx, sql_item_get);
     if (st == NULL)
@@ -156,6 +159,7 @@ enum store_result store_ddb_item_get_sized(struct store_tx *tx,
         buf_append(out, sqlite3_column_text(st, 0),
                    (size_t)sqlite3_column_bytes(st, 0));
         *size = (size_t)sqlite3_column_int64(st, 1);
+        *row = sqlite3_column_int64(st, 2);
         res = STORE_OK;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(tx, "get item");
@@ -176,6 +180,19 @@ enum store_result store_ddb_item_put(struct store_tx *tx, int64_t table,
     sqlite3_bind_text(st, 5, json, (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (int64_t)size);
     return store_step_done(tx, st, "put item");
+}
+
+enum store_result store_ddb_item_replace(struct store_tx *tx, int64_t row,
+                                         const char *json, size_t len,
+                                         size_t size)
+{
+    sqlite3_stmt *st = store_stmt(tx, sql_item_replace);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, row);
+    sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (int64_t)size);
+    return store_step_done(tx, st, "replace item");
 }
 
 enum store_result store_ddb_item_delete(struct store_tx *tx, int64_t table,

@@ -43,18 +43,25 @@ enum store_result store_ddb_table_stats(struct store_tx *tx, int64_t id,
 enum store_result store_ddb_item_get(struct store_tx *tx, int64_t table,
                                      const struct store_ddb_key *key,
                                      struct buf *out);
-/* As store_ddb_item_get, and sets *size to the size stored with it (in
- * DynamoDB bytes) when found. */
-enum store_result store_ddb_item_get_sized(struct store_tx *tx,
-                                           int64_t table,
-                                           const struct store_ddb_key *key,
-                                           struct buf *out, size_t *size);
+/* As store_ddb_item_get, and when found sets *size to the size stored
+ * with it (in DynamoDB bytes) and *row to its row, for
+ * store_ddb_item_replace in the same transaction. */
+enum store_result store_ddb_item_get_row(struct store_tx *tx, int64_t table,
+                                         const struct store_ddb_key *key,
+                                         struct buf *out, size_t *size,
+                                         int64_t *row);
 /* Inserts or replaces the item (json of length len, size in DynamoDB
  * bytes). */
 enum store_result store_ddb_item_put(struct store_tx *tx, int64_t table,
                                      const struct store_ddb_key *key,
                                      const char *json, size_t len,
                                      size_t size);
+/* Replaces the item in the row store_ddb_item_get_row found in this
+ * transaction: the row is rewritten in place, its key and the key's
+ * index entry untouched, where a put deletes and inserts both. */
+enum store_result store_ddb_item_replace(struct store_tx *tx, int64_t row,
+                                         const char *json, size_t len,
+                                         size_t size);
 enum store_result store_ddb_item_delete(struct store_tx *tx, int64_t table,
                                         const struct store_ddb_key *key);
 

@@ -1,5 +1,6 @@
 /* Unit tests for item rows in the store: a put replaces the item of its
- * key and leaves the others; and a database written with the older
+ * key and leaves the others, and so does a replace of the row a read in
+ * the same transaction found; and a database written with the older
  * WITHOUT ROWID item tables has their rows moved into the rowid tables
  * when it is opened, index entries included, the old tables gone. */
 #include <stdarg.h>
@@ -51,6 +52,40 @@ static void expect_item(struct store *s, const char *pk, const char *json)
     else
         assert_string_equal(buf_cstr(&op.got), json);
     buf_clear(&op.got);
+}
+
+/* Reads pk's row and rewrites it in place, in one transaction. */
+static enum store_result replace_in_row(struct store_tx *tx, void *arg)
+{
+    const char *json = arg;
+    struct store_ddb_key key = { .hash = 7, .pk = "a", .pk_len = 1 };
+    struct buf old;
+    size_t size = 0;
+    int64_t row = 0;
+    buf_init(&old, 0);
+    enum store_result res = store_ddb_item_get_row(tx, 1, &key, &old, &size,
+                                                   &row);
+    buf_clear(&old);
+    if (res != STORE_OK)
+        return res;
+    assert_int_equal(size, strlen("{\"v\":1}"));
+    return store_ddb_item_replace(tx, row, json, strlen(json), strlen(json));
+}
+
+static void replace_should_rewrite_the_row_it_read(void **state)
+{
+    (void)state;
+    struct store *s = store_open(NULL);
+    assert_non_null(s);
+    put(s, "a", "{\"v\":1}");
+    put(s, "b", "{\"v\":2}");
+    char json[] = "{\"v\":10}";
+    assert_int_equal(store_write(s, replace_in_row, json), STORE_OK);
+    expect_item(s, "a", "{\"v\":10}");
+    expect_item(s, "b", "{\"v\":2}");
+    put(s, "a", "{\"v\":11}");
+    expect_item(s, "a", "{\"v\":11}");
+    store_close(s);
 }
 
 static void put_should_replace_the_item_of_its_key_only(void **state)
@@ -111,6 +146,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(put_should_replace_the_item_of_its_key_only),
+        cmocka_unit_test(replace_should_rewrite_the_row_it_read),
         cmocka_unit_test(open_should_move_items_of_the_older_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
