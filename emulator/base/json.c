@@ -2,9 +2,9 @@
 #include "base/json.h"
 
 #include "base/buf.h"
+#include "base/swar.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,14 +55,8 @@ static bool is_nul_escape(const char *p, size_t n)
  * nothing json_text_problem must look at one byte at a time. */
 static bool is_plain_word(const unsigned char *p)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    const uint64_t backslashes = ones * '\\';
-    uint64_t w;
-    memcpy(&w, p, sizeof w);
-    uint64_t slash = w ^ backslashes;
-    /* A byte is zero in w or in slash only if its "has zero" bit is set. */
-    uint64_t zero = ((w - ones) & ~w) | ((slash - ones) & ~slash);
-    return ((w | zero) & highs) == 0;
+    uint64_t w = swar_load(p);
+    return !swar_has_high(w) && !swar_has_below(w, 1) && !swar_has(w, '\\');
 }
 
 const char *json_text_problem(const char *text, size_t len)

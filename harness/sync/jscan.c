@@ -4,6 +4,7 @@
 #include "sync/jscan.h"
 
 #include "base/buf.h"
+#include "base/swar.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -44,27 +45,18 @@ static int control_escape(const char *p, const char *end)
     return ch == 0 || has_short ? -1 : ch;
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
 /* Whether any of the 8 bytes in w ends a run: a word at a time, since most
- * of a record's text is string content (the classic "has a zero byte"
- * test, exact as to whether one exists). */
+ * of a record's text is string content. */
 static bool word_ends_run(uint64_t w)
 {
-    uint64_t quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
-    uint64_t has = ((quote - ONES) & ~quote) |
-                   ((backslash - ONES) & ~backslash) | ((w - ONES * 0x20) & ~w);
-    return (has & HIGHS) != 0;
+    return swar_has(w, '"') || swar_has(w, '\\') || swar_has_below(w, 0x20);
 }
 
 /* Steps over plain string content to the first byte that ends the run. */
 static const char *skip_run(const char *p, const char *end)
 {
-    uint64_t w;
     while (end - p >= 8) {
-        memcpy(&w, p, sizeof w);
-        if (word_ends_run(w))
+        if (word_ends_run(swar_load(p)))
             break;
         p += 8;
     }
