@@ -214,15 +214,20 @@ static enum store_result update_indexes(struct store_tx *tx,
  * put's printed item depends on the request alone and stays. */
 static void forget_attempt(struct ddb_write *w)
 {
-    char *put_json = w->kind == DDB_WRITE_PUT ? w->new_json : NULL;
-    size_t put_len = w->new_json_len, put_size = w->new_size;
-    if (put_json)
+    cJSON_Delete(w->old);
+    cJSON_Delete(w->new_item);
+    free(w->old_json);
+    w->old = NULL;
+    w->new_item = NULL;
+    w->old_json = NULL;
+    w->old_json_len = 0;
+    w->old_size = 0;
+    w->old_row = 0;
+    if (w->kind != DDB_WRITE_PUT) {
+        free(w->new_json);
         w->new_json = NULL;
-    ddb_write_clear(w);
-    if (put_json) {
-        w->new_json = put_json;
-        w->new_json_len = put_len;
-        w->new_size = put_size;
+        w->new_json_len = 0;
+        w->new_size = 0;
     }
 }
 
@@ -271,17 +276,9 @@ enum store_result ddb_write_apply(struct store_tx *tx, struct ddb_write *w)
 
 void ddb_write_clear(struct ddb_write *w)
 {
-    cJSON_Delete(w->old);
-    cJSON_Delete(w->new_item);
-    free(w->old_json);
+    forget_attempt(w);
     free(w->new_json);
-    w->old = NULL;
-    w->new_item = NULL;
-    w->old_json = NULL;
     w->new_json = NULL;
-    w->old_json_len = 0;
     w->new_json_len = 0;
-    w->old_size = 0;
-    w->old_row = 0;
     w->new_size = 0;
 }
