@@ -106,26 +106,42 @@ static void expect_body(const char *path, const char *want, size_t len)
     response_free(&r);
 }
 
+/* PUTs body to path and checks its ETag and that it reads back. */
+static void put_and_expect(const char *path, const char *body, size_t len)
+{
+    char etag[40], got[64];
+    md5_etag(body, len, etag);
+    struct response r = client_s3("PUT", path, NULL, body, len);
+    response_header(&r, "ETag", got, sizeof got);
+    assert_string_equal(got, etag);
+    expect_status(&r, 200);
+    expect_body(path, body, len);
+}
+
+/* A GET of bytes [from, to] of path reads them back (206). */
+static void expect_range(const char *path, const char *body, size_t from,
+                         size_t to)
+{
+    char range[64];
+    snprintf(range, sizeof range, "Range: bytes=%zu-%zu", from, to);
+    const char *h[] = { range, NULL };
+    struct response r = client_s3("GET", path, h, NULL, 0);
+    assert_int_equal(r.status, 206);
+    assert_int_equal(r.len, to - from + 1);
+    assert_memory_equal(r.body, body + from, r.len);
+    response_free(&r);
+}
+
 static void large_objects_should_round_trip_in_pieces(void **state)
 {
     (void)state;
     make_bucket("large");
     char *body = pattern(LARGE, 1);
     char etag[40], got[64];
-    md5_etag(body, LARGE, etag);
-    struct response r = client_s3("PUT", "/large/k", NULL, body, LARGE);
-    response_header(&r, "ETag", got, sizeof got);
-    assert_string_equal(got, etag);
-    expect_status(&r, 200);
-    expect_body("/large/k", body, LARGE);
+    put_and_expect("/large/k", body, LARGE);
     /* A range across store chunk boundaries, streamed. */
-    const char *h[] = { "Range: bytes=1048570-3145735", NULL };
-    r = client_s3("GET", "/large/k", h, NULL, 0);
-    assert_int_equal(r.status, 206);
-    assert_int_equal(r.len, 3145735 - 1048570 + 1);
-    assert_memory_equal(r.body, body + 1048570, r.len);
-    response_free(&r);
-    r = client_s3("HEAD", "/large/k", NULL, NULL, 0);
+    expect_range("/large/k", body, 1048570, 3145735);
+    struct response r = client_s3("HEAD", "/large/k", NULL, NULL, 0);
     response_header(&r, "Content-Length", got, sizeof got);
     assert_int_equal(strtoll(got, NULL, 10), LARGE);
     expect_status(&r, 200);
@@ -155,21 +171,10 @@ static void memory_bodies_of_several_chunks_should_round_trip(void **state)
     make_bucket("chunks");
     size_t len = 2 * MIB + 12345;
     char *body = pattern(len, 3);
-    char etag[40], got[64];
-    md5_etag(body, len, etag);
-    struct response r = client_s3("PUT", "/chunks/k", NULL, body, len);
-    response_header(&r, "ETag", got, sizeof got);
-    assert_string_equal(got, etag);
-    expect_status(&r, 200);
-    expect_body("/chunks/k", body, len);
+    put_and_expect("/chunks/k", body, len);
     /* Under the streaming size, read in one transaction: the end of the
      * first chunk, all of the second and the start of the third. */
-    const char *h[] = { "Range: bytes=1048000-2097200", NULL };
-    r = client_s3("GET", "/chunks/k", h, NULL, 0);
-    assert_int_equal(r.status, 206);
-    assert_int_equal(r.len, 2097200 - 1048000 + 1);
-    assert_memory_equal(r.body, body + 1048000, r.len);
-    response_free(&r);
+    expect_range("/chunks/k", body, 1048000, 2097200);
     free(body);
 }
 
