@@ -23,6 +23,7 @@
 #include "store/store_ddb.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +66,12 @@ struct txn_item {
     cJSON *item;                /* Get: the item read (owned) */
 };
 
+/* The arrays come last and are sized for the largest request: txn_new
+ * zeroes only what precedes them, and each slot is zeroed as it is taken
+ * (read_members, ddb_capacity_entry). Zeroing all 244 KB cost a small
+ * transaction more than writing its items. */
 struct txn {
     bool is_write;
-    struct txn_item items[DDB_TXN_MAX_ITEMS];
     size_t n;
     enum ddb_capacity_mode capacity;
     bool want_metrics;
@@ -76,9 +80,18 @@ struct txn {
                                           guards */
     bool is_replay;             /* the token's transaction already ran */
     bool is_mismatch;           /* the token ran with other parameters */
-    struct ddb_consumed used[DDB_TXN_MAX_ITEMS];
     size_t n_used;
+    struct txn_item items[DDB_TXN_MAX_ITEMS];
+    struct ddb_consumed used[DDB_TXN_MAX_ITEMS];
 };
+
+static struct txn *txn_new(bool is_write)
+{
+    struct txn *x = xmalloc(sizeof *x);
+    memset(x, 0, offsetof(struct txn, items));
+    x->is_write = is_write;
+    return x;
+}
 
 struct token_entry {
     char token[DDB_TXN_MAX_TOKEN + 1];
@@ -320,6 +333,7 @@ static int read_members(struct call *c, struct txn *x)
     const cJSON *el;
     cJSON_ArrayForEach(el, walk) {
         struct txn_item *it = &x->items[x->n++];
+        memset(it, 0, sizeof *it);
         buf_init(&it->key.enc, 0);
         rc = read_kind(c, x, el, it);
         if (rc == 0 && it->spec)
@@ -629,8 +643,7 @@ static void add_metrics(cJSON *out, struct txn *x)
 
 int ddb_transact_write_items(struct call *c)
 {
-    struct txn *x = xcalloc(1, sizeof *x);
-    x->is_write = true;
+    struct txn *x = txn_new(true);
     int rc = decode(c, x);
     enum store_result res = STORE_OK;
     if (rc == 0) {
@@ -708,7 +721,7 @@ static int reply_gets(struct call *c, struct txn *x)
 
 int ddb_transact_get_items(struct call *c)
 {
-    struct txn *x = xcalloc(1, sizeof *x);
+    struct txn *x = txn_new(false);
     int rc = decode(c, x);
     if (rc == 0 && store_read(c->emu->store, get_in_store, x) != STORE_OK)
         rc = call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
