@@ -101,6 +101,23 @@ static bool needs_escape(unsigned char ch)
     return ch < 0x20 || ch == '"' || ch == '\\';
 }
 
+/* Whether any of the 8 bytes in w must be escaped. */
+static bool word_needs_escape(uint64_t w)
+{
+    return swar_has(w, '"') || swar_has(w, '\\') || swar_has_below(w, 0x20);
+}
+
+/* A word at a time over the plain run, most of a string's text. */
+size_t json_plain_length(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (len - i >= 8 && !word_needs_escape(swar_load(s + i)))
+        i += 8;
+    while (i < len && !needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
 /* The escape sequence for one character that needs it. */
 static void put_escape(struct buf *b, unsigned char ch)
 {
@@ -129,9 +146,7 @@ void json_write_string(struct buf *b, const char *s, size_t len)
     buf_putc(b, '"');
     size_t i = 0;
     while (i < len) {
-        size_t run = i;
-        while (run < len && !needs_escape((unsigned char)s[run]))
-            run++;
+        size_t run = i + json_plain_length(s + i, len - i);
         buf_append(b, s + i, run - i); /* what needs no escape, at once */
         if (run == len)
             break;

@@ -29,4 +29,9 @@ void json_write(struct buf *b, const cJSON *v);
 /* Appends s as a JSON string literal (quoted and escaped). */
 void json_write_string(struct buf *b, const char *s, size_t len);
 
+/* How many of s's first len bytes a JSON string holds as they are: the
+ * length of the run before the first quote, backslash or control
+ * character. */
+size_t json_plain_length(const char *s, size_t len);
+
 #endif

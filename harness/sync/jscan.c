@@ -4,21 +4,10 @@
 #include "sync/jscan.h"
 
 #include "base/buf.h"
-#include "base/swar.h"
+#include "base/json.h"
 
 #include <stdint.h>
 #include <string.h>
-
-/* Bytes that end a run of plain string content: the closing quote, an
- * escape, and the control characters JSON does not allow raw. */
-static const unsigned char ends_run[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
-    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
-    [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
-    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
-    [0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
-};
 
 static int hex_value(char c)
 {
@@ -45,32 +34,12 @@ static int control_escape(const char *p, const char *end)
     return ch == 0 || has_short ? -1 : ch;
 }
 
-/* Whether any of the 8 bytes in w ends a run: a word at a time, since most
- * of a record's text is string content. */
-static bool word_ends_run(uint64_t w)
-{
-    return swar_has(w, '"') || swar_has(w, '\\') || swar_has_below(w, 0x20);
-}
-
-/* Steps over plain string content to the first byte that ends the run. */
-static const char *skip_run(const char *p, const char *end)
-{
-    while (end - p >= 8) {
-        if (word_ends_run(swar_load(p)))
-            break;
-        p += 8;
-    }
-    while (p < end && !ends_run[(unsigned char)*p])
-        p++;
-    return p;
-}
-
 /* p is just past an opening quote; returns just past the closing one. */
 static const char *scan_string(const char *p, const char *end,
                                bool *is_exact)
 {
     for (;;) {
-        p = skip_run(p, end);
+        p += json_plain_length(p, (size_t)(end - p));
         if (p == end || (unsigned char)*p < 0x20)
             return NULL;
         if (*p == '"')

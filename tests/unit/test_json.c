@@ -110,6 +110,26 @@ static void write_string_should_escape_at_every_run_boundary(void **state)
     }
 }
 
+/* Every byte value at every offset of a word: the run ends at a quote, a
+ * backslash or a control character and at nothing else, UTF-8 included. */
+static void plain_length_should_stop_at_the_first_byte_to_escape(void **state)
+{
+    (void)state;
+    char text[24];
+    for (int byte = 0; byte < 256; byte++) {
+        bool must_escape = byte < 0x20 || byte == '"' || byte == '\\';
+        for (size_t at = 0; at < 20; at++) {
+            memset(text, 'a', sizeof text);
+            text[at] = (char)byte;
+            size_t want = must_escape ? at : sizeof text;
+            size_t got = json_plain_length(text, sizeof text);
+            if (got != want)
+                fail_msg("byte 0x%02x at %zu: run of %zu, want %zu", byte,
+                         at, got, want);
+        }
+    }
+}
+
 struct text_case {
     const char *name;
     const char *text;
@@ -227,6 +247,7 @@ int main(void)
         cmocka_unit_test(get_should_match_names_exactly),
         cmocka_unit_test(write_string_should_escape_for_json),
         cmocka_unit_test(write_string_should_escape_at_every_run_boundary),
+        cmocka_unit_test(plain_length_should_stop_at_the_first_byte_to_escape),
         cmocka_unit_test(write_should_print_what_cjson_prints),
         cmocka_unit_test(text_problem_should_refuse_nul_and_bad_utf8),
         cmocka_unit_test(text_problem_should_not_depend_on_where_the_bytes_sit),
