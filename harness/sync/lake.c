@@ -17,6 +17,7 @@
 struct lake {
     sqlite3 *db;
     sqlite3_stmt *apply;
+    sqlite3_stmt *seq_of;
     sqlite3_stmt *mark;
     sqlite3_stmt *find;
 };
@@ -50,6 +51,9 @@ static const char apply_sql[] =
     " ON CONFLICT(tbl, key) DO UPDATE SET seq = excluded.seq,"
     " item = excluded.item WHERE excluded.seq > items.seq";
 
+static const char seq_of_sql[] =
+    "SELECT seq FROM items WHERE tbl = ?1 AND key = ?2";
+
 static const char mark_sql[] =
     "INSERT OR REPLACE INTO loaded(loader, file, etag) VALUES (?1, ?2, ?3)";
 
@@ -63,6 +67,7 @@ static int prepare(struct lake *l)
         sqlite3_stmt **st;
     } stmts[] = {
         { apply_sql, &l->apply },
+        { seq_of_sql, &l->seq_of },
         { mark_sql, &l->mark },
         { find_sql, &l->find },
     };
@@ -95,6 +100,7 @@ void lake_close(struct lake *l)
     if (l == NULL)
         return;
     sqlite3_finalize(l->apply);
+    sqlite3_finalize(l->seq_of);
     sqlite3_finalize(l->mark);
     sqlite3_finalize(l->find);
     sqlite3_close(l->db);
@@ -138,16 +144,24 @@ int lake_sync(struct lake *l)
     return 0;
 }
 
+/* seq as stored, left-padded with zeros; -1 when it is too long. */
+static int pad_seq(const char *seq, char padded[JSONL_SEQ_MAX + 1])
+{
+    size_t n = strlen(seq);
+    if (n > JSONL_SEQ_MAX)
+        return -1;
+    memset(padded, '0', JSONL_SEQ_MAX - n);
+    memcpy(padded + JSONL_SEQ_MAX - n, seq, n + 1);
+    return 0;
+}
+
 enum lake_result lake_apply(struct lake *l, const char *table,
                             const char *key, const char *seq,
                             const char *item)
 {
     char padded[JSONL_SEQ_MAX + 1];
-    size_t n = strlen(seq);
-    if (n > JSONL_SEQ_MAX)
+    if (pad_seq(seq, padded) < 0)
         return LAKE_ERROR;
-    memset(padded, '0', JSONL_SEQ_MAX - n);
-    memcpy(padded + JSONL_SEQ_MAX - n, seq, n + 1);
     sqlite3_stmt *st = l->apply;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
@@ -164,6 +178,49 @@ enum lake_result lake_apply(struct lake *l, const char *table,
         return LAKE_ERROR;
     }
     return sqlite3_changes(l->db) > 0 ? LAKE_APPLIED : LAKE_STALE;
+}
+
+/* The padded sequence number of key's row into seq; 0 when there is a
+ * row, 1 when there is none, -1 on error. */
+static int row_seq(struct lake *l, const char *table, const char *key,
+                   char seq[JSONL_SEQ_MAX + 1])
+{
+    sqlite3_stmt *st = l->seq_of;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(seq, JSONL_SEQ_MAX + 1, "%s",
+                 (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fprintf(stderr, "lake: apply: %s\n", sqlite3_errmsg(l->db));
+        return -1;
+    }
+    return rc == SQLITE_ROW ? 0 : 1;
+}
+
+long lake_standing(struct lake *l, const char *table, const char *key,
+                   const char *const *seqs, size_t n, size_t *applied)
+{
+    char row[JSONL_SEQ_MAX + 1];
+    int has_row = row_seq(l, table, key, row);
+    if (has_row < 0)
+        return LAKE_STANDING_ERROR;
+    long standing = LAKE_STANDING_NONE;
+    *applied = 0;
+    for (size_t i = 0; i < n; i++) {
+        char seq[JSONL_SEQ_MAX + 1];
+        if (pad_seq(seqs[i], seq) < 0)
+            return LAKE_STANDING_ERROR;
+        if (has_row == 0 && strcmp(seq, row) <= 0)
+            continue; /* lake_apply would find it stale */
+        memcpy(row, seq, sizeof row);
+        has_row = 0;
+        standing = (long)i;
+        (*applied)++;
+    }
+    return standing;
 }
 
 int lake_mark_loaded(struct lake *l, const char *loader, const char *file,

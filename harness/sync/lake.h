@@ -44,6 +44,18 @@ enum lake_result lake_apply(struct lake *l, const char *table,
                             const char *key, const char *seq,
                             const char *item);
 
+/* Of n changes to key's row in table, in the order they arrive, the one
+ * left standing after applying each in turn with lake_apply: its index,
+ * LAKE_STANDING_NONE when all of them are stale, or LAKE_STANDING_ERROR
+ * (a sequence number too long, or the database). *applied is how many of
+ * the n those calls would have applied. Writes nothing: a loader applies
+ * the standing change alone, and a row written many times in one file is
+ * written once. */
+#define LAKE_STANDING_NONE (-1L)
+#define LAKE_STANDING_ERROR (-2L)
+long lake_standing(struct lake *l, const char *table, const char *key,
+                   const char *const *seqs, size_t n, size_t *applied);
+
 /* Records that loader (an identifier the caller keeps) has applied file
  * (with etag); call it inside the transaction that applies the file. */
 int lake_mark_loaded(struct lake *l, const char *loader, const char *file,

@@ -208,40 +208,114 @@ static bool group_is_due(const struct loader *l)
            (int64_t)LOAD_GROUP_MS * 1000000;
 }
 
-/* One line's change as the lake takes it: key and item text written into
- * the buffers, the table name and sequence number borrowed (or copied into
- * table). */
-struct change {
+/* One line's change as the lake takes it. */
+static const char *line_seq(const struct line *ln)
+{
+    return ln->doc ? ln->rec.sequence_number : ln->fast.sequence_number;
+}
+
+static bool line_is_remove(const struct line *ln)
+{
+    return strcmp(ln->doc ? ln->rec.event_name : ln->fast.event_name,
+                  "REMOVE") == 0;
+}
+
+/* Appends the line's table and canonical key, each NUL-terminated. */
+static void line_names(const struct line *ln, struct buf *names)
+{
+    if (ln->doc) {
+        buf_append(names, ln->rec.table, strlen(ln->rec.table) + 1);
+        jsonl_key_write(names, ln->rec.keys);
+    } else {
+        buf_append(names, ln->fast.table.p, ln->fast.table.len);
+        buf_putc(names, '\0');
+        jsonl_scanned_key_write(names, &ln->fast);
+    }
+    buf_putc(names, '\0');
+}
+
+/* A line's row: its table and key, borrowed from the file's names. */
+struct keyed {
+    size_t line;
+    size_t names_at;
     const char *table;
-    const char *seq;
-    bool is_remove;
-    char table_copy[JSONL_TABLE_MAX + 1];
+    const char *key;
 };
 
-static void line_change(const struct line *ln, struct buf *key,
-                        struct buf *item, struct change *ch)
+static int by_row(const struct keyed *x, const struct keyed *y)
 {
-    const struct jsonl_scanned *f = &ln->fast;
-    const struct jsonl_record *r = &ln->rec;
-    buf_reset(key);
-    buf_reset(item);
-    if (ln->doc) {
-        ch->table = r->table;
-        ch->seq = r->sequence_number;
-        ch->is_remove = strcmp(r->event_name, "REMOVE") == 0;
-        jsonl_key_write(key, r->keys);
-        if (!ch->is_remove)
-            json_write(item, r->new_image);
-        return;
+    int c = strcmp(x->table, y->table);
+    return c ? c : strcmp(x->key, y->key);
+}
+
+static int by_row_then_line(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = by_row(x, y);
+    return c ? c : x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* The file's lines sorted by row, each row's in file order. */
+static struct keyed *lines_by_row(const struct parsed *p, struct buf *names)
+{
+    struct keyed *k = xmalloc(p->n * sizeof *k);
+    for (size_t i = 0; i < p->n; i++) {
+        k[i].line = i;
+        k[i].names_at = names->len;
+        line_names(&p->lines[i], names);
     }
-    memcpy(ch->table_copy, f->table.p, f->table.len);
-    ch->table_copy[f->table.len] = '\0';
-    ch->table = ch->table_copy;
-    ch->seq = f->sequence_number;
-    ch->is_remove = strcmp(f->event_name, "REMOVE") == 0;
-    jsonl_scanned_key_write(key, f);
-    if (!ch->is_remove)
-        buf_append(item, f->new_image.p, f->new_image.len);
+    for (size_t i = 0; i < p->n; i++) {
+        k[i].table = names->data + k[i].names_at;
+        k[i].key = k[i].table + strlen(k[i].table) + 1;
+    }
+    qsort(k, p->n, sizeof *k, by_row_then_line);
+    return k;
+}
+
+static enum lake_result apply_line(struct loader *l, const struct line *ln,
+                                   const struct keyed *k, struct buf *item)
+{
+    bool is_remove = line_is_remove(ln);
+    buf_reset(item);
+    if (!is_remove && ln->doc)
+        json_write(item, ln->rec.new_image);
+    else if (!is_remove)
+        buf_append(item, ln->fast.new_image.p, ln->fast.new_image.len);
+    return lake_apply(l->lake, k->table, k->key, line_seq(ln),
+                      is_remove ? NULL : buf_cstr(item));
+}
+
+/* Applies the n changes a file makes to one row: a row changed several
+ * times (a hot key) is written once, with the change left standing, and
+ * counted as if each change had been applied in turn. */
+static int apply_row(struct loader *l, const struct parsed *p,
+                     const struct keyed *k, size_t n, struct buf *item)
+{
+    struct sync_stats *counts = &l->group.counts;
+    if (n == 1) {
+        enum lake_result res = apply_line(l, &p->lines[k->line], k, item);
+        if (res == LAKE_APPLIED)
+            counts->written++;
+        else if (res == LAKE_STALE)
+            counts->skipped++;
+        return res == LAKE_ERROR ? -1 : 0;
+    }
+    const char **seqs = xmalloc(n * sizeof *seqs);
+    for (size_t i = 0; i < n; i++)
+        seqs[i] = line_seq(&p->lines[k[i].line]);
+    size_t applied = 0;
+    long standing = lake_standing(l->lake, k->table, k->key, seqs, n,
+                                  &applied);
+    free(seqs);
+    if (standing == LAKE_STANDING_ERROR)
+        return -1;
+    counts->written += applied;
+    counts->skipped += n - applied;
+    if (standing == LAKE_STANDING_NONE)
+        return 0;
+    const struct keyed *s = &k[standing];
+    return apply_line(l, &p->lines[s->line], s, item) == LAKE_ERROR ? -1
+                                                                     : 0;
 }
 
 /* Applies a parsed file's changes and records it as loaded, in the open
@@ -249,30 +323,23 @@ static void line_change(const struct line *ln, struct buf *key,
 static int apply_file(struct loader *l, const struct aws_s3_object *obj,
                       const struct parsed *p)
 {
-    struct sync_stats *counts = &l->group.counts;
-    struct buf key, item;
-    struct change ch;
-    buf_init(&key, 0);
+    struct buf names, item;
+    buf_init(&names, 0);
     buf_init(&item, 0);
+    struct keyed *k = lines_by_row(p, &names);
     int rc = 0;
-    for (size_t i = 0; i < p->n && rc == 0; i++) {
-        line_change(&p->lines[i], &key, &item, &ch);
-        enum lake_result res = lake_apply(l->lake, ch.table, buf_cstr(&key),
-                                          ch.seq,
-                                          ch.is_remove ? NULL
-                                                       : buf_cstr(&item));
-        if (res == LAKE_ERROR)
-            rc = -1;
-        else if (res == LAKE_APPLIED)
-            counts->written++;
-        else
-            counts->skipped++;
+    for (size_t i = 0, n; i < p->n && rc == 0; i += n) {
+        n = 1;
+        while (i + n < p->n && by_row(&k[i], &k[i + n]) == 0)
+            n++;
+        rc = apply_row(l, p, &k[i], n, &item);
     }
     if (rc == 0)
         rc = lake_mark_loaded(l->lake, l->id, obj->key, obj->etag);
-    counts->read += p->n;
-    counts->objects++;
-    buf_clear(&key);
+    l->group.counts.read += p->n;
+    l->group.counts.objects++;
+    free(k);
+    buf_clear(&names);
     buf_clear(&item);
     return rc;
 }

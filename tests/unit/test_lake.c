@@ -4,6 +4,7 @@
  * neither is there, after a commit both are, also once the database is
  * opened again; each loader sees only its own files; a lake of the older
  * WITHOUT ROWID layout works as it is. */
+#include "base/buf.h"
 #include "base/mem.h"
 #include "sync/lake.h"
 
@@ -88,6 +89,90 @@ static void apply_should_keep_the_newest_change_per_key(void **state)
     remove_lake();
 }
 
+/* lake_standing against lake_apply itself: for random runs of changes to
+ * a row (with or without a row before, sequence numbers of every length,
+ * equal ones included), the count and the change left standing are those
+ * of applying each in turn. Each trial applies its changes one by one
+ * after asking, then its row must hold the standing change's item. */
+#define STANDING_TRIALS 300
+#define STANDING_MAX_CHANGES 6
+
+static void random_seq(unsigned *seed, char *out, size_t len)
+{
+    static const char *const seqs[] = { "7", "100", "101", "300", "1000",
+                                        "99999999999999999999", "100" };
+    snprintf(out, len, "%s", seqs[rand_r(seed) % 7]);
+}
+
+static void standing_trial(struct lake *l, unsigned *seed, int trial,
+                           struct buf *expected)
+{
+    char key[32], old[64], seqs[STANDING_MAX_CHANGES][32],
+        items[STANDING_MAX_CHANGES][64];
+    const char *seq_of[STANDING_MAX_CHANGES];
+    snprintf(key, sizeof key, "k%04d", trial);
+    bool has_old = rand_r(seed) % 2;
+    if (has_old) {
+        char first[32];
+        random_seq(seed, first, sizeof first);
+        snprintf(old, sizeof old, "{\"i\":{\"S\":\"%d-old\"}}", trial);
+        assert_int_equal(lake_apply(l, "t", key, first, old), LAKE_APPLIED);
+    }
+    size_t n = 1 + (size_t)rand_r(seed) % STANDING_MAX_CHANGES;
+    for (size_t i = 0; i < n; i++) {
+        random_seq(seed, seqs[i], sizeof seqs[i]);
+        seq_of[i] = seqs[i];
+        snprintf(items[i], sizeof items[i], "{\"i\":{\"S\":\"%d-%zu\"}}",
+                 trial, i);
+    }
+    size_t applied = 0;
+    long standing = lake_standing(l, "t", key, seq_of, n, &applied);
+    size_t applied_in_turn = 0;
+    for (size_t i = 0; i < n; i++)
+        applied_in_turn += lake_apply(l, "t", key, seqs[i], items[i]) ==
+                           LAKE_APPLIED;
+    assert_int_equal(applied, applied_in_turn);
+    assert_true(standing == LAKE_STANDING_NONE ? applied == 0
+                                               : standing >= 0);
+    if (standing >= 0)
+        buf_printf(expected, "%s\n", items[standing]);
+    else if (has_old)
+        buf_printf(expected, "%s\n", old);
+}
+
+static void standing_should_be_what_applying_each_in_turn_leaves(
+    void **state)
+{
+    (void)state;
+    struct lake *l = open_lake();
+    unsigned seed = 42;
+    struct buf expected;
+    buf_init(&expected, 0);
+    assert_int_equal(lake_begin(l), 0);
+    for (int trial = 0; trial < STANDING_TRIALS; trial++)
+        standing_trial(l, &seed, trial, &expected);
+    assert_int_equal(lake_commit(l), 0);
+    long n = 0;
+    char *text = snapshot_of(l, &n);
+    assert_string_equal(text, buf_cstr(&expected));
+    free(text);
+    buf_clear(&expected);
+    lake_close(l);
+    remove_lake();
+}
+
+static void standing_should_refuse_a_sequence_number_too_long(void **state)
+{
+    (void)state;
+    struct lake *l = open_lake();
+    const char *seqs[] = { "1", "12345678901234567890123456789012345678901" };
+    size_t applied = 0;
+    assert_int_equal(lake_standing(l, "t", "k", seqs, 2, &applied),
+                     LAKE_STANDING_ERROR);
+    lake_close(l);
+    remove_lake();
+}
+
 /* Lakes written before items became a rowid table keep working. */
 static void apply_should_work_in_a_lake_of_the_older_layout(void **state)
 {
@@ -167,6 +252,8 @@ int main(void)
     snprintf(path, sizeof path, "%s/lake.db", dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(apply_should_keep_the_newest_change_per_key),
+        cmocka_unit_test(standing_should_be_what_applying_each_in_turn_leaves),
+        cmocka_unit_test(standing_should_refuse_a_sequence_number_too_long),
         cmocka_unit_test(apply_should_work_in_a_lake_of_the_older_layout),
         cmocka_unit_test(rollback_should_drop_rows_and_loaded_record_together),
         cmocka_unit_test(
