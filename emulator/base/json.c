@@ -4,7 +4,12 @@
 #include "base/buf.h"
 #include "base/swar.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,10 +112,28 @@ static bool word_needs_escape(uint64_t w)
     return swar_has(w, '"') || swar_has(w, '\\') || swar_has_below(w, 0x20);
 }
 
-/* A word at a time over the plain run, most of a string's text. */
+/* Sixteen bytes at a time where the machine has SSE2 (every x86-64), then
+ * a word at a time: the plain run is most of a string's text, and the
+ * scanners step over hundreds of megabytes of it in a large run. A byte is
+ * a control character when the unsigned minimum of it and 0x1f is itself. */
 size_t json_plain_length(const char *s, size_t len)
 {
     size_t i = 0;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i last_control = _mm_set1_epi8(0x1f);
+    for (; len - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const void *)(s + i));
+        __m128i hits = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                         _mm_cmpeq_epi8(v, backslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(v, last_control), v));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hits);
+        if (mask != 0)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
     while (len - i >= 8 && !word_needs_escape(swar_load(s + i)))
         i += 8;
     while (i < len && !needs_escape((unsigned char)s[i]))

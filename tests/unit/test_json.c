@@ -110,15 +110,16 @@ static void write_string_should_escape_at_every_run_boundary(void **state)
     }
 }
 
-/* Every byte value at every offset of a word: the run ends at a quote, a
- * backslash or a control character and at nothing else, UTF-8 included. */
+/* Every byte value at every offset of two 16-byte blocks, a word and a
+ * tail: the run ends at a quote, a backslash or a control character and
+ * at nothing else, UTF-8 included. */
 static void plain_length_should_stop_at_the_first_byte_to_escape(void **state)
 {
     (void)state;
-    char text[24];
+    char text[43];
     for (int byte = 0; byte < 256; byte++) {
         bool must_escape = byte < 0x20 || byte == '"' || byte == '\\';
-        for (size_t at = 0; at < 20; at++) {
+        for (size_t at = 0; at < sizeof text; at++) {
             memset(text, 'a', sizeof text);
             text[at] = (char)byte;
             size_t want = must_escape ? at : sizeof text;
