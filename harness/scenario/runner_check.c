@@ -1,34 +1,26 @@
 /* The runner's verification: reads back the ground truth (the source
- * stream and table, as the runner's own identity), the landing objects,
- * the lake snapshot and the decision audit; runs verify and leastpriv; then
- * turns the scenario's checks and expected findings into report cases;
- * see runner_internal.h. */
+ * table, as the runner's own identity), the lake snapshot, the exports and
+ * the decision audit (the landings: runner_landing.c); runs verify and
+ * leastpriv; then turns the scenario's checks and expected findings into
+ * report cases; see runner_internal.h. */
 #include "scenario/runner_internal.h"
 
 #include "aws/aws.h"
 #include "aws/aws_ddb.h"
 #include "aws/aws_s3.h"
-#include "aws/aws_streams.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "report/report.h"
 #include "base/crypto.h"
-#include "sync/poll.h"
-#include "sync/stream_page.h"
 #include "verify/leastpriv.h"
 
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* GetRecords pages read per shard before giving up on an open shard. */
-#define RUNNER_MAX_PAGES 100000
-
-static void read_failed_on(struct aws_client *c, struct findings *out,
-                           const char *what)
+void runner_read_failed(struct aws_client *c, struct findings *out,
+                        const char *what)
 {
     const struct aws_error *e = aws_client_error(c);
     findings_add(out, FINDING_CHECK_PIPELINE, "readback_failed", NULL,
@@ -37,290 +29,16 @@ static void read_failed_on(struct aws_client *c, struct findings *out,
 
 static void read_failed(struct runner *r, const char *what)
 {
-    read_failed_on(r->admin, &r->findings, what);
-}
-
-static void add_change(struct verify_changes *changes,
-                       const struct stream_record *r)
-{
-    if (r->is_scanned)
-        verify_changes_add_scanned(changes, &r->fields);
-    else
-        verify_changes_add_text(changes, r->text.p, r->text.len);
-}
-
-/* Every record of shard, oldest first, into changes. */
-static int read_shard(struct aws_client *c, const char *arn,
-                      const char *shard, struct verify_changes *changes)
-{
-    char *it = NULL;
-    if (aws_streams_get_iterator(c, arn, shard, "TRIM_HORIZON", NULL, &it) < 0)
-        return -1;
-    struct stream_page page;
-    stream_page_init(&page);
-    int rc = 0;
-    for (int page_no = 0; it && page_no < RUNNER_MAX_PAGES; page_no++) {
-        rc = stream_page_read(c, it, 1000, &page);
-        free(it);
-        it = NULL;
-        if (rc < 0)
-            break;
-        for (size_t i = 0; i < page.n; i++)
-            add_change(changes, &page.records[i]);
-        if (page.next_iterator && page.n > 0)
-            it = xstrdup(page.next_iterator);
-    }
-    free(it);
-    stream_page_clear(&page);
-    return rc;
-}
-
-/* The source stream of a table, read on a client of its own so that it
- * overlaps with reading the landing: the changes the landing must hold. */
-struct stream_read {
-    struct aws_client *client;    /* owned */
-    const char *table;
-    struct verify_changes changes;
-    struct findings findings;     /* a failed read */
-    int rc;
-    pthread_t thread;
-    bool is_threaded;
-};
-
-static void *read_changes(void *arg)
-{
-    struct stream_read *sr = arg;
-    struct aws_client *c = sr->client;
-    char *arn = NULL;
-    cJSON *desc = NULL;
-    int rc = aws_streams_latest_arn(c, sr->table, &arn);
-    if (rc == 0 && arn)
-        rc = aws_streams_describe(c, arn, &desc);
-    const cJSON *shard, *shards = json_get(desc, "Shards");
-    cJSON_ArrayForEach(shard, shards) {
-        if (rc == 0)
-            rc = read_shard(c, arn, json_get_string(shard, "ShardId"),
-                            &sr->changes);
-    }
-    if (rc < 0)
-        read_failed_on(c, &sr->findings, "the source stream");
-    cJSON_Delete(desc);
-    free(arn);
-    sr->rc = rc;
-    return NULL;
-}
-
-/* Starts reading table's stream; on the runner's own client, in place,
- * when no second client or thread can be had. */
-static void stream_read_start(struct runner *r, const char *table,
-                              struct stream_read *sr)
-{
-    memset(sr, 0, sizeof *sr);
-    sr->table = table;
-    verify_changes_init(&sr->changes);
-    findings_init(&sr->findings);
-    sr->client = runner_admin_client(r);
-    sr->is_threaded = sr->client &&
-        pthread_create(&sr->thread, NULL, read_changes, sr) == 0;
-    if (sr->is_threaded)
-        return;
-    aws_client_free(sr->client);
-    sr->client = r->admin;
-    read_changes(sr);
-    sr->client = NULL;
-}
-
-/* Waits for the read; its findings move to the runner's. */
-static int stream_read_finish(struct runner *r, struct stream_read *sr)
-{
-    if (sr->is_threaded)
-        pthread_join(sr->thread, NULL);
-    aws_client_free(sr->client);
-    sr->client = NULL;
-    findings_move(&r->findings, &sr->findings);
-    return sr->rc;
-}
-
-static void stream_read_clear(struct stream_read *sr)
-{
-    verify_changes_clear(&sr->changes);
-    findings_clear(&sr->findings);
-}
-
-/* Calls visit with each object under prefix (its key after the prefix),
- * in listing order, as soon as it is read; the visitor may keep the body
- * (buf_detach), else the buffer is reused for the next object. */
-static int read_landing(struct runner *r, const char *bucket,
-                        const char *prefix,
-                        void (*visit)(const char *key, struct buf *body,
-                                      void *arg),
-                        void *arg)
-{
-    struct aws_s3_listing listing = { 0 };
-    if (aws_s3_list(r->admin, bucket, prefix, NULL, &listing) < 0) {
-        read_failed(r, "the landing listing");
-        return -1;
-    }
-    /* One buffer for every body, grown to the largest: a fresh one per
-     * object would be regrown by doubling each time, between the small
-     * allocations of the records parsed from the last one. */
-    struct buf body;
-    buf_init(&body, 0);
-    int rc = 0;
-    for (size_t i = 0; i < listing.n && rc == 0; i++) {
-        rc = aws_s3_get_object(r->admin, bucket, listing.objects[i].key,
-                               &body);
-        if (rc < 0)
-            read_failed(r, listing.objects[i].key);
-        else
-            visit(listing.objects[i].key + strlen(prefix), &body, arg);
-    }
-    buf_clear(&body);
-    aws_s3_listing_clear(&listing);
-    return rc;
-}
-
-/* A change landing's objects, parsed as they arrive. */
-struct landed_visit {
-    struct runner *r;
-    const char *location;
-    struct verify_landed *landed;
-    size_t n_objects;
-};
-
-static void visit_landed(const char *key, struct buf *body, void *arg)
-{
-    struct landed_visit *v = arg;
-    struct verify_object obj = { key, body->data ? body->data : "",
-                                 body->len };
-    verify_landed_add(v->landed, v->location, &obj, &v->r->findings,
-                      &v->r->vstats);
-    v->n_objects++;
-}
-
-/* A polled landing's objects, kept whole: the state check needs them all
- * at once. */
-struct landing {
-    struct verify_object *objects; /* keys and bodies owned */
-    size_t n, cap;
-};
-
-static void visit_polled(const char *key, struct buf *body, void *arg)
-{
-    struct landing *l = arg;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->objects = xrealloc(l->objects, l->cap * sizeof *l->objects);
-    }
-    size_t len = 0;
-    char *text = buf_detach(body, &len);
-    l->objects[l->n++] = (struct verify_object){ xstrdup(key), text, len };
-}
-
-static void landing_clear(struct landing *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free((char *)(uintptr_t)l->objects[i].key);
-        free((char *)(uintptr_t)l->objects[i].body);
-    }
-    free(l->objects);
-}
-
-/* A polling loader's landing: judged by the state it leaves (the newest
- * version of each key against the table), since a Scan's lines are not the
- * stream's changes; its documented limit is quoted with each delete it
- * could not see. */
-static void check_polled(struct runner *r, const char *url,
-                         const struct scenario_table *t,
-                         const struct verify_changes *changes,
-                         const struct landing *l)
-{
-    cJSON *source = runner_scan_all(r, t->name);
-    if (source == NULL)
-        return;
-    const char *names[2] = { t->keys[0].name,
-                             t->n_keys > 1 ? t->keys[1].name : NULL };
-    struct verify_polled in = {
-        .location = url, .limit = "poll's documented limit: " POLL_LIMIT_TEXT,
-        .source = source, .key_names = names, .n_keys = (size_t)t->n_keys,
-        .changes = changes, .objects = l->objects, .n_objects = l->n };
-    verify_polled_landing(&in, &r->findings, &r->vstats);
-    cJSON_Delete(source);
-}
-
-/* A poll step's landing location; the stream, when the table has one,
- * names each delete the poller missed. */
-static void check_polled_at(struct runner *r, const char *url,
-                            const char *bucket, const char *prefix,
-                            const struct scenario_table *t)
-{
-    struct stream_read sr;
-    bool has_changes = t->stream_view != NULL;
-    if (has_changes)
-        stream_read_start(r, t->name, &sr);
-    struct landing l = { 0 };
-    int rc = read_landing(r, bucket, prefix, visit_polled, &l);
-    if (has_changes && stream_read_finish(r, &sr) < 0)
-        rc = -1;
-    if (rc == 0)
-        check_polled(r, url, t, has_changes ? &sr.changes : NULL, &l);
-    landing_clear(&l);
-    if (has_changes)
-        stream_read_clear(&sr);
-}
-
-/* A change landing at url: every change of table's stream, once, in
- * order. The stream is read while the landing's objects are. */
-static void check_changes_at(struct runner *r, const char *url,
-                             const char *bucket, const char *prefix,
-                             const char *table)
-{
-    struct stream_read sr;
-    stream_read_start(r, table, &sr);
-    struct landed_visit v = { r, url, verify_landed_new(), 0 };
-    int rc = read_landing(r, bucket, prefix, visit_landed, &v);
-    if (stream_read_finish(r, &sr) < 0)
-        rc = -1;
-    if (rc == 0) {
-        struct verify_landing in = {
-            url, &sr.changes, v.landed,
-            r->counts.retries > 0 || r->s->faults != NULL };
-        verify_landing(&in, &r->findings, &r->vstats);
-        r->counts.objects = v.n_objects;
-    }
-    verify_landed_free(v.landed);
-    stream_read_clear(&sr);
-}
-
-/* Verifies each distinct landing location a ship, handler, esm or poll
- * step wrote. */
-static void check_landings(struct runner *r)
-{
-    char seen[SCENARIO_MAX_STEPS][512];
-    size_t n_seen = 0;
-    for (size_t i = 0; i < r->s->n_steps; i++) {
-        const struct scenario_step *st = &r->s->steps[i];
-        if (strcmp(st->kind, "load") == 0 || strcmp(st->kind, "export") == 0)
-            continue;
-        char url[512], bucket[256], prefix[512];
-        runner_step_location(r, st, url, sizeof url);
-        bool is_seen = false;
-        for (size_t j = 0; j < n_seen && !is_seen; j++)
-            is_seen = strcmp(seen[j], url) == 0;
-        if (is_seen || aws_s3_url_parse(url, bucket, sizeof bucket, prefix,
-                                        sizeof prefix) < 0)
-            continue;
-        snprintf(seen[n_seen++], sizeof seen[0], "%s", url);
-        const char *table = st->table ? st->table : r->s->tables[0].name;
-        if (strcmp(st->kind, "poll") == 0)
-            check_polled_at(r, url, bucket, prefix,
-                            scenario_table_find(r->s, table));
-        else
-            check_changes_at(r, url, bucket, prefix, table);
-    }
+    runner_read_failed(r->admin, &r->findings, what);
 }
 
 cJSON *runner_scan_all(struct runner *r, const char *table)
+{
+    return runner_scan_all_on(r->admin, &r->findings, table);
+}
+
+cJSON *runner_scan_all_on(struct aws_client *c, struct findings *out,
+                          const char *table)
 {
     cJSON *items = cJSON_CreateArray();
     cJSON *start = NULL;
@@ -328,11 +46,11 @@ cJSON *runner_scan_all(struct runner *r, const char *table)
         struct aws_ddb_scan args = { .table = table, .start_key = start,
                                      .is_consistent = true };
         cJSON *page = NULL;
-        int rc = aws_ddb_scan(r->admin, &args, &page);
+        int rc = aws_ddb_scan(c, &args, &page);
         cJSON_Delete(start);
         start = NULL;
         if (rc < 0) {
-            read_failed(r, "the source table");
+            runner_read_failed(c, out, "the source table");
             cJSON_Delete(items);
             return NULL;
         }
@@ -640,8 +358,8 @@ void runner_check(struct runner *r)
 {
     if (r->o->progress)
         report_text_progress(r->o->progress, r->s->name, "verifying", 0, 0);
-    if (r->has_landing)
-        check_landings(r);
+    if (r->has_landing && !r->are_landings_checked)
+        runner_check_landings(r);
     if (r->lake_snapshot)
         check_lake(r);
     if (r->has_export)

@@ -71,6 +71,7 @@ struct runner {
     struct runner_counts counts;
     struct verify_stats vstats;
     bool has_landing;          /* a step wrote change records */
+    bool are_landings_checked; /* while the last step (a load) ran */
     bool has_export;           /* an export step finished */
     bool is_step_failed[SCENARIO_MAX_STEPS];
     bool is_step_done[SCENARIO_MAX_STEPS];
@@ -137,7 +138,24 @@ int runner_export(struct runner *r, size_t step, struct sync_stats *stats);
 /* Every item of table, by consistent Scan as the runner; NULL (and a
  * finding) when the read fails. Caller frees. */
 cJSON *runner_scan_all(struct runner *r, const char *table);
+/* The same on client c, a failed read's finding into out. */
+cJSON *runner_scan_all_on(struct aws_client *c, struct findings *out,
+                          const char *table);
+/* A readback_failed finding in out for what c failed to read. */
+void runner_read_failed(struct aws_client *c, struct findings *out,
+                        const char *what);
 void runner_check(struct runner *r);
+
+/* runner_landing.c */
+/* Checks every landing location the steps wrote, as the runner. */
+void runner_check_landings(struct runner *r);
+/* The same on a thread of its own while the last step, a load, runs:
+ * finish joins it and adds what it found to the runner's findings and
+ * stats. Start returns NULL when no client can be had (the landings are
+ * then checked after the steps); finish takes NULL. */
+struct landing_check;
+struct landing_check *runner_landing_check_start(struct runner *r);
+void runner_landing_check_finish(struct runner *r, struct landing_check *lc);
 void runner_cases(struct runner *r);
 
 #endif

@@ -619,6 +619,35 @@ static int run_load(struct runner *r, const struct scenario_step *st,
     return rc < 0 ? -1 : 0;
 }
 
+/* Whether the landings are final once step i starts: it is the last step
+ * left and a load, which reads them and writes none, and no fault rule can
+ * touch the runner's own reads of them. Its credentials are in the
+ * environment by then, and nothing changes the environment until it ends. */
+static bool are_landings_final_at(const struct runner *r, size_t i)
+{
+    const struct scenario *s = r->s;
+    if (!r->has_landing || s->faults != NULL ||
+        strcmp(s->steps[i].kind, "load") != 0)
+        return false;
+    for (size_t k = i + 1; k < s->n_steps; k++) {
+        if (!r->is_step_done[k])
+            return false;
+    }
+    return true;
+}
+
+/* A load step, with the landing checks alongside when they are final. */
+static int run_load_checking(struct runner *r, size_t i,
+                             struct sync_stats *stats)
+{
+    struct landing_check *lc = are_landings_final_at(r, i)
+                                   ? runner_landing_check_start(r)
+                                   : NULL;
+    int rc = run_load(r, &r->s->steps[i], stats);
+    runner_landing_check_finish(r, lc);
+    return rc;
+}
+
 static int run_step(struct runner *r, size_t i)
 {
     const struct scenario_step *st = &r->s->steps[i];
@@ -648,7 +677,7 @@ static int run_step(struct runner *r, size_t i)
     else if (strcmp(st->kind, "export") == 0)
         rc = runner_export(r, i, &stats);
     else
-        rc = run_load(r, st, &stats);
+        rc = run_load_checking(r, i, &stats);
     capture_end(saved);
     r->counts.retries += stats.retried;
     if (strcmp(st->kind, "load") == 0) {

@@ -421,6 +421,21 @@ static void check_order(const struct verify_landing *in,
     }
 }
 
+void verify_stats_add(struct verify_stats *to,
+                      const struct verify_stats *from)
+{
+    to->changes += from->changes;
+    to->records += from->records;
+    to->delivered += from->delivered;
+    to->lost += from->lost;
+    to->duplicates += from->duplicates;
+    to->out_of_order += from->out_of_order;
+    to->bad_lines += from->bad_lines;
+    to->source_items += from->source_items;
+    to->lake_items += from->lake_items;
+    to->lake_differences += from->lake_differences;
+}
+
 void verify_landing(const struct verify_landing *in, struct findings *out,
                     struct verify_stats *st)
 {

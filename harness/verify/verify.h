@@ -91,6 +91,10 @@ struct verify_stats {
     size_t lake_differences;
 };
 
+/* Adds from's counts to to's. */
+void verify_stats_add(struct verify_stats *to,
+                      const struct verify_stats *from);
+
 /* Checks the landed records against the changes; findings go to out
  * under the landing and delivery checks. */
 void verify_landing(const struct verify_landing *in, struct findings *out,
