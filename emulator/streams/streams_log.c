@@ -18,6 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A stream record's members besides its images: its ids, names and
+ * numbers, and the Keys map (a partition key is at most 2 KB, a sort key
+ * 1 KB). */
+#define STREAMS_RECORD_ROOM 4096
+
 bool streams_log_is_enabled(const cJSON *desc)
 {
     return cJSON_IsTrue(json_get(json_get(desc, "StreamSpecification"),
@@ -209,6 +214,10 @@ enum store_result streams_log_append(struct store_tx *tx,
     int64_t created_ms = ch->now_ms > s.last_ms ? ch->now_ms : s.last_ms;
     struct buf text;
     buf_init(&text, 0);
+    /* A record is mostly its images: room for them at once, where growing
+     * by doubling copied a large item's text several times. */
+    buf_reserve(&text, ch->old_json.len + ch->new_json.len +
+                           STREAMS_RECORD_ROOM);
     build_record(emu, ch, &s, created_ms, &text);
     /* The stream's row keeps its next_seq and last_ms: the record itself
      * advances them for whoever reads the stream next (store_streams.h). */
