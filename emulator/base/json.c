@@ -1,4 +1,5 @@
-/* cJSON helpers; see json.h. */
+/* cJSON helpers; see json.h. json_parse has a file of its own,
+ * json_parse.c. */
 #include "base/json.h"
 
 #include "base/buf.h"
@@ -12,24 +13,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-cJSON *json_parse(const char *text, size_t len)
-{
-    const char *end = NULL;
-    if (text == NULL || len == 0)
-        return NULL;
-    cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (v == NULL)
-        return NULL;
-    while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\r' ||
-                                *end == '\n' || *end == '\0'))
-        end++;
-    if (end != text + len) {
-        cJSON_Delete(v);
-        return NULL;
-    }
-    return v;
-}
 
 /* Length of the UTF-8 sequence starting at p (at most n bytes), or 0 when
  * it is not a valid one (overlong forms and surrogates included). */

@@ -11,7 +11,9 @@
 struct buf;
 
 /* Parses exactly len bytes; NULL if they are not one JSON value (trailing
- * non-space bytes included). Caller frees with cJSON_Delete. */
+ * non-space bytes included). Accepts what cJSON_ParseWithLengthOpts does
+ * and builds the same tree (json_parse.c), followed only by ' ', '\t',
+ * '\r', '\n' or '\0'. Caller frees with cJSON_Delete. */
 cJSON *json_parse(const char *text, size_t len);
 
 /* Why text cannot be taken as a request body, or NULL when it can: it must
