@@ -24,10 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Adds arn (taken) as the resource of action (static), or of the op's
- * own action when action is NULL. */
-static void add_arn_for(struct op_resources *out, const char *action,
-                        char *arn)
+void op_resources_add(struct op_resources *out, const char *action,
+                      char *arn)
 {
     if (out->n == OPS_MAX_RESOURCES) {
         free(arn);
@@ -39,7 +37,7 @@ static void add_arn_for(struct op_resources *out, const char *action,
 
 static void add_arn(struct op_resources *out, char *arn)
 {
-    add_arn_for(out, NULL, arn);
+    op_resources_add(out, NULL, arn);
 }
 
 /* S3 resources (Service Authorization Reference, Amazon S3): buckets are
@@ -65,7 +63,7 @@ static int resource_s3_copy(struct call *c, struct op_resources *out)
     char *source = s3_copy_source_arn(c);
     if (source == NULL)
         return -1;
-    add_arn_for(out, "s3:GetObject", source);
+    op_resources_add(out, "s3:GetObject", source);
     return 0;
 }
 
@@ -73,8 +71,7 @@ static int resource_s3_copy(struct call *c, struct op_resources *out)
  * malformed body names none and is refused by the handler. */
 static int resource_s3_delete_objects(struct call *c, struct op_resources *out)
 {
-    s3_delete_objects_arns(c, out->arns + out->n,
-                           OPS_MAX_RESOURCES - out->n, &out->n);
+    s3_delete_objects_arns(c, out);
     return 0;
 }
 
@@ -144,7 +141,7 @@ static void add_action_once(struct call *c, struct op_resources *out,
             return;
         }
     }
-    add_arn_for(out, action, arn);
+    op_resources_add(out, action, arn);
 }
 
 /* TransactWriteItems and TransactGetItems are authorized per item as the

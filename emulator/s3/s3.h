@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct call;
+struct op_resources;
 
 /* s3_bucket.c */
 int s3_list_buckets(struct call *c);
@@ -55,10 +56,8 @@ char *s3_arn(const char *bucket, const char *key);
 /* The ARN of the object x-amz-copy-source names, or NULL with
  * InvalidArgument recorded when the header is malformed. */
 char *s3_copy_source_arn(struct call *c);
-/* Appends to arns (up to max; each owned by the caller) the ARN of every
- * key a DeleteObjects body names, counting them in *n. A malformed body
- * adds none. */
-void s3_delete_objects_arns(struct call *c, char **arns, size_t max,
-                            size_t *n);
+/* Adds to out the ARN of every key a DeleteObjects body names, as the
+ * op's own action. A malformed body adds none. */
+void s3_delete_objects_arns(struct call *c, struct op_resources *out);
 
 #endif

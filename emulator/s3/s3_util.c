@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/xml.h"
 #include "http/call.h"
+#include "http/ops.h"
 #include "s3/s3_xml.h"
 #include "state.h"
 #include "store/store_s3.h"
@@ -416,15 +417,13 @@ char *s3_copy_source_arn(struct call *c)
     return arn;
 }
 
-void s3_delete_objects_arns(struct call *c, char **arns, size_t max,
-                            size_t *n)
+void s3_delete_objects_arns(struct call *c, struct op_resources *out)
 {
     struct s3_delete_list list;
     if (s3_xml_parse_delete(c->body, c->body_len, &list) == 0) {
-        for (size_t i = 0; i < list.n && i < max; i++) {
-            arns[i] = s3_arn(s3_bucket_name(c), list.keys[i].key);
-            (*n)++;
-        }
+        for (size_t i = 0; i < list.n; i++)
+            op_resources_add(out, NULL,
+                             s3_arn(s3_bucket_name(c), list.keys[i].key));
     }
     s3_xml_delete_clear(&list);
 }

@@ -69,7 +69,7 @@ int sts_get_caller_identity(struct call *c)
 int sts_role_resource(struct call *c, struct op_resources *out)
 {
     const char *arn = json_get_string(c->input, "RoleArn");
-    out->arns[out->n++] = xstrdup(arn ? arn : "");
+    op_resources_add(out, NULL, xstrdup(arn ? arn : ""));
     return 0;
 }
 
