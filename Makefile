@@ -141,8 +141,11 @@ soak: $(OUT)/dynalake
 
 reliability: crash soak
 
+# Formats the lines changed since FORMAT_BASE (uncommitted ones by default)
+# with .clang-format, leaving untouched code as it was written.
+FORMAT_BASE ?= HEAD
 format:
-	clang-format -i $(shell git ls-files '*.c' '*.h')
+	git clang-format --force $(FORMAT_BASE)
 
 clean:
 	rm -rf build

@@ -24,8 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void op_resources_add(struct op_resources *out, const char *action,
-                      char *arn)
+void op_resources_add(struct op_resources *out, const char *action, char *arn)
 {
     if (out->n == OPS_MAX_RESOURCES) {
         free(arn);

@@ -55,8 +55,7 @@ const struct op *ops_find(enum service service, struct str name);
 /* Adds arn (taken) as the resource of action (static), or of the op's
  * own action when action is NULL; past OPS_MAX_RESOURCES, frees it. The
  * only way to add one: authorization reads every slot's action. */
-void op_resources_add(struct op_resources *out, const char *action,
-                      char *arn);
+void op_resources_add(struct op_resources *out, const char *action, char *arn);
 
 void op_resources_clear(struct op_resources *r);
 
