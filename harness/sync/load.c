@@ -208,7 +208,8 @@ static bool group_is_due(const struct loader *l)
            (int64_t)LOAD_GROUP_MS * 1000000;
 }
 
-/* One line's change as the lake takes it. */
+/* A line's change, whichever way it was parsed: a whole document (doc) or
+ * the fast scan. */
 static const char *line_seq(const struct line *ln)
 {
     return ln->doc ? ln->rec.sequence_number : ln->fast.sequence_number;
