@@ -1,6 +1,6 @@
 # dynalake: one Makefile, no recursion, objects under build/<mode>/.
 #   make            release binary build/release/dynalake
-#   make test       unit + integration under ASan/UBSan, end-to-end, then a
+#   make test       unit, integration and end-to-end under ASan/UBSan, then a
 #                   short fuzz pass and a short crash-consistency run
 #   make unit | integration | e2e | bench | fuzz | reliability | format | clean
 
@@ -80,9 +80,12 @@ $(OUT)/tests/integration/%: $(OUT)/tests/integration/%.o $(INTEG_HELPER) $(OUT)/
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The end-to-end suites drive the sanitizer build too, so paths only real
+# clients reach (STS, presigned URLs, multipart) run under ASan and UBSan;
+# it is about twice as slow, hence the longer limit per suite.
 test:
 	$(MAKE) MODE=test unit integration
-	$(MAKE) MODE=release e2e
+	$(MAKE) MODE=test E2E_SUITE_TIMEOUT=600 e2e
 	$(MAKE) FUZZ_SECONDS=5 fuzz
 	$(MAKE) MODE=release CRASH_ROUNDS=3 crash
 
