@@ -1,7 +1,8 @@
 # dynalake: one Makefile, no recursion, objects under build/<mode>/.
 #   make            release binary build/release/dynalake
 #   make test       unit, integration and end-to-end under ASan/UBSan, then a
-#                   short fuzz pass and a short crash-consistency run
+#                   short fuzz pass, a short crash-consistency run and a
+#                   20 s soak of 64 connections with hostile input
 #   make unit | integration | e2e | bench | fuzz | reliability | format | clean
 
 PKGS := libmicrohttpd sqlite3 libcjson libcurl libcrypto expat zlib
@@ -88,6 +89,7 @@ test:
 	$(MAKE) MODE=test E2E_SUITE_TIMEOUT=600 e2e
 	$(MAKE) FUZZ_SECONDS=5 fuzz
 	$(MAKE) MODE=release CRASH_ROUNDS=3 crash
+	$(MAKE) MODE=test SOAK_SECONDS=20 soak
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(SAN_ENV) $$t; done
@@ -134,13 +136,14 @@ fuzz-run: $(FUZZ_BINS)
 # then a bounded soak with hostile input. Never timed tests.
 CRASH_ROUNDS ?= 10
 SOAK_SECONDS ?= 60
+SOAK_CONNECTIONS ?= 64
 crash: $(OUT)/dynalake
 	tests/reliability/crash_consistency.py --binary $(OUT)/dynalake \
 	    --rounds $(CRASH_ROUNDS)
 
 soak: $(OUT)/dynalake
 	tests/reliability/soak.py --binary $(OUT)/dynalake \
-	    --seconds $(SOAK_SECONDS)
+	    --seconds $(SOAK_SECONDS) --connections $(SOAK_CONNECTIONS)
 
 reliability: crash soak
 
