@@ -382,6 +382,56 @@ static void evaluate(const struct authz *z, const struct call *c,
         *out = by_session;
 }
 
+/* What every decision of one request shares: its condition keys, built on
+ * first use, and the session's policy. */
+struct decisions {
+    struct context ctx; /* ~4 KB, so set field by field, not zeroed */
+    struct policy *session_policy;
+};
+
+static void decisions_begin(const struct authz *z, struct call *c,
+                            struct decisions *d)
+{
+    d->ctx.call = c;
+    d->ctx.overrides = z->ids ? z->ids->context : NULL;
+    d->ctx.is_built = false;
+    /* A session's own policy was checked when AssumeRole issued it. */
+    d->session_policy = NULL;
+    if (c->session && c->session->session_policy) {
+        struct buf err;
+        buf_init(&err, 0);
+        d->session_policy = policy_parse(c->session->session_policy,
+                                         strlen(c->session->session_policy),
+                                         POLICY_IDENTITY, &err);
+        buf_clear(&err);
+    }
+}
+
+static void decisions_end(struct decisions *d)
+{
+    if (d->ctx.is_built)
+        condkeys_clear(&d->ctx.service_keys);
+    policy_free(d->session_policy);
+}
+
+/* Decides and audits one (action, resource); in enforce mode a denial
+ * answers AccessDenied. 0 or -1. */
+static int decide(struct authz *z, struct audit *audit, struct call *c,
+                  struct decisions *d, const char *action,
+                  const char *resource)
+{
+    struct iam_result r;
+    struct policy *to_free = NULL;
+    evaluate(z, c, action, resource, &d->ctx, d->session_policy, &r,
+             &to_free);
+    record(audit, c, action, resource, &r, &d->ctx);
+    policy_free(to_free);
+    if (r.decision != IAM_ALLOW &&
+        c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE)
+        return deny(c, action, resource, &r);
+    return 0;
+}
+
 int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
 {
     if (c->op->action == NULL)
@@ -391,39 +441,32 @@ int authz_authorize(struct authz *z, struct audit *audit, struct call *c)
     res.n = 0;
     if (c->op->resources(c, &res) < 0)
         return -1;
-    bool is_off = c->emu->cfg.iam_mode == EMULATOR_IAM_OFF;
-    struct context ctx; /* ~4 KB, so set field by field, not zeroed */
-    ctx.call = c;
-    ctx.overrides = z->ids ? z->ids->context : NULL;
-    ctx.is_built = false;
-    /* A session's own policy was checked when AssumeRole issued it. */
-    struct policy *session_policy = NULL;
-    if (!is_off && c->session && c->session->session_policy) {
-        struct buf err;
-        buf_init(&err, 0);
-        session_policy = policy_parse(c->session->session_policy,
-                                      strlen(c->session->session_policy),
-                                      POLICY_IDENTITY, &err);
-        buf_clear(&err);
+    if (c->emu->cfg.iam_mode == EMULATOR_IAM_OFF) {
+        op_resources_clear(&res);
+        return 0;
     }
+    struct decisions d;
+    decisions_begin(z, c, &d);
     int rc = 0;
-    for (size_t i = 0; !is_off && rc == 0 && i < res.n; i++) {
-        const char *action = res.actions[i] ? res.actions[i]
-                                            : c->op->action;
-        struct iam_result r;
-        struct policy *to_free = NULL;
-        evaluate(z, c, action, res.arns[i], &ctx, session_policy, &r,
-                 &to_free);
-        record(audit, c, action, res.arns[i], &r, &ctx);
-        policy_free(to_free);
-        if (r.decision != IAM_ALLOW &&
-            c->emu->cfg.iam_mode == EMULATOR_IAM_ENFORCE)
-            rc = deny(c, action, res.arns[i], &r);
-    }
-    if (ctx.is_built)
-        condkeys_clear(&ctx.service_keys);
-    policy_free(session_policy);
+    for (size_t i = 0; rc == 0 && i < res.n; i++)
+        rc = decide(z, audit, c, &d,
+                    res.actions[i] ? res.actions[i] : c->op->action,
+                    res.arns[i]);
+    decisions_end(&d);
     op_resources_clear(&res);
+    return rc;
+}
+
+int authz_authorize_also(struct authz *z, struct audit *audit,
+                         struct call *c, const char *action,
+                         const char *resource)
+{
+    if (c->emu->cfg.iam_mode == EMULATOR_IAM_OFF)
+        return 0;
+    struct decisions d;
+    decisions_begin(z, c, &d);
+    int rc = decide(z, audit, c, &d, action, resource);
+    decisions_end(&d);
     return rc;
 }
 

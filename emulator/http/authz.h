@@ -27,6 +27,13 @@ void authz_free(struct authz *z); /* NULL accepted */
  * in audit, and in enforce mode refuses with the AWS error. 0 or -1. */
 int authz_authorize(struct authz *z, struct audit *audit, struct call *c);
 
+/* Decides, audits and enforces one more (action, resource) for c beyond
+ * what its operation names: S3 asks for s3:ListBucket before it says a
+ * key is missing. 0, or -1 with AccessDenied recorded. */
+int authz_authorize_also(struct authz *z, struct audit *audit,
+                         struct call *c, const char *action,
+                         const char *resource);
+
 /* The compiled trust policy of a role, or NULL. */
 const struct policy *authz_trust_policy(const struct authz *z,
                                         const struct identity *role);

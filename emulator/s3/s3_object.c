@@ -13,6 +13,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/xml.h"
+#include "http/authz.h"
 #include "http/call.h"
 #include "s3/s3_xml.h"
 #include "state.h"
@@ -371,19 +372,21 @@ static char *reserve_body(struct call *c, size_t len)
 struct get_arg {
     struct call *c;
     bool is_head;
+    bool is_missing_key; /* the bucket is there, the key is not */
 };
 
-static enum store_result get_in_tx(struct store_tx *tx, struct call *c,
-                                   bool is_head, struct store_s3_object *o)
+static enum store_result get_in_tx(struct store_tx *tx, struct get_arg *a,
+                                   struct store_s3_object *o)
 {
+    struct call *c = a->c;
+    bool is_head = a->is_head;
     const char *bucket = s3_bucket_name(c);
     const char *key = s3_key(c);
     enum store_result r = store_s3_object_get(tx, bucket, key, strlen(key), o);
     if (r == STORE_NOT_FOUND) {
         r = s3_bucket_exists(tx, bucket);
-        if (r == STORE_OK)
-            s3_fail_no_key(c, key);
-        else if (r == STORE_NOT_FOUND)
+        a->is_missing_key = r == STORE_OK;
+        if (r == STORE_NOT_FOUND)
             s3_fail_no_bucket(c, bucket);
         return r == STORE_ERROR ? r : STORE_ABORT;
     }
@@ -425,15 +428,30 @@ static enum store_result get_object(struct store_tx *tx, void *p)
 {
     struct get_arg *a = p;
     struct store_s3_object o;
-    enum store_result r = get_in_tx(tx, a->c, a->is_head, &o);
+    enum store_result r = get_in_tx(tx, a, &o);
     store_s3_object_clear(&o);
     return r;
 }
 
+/* S3 tells a caller that a key does not exist only when it may list the
+ * bucket (s3:ListBucket); anyone else gets AccessDenied, so that absent
+ * and forbidden keys look alike. Pipelines meet it in production: a reader
+ * granted s3:GetObject alone sees 403, not NoSuchKey. */
+static int fail_missing_key(struct call *c)
+{
+    char *bucket_arn = s3_arn(s3_bucket_name(c), NULL);
+    int rc = authz_authorize_also(c->emu->authz, c->emu->audit, c,
+                                  "s3:ListBucket", bucket_arn);
+    free(bucket_arn);
+    return rc < 0 ? -1 : s3_fail_no_key(c, s3_key(c));
+}
+
 static int get_or_head(struct call *c, bool is_head)
 {
-    struct get_arg a = { c, is_head };
+    struct get_arg a = { c, is_head, false };
     enum store_result r = store_read(c->emu->store, get_object, &a);
+    if (a.is_missing_key)
+        return fail_missing_key(c);
     if (r == STORE_ABORT)
         return -1;
     return r == STORE_OK ? 0 : s3_fail_store(c);

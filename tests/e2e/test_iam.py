@@ -256,6 +256,71 @@ class IamTest(unittest.TestCase):
             reader_s3.get_object(Bucket=bucket, Key="public/a.txt")
         self.assertEqual(error_of(ctx)[0], "AccessDenied")
 
+    def test_missing_key_is_access_denied_without_list_bucket(self):
+        bucket = "private-" + uuid.uuid4().hex[:8]
+        admin_s3 = user_client("s3", "admin")
+        admin_s3.create_bucket(Bucket=bucket)
+        admin_s3.put_object(Bucket=bucket, Key="public/a.txt", Body=b"hi")
+        admin_s3.put_object(Bucket=bucket, Key="secret/b.txt", Body=b"no")
+        reader = "arn:aws:iam::%s:user/reader" % ACCOUNT
+        read_public = {
+            "Sid": "ReaderReadsPublic", "Effect": "Allow",
+            "Principal": {"AWS": reader}, "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::%s/public/*" % bucket}
+        admin_s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [read_public]}))
+        reader_s3 = user_client("s3", "reader")
+        self.assertEqual(reader_s3.get_object(
+            Bucket=bucket, Key="public/a.txt")["Body"].read(), b"hi")
+        # Without s3:ListBucket a missing key is indistinguishable from a
+        # forbidden one; ".." is part of the key, never a way out of
+        # public/ (the grant matches it, the object does not exist).
+        for key in ("public/missing.txt", "public/../secret/b.txt"):
+            with self.assertRaises(ClientError) as ctx:
+                reader_s3.get_object(Bucket=bucket, Key=key)
+            code, message = error_of(ctx)
+            self.assertEqual(code, "AccessDenied", key)
+            self.assertIn("s3:ListBucket on resource: arn:aws:s3:::%s "
+                          % bucket, message)
+            with self.assertRaises(ClientError) as ctx:
+                reader_s3.head_object(Bucket=bucket, Key=key)
+            self.assertEqual(
+                ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"],
+                403)
+        # The admin may list every bucket: NoSuchKey, as before.
+        with self.assertRaises(ClientError) as ctx:
+            admin_s3.get_object(Bucket=bucket, Key="public/missing.txt")
+        self.assertEqual(error_of(ctx)[0], "NoSuchKey")
+        admin_s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [read_public, {
+                "Sid": "ReaderLists", "Effect": "Allow",
+                "Principal": {"AWS": reader}, "Action": "s3:ListBucket",
+                "Resource": "arn:aws:s3:::%s" % bucket}]}))
+        for key in ("public/missing.txt", "public/../secret/b.txt"):
+            with self.assertRaises(ClientError) as ctx:
+                reader_s3.get_object(Bucket=bucket, Key=key)
+            self.assertEqual(error_of(ctx)[0], "NoSuchKey", key)
+            with self.assertRaises(ClientError) as ctx:
+                reader_s3.head_object(Bucket=bucket, Key=key)
+            self.assertEqual(
+                ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"],
+                404)
+        # Outside the grant, listing does not help: GetObject is denied
+        # before anyone looks for the key.
+        with self.assertRaises(ClientError) as ctx:
+            reader_s3.get_object(Bucket=bucket, Key="secret/missing.txt")
+        code, message = error_of(ctx)
+        self.assertEqual(code, "AccessDenied")
+        self.assertIn("s3:GetObject", message)
+        # The audit shows the listing S3 asked for, both ways.
+        status, body = SERVER.admin(
+            "audit?principal=" + urllib.parse.quote(reader, safe=""))
+        self.assertEqual(
+            sorted({r["decision"] for r in body["records"]
+                    if r["action"] == "s3:ListBucket" and
+                    r["resource"] == "arn:aws:s3:::" + bucket}),
+            ["allow", "implicit_deny"])
+
     def test_wrong_secret_is_a_signature_mismatch(self):
         bad = client("dynamodb", KEYS["reader"][0], "not-the-secret")
         with self.assertRaises(ClientError) as ctx:
