@@ -6,8 +6,12 @@ bad JSON, wrong JSON types, deep nesting, invalid UTF-8, huge and repeated
 headers, truncated bodies, oversized declared lengths, random bytes, S3 key
 path tricks, and slowloris-style connections that trickle their headers.
 
+Fault rules (the admin API's) fail a small fraction of GetItem with
+ProvisionedThroughputExceededException and of PutObject with SlowDown.
+
 Checks: the server stays up and answers health within a second throughout;
-valid requests all succeed; complete malformed requests get a 4xx in the
+valid requests all succeed but for the injected errors, each of which must
+arrive in its service's shape; complete malformed requests get a 4xx in the
 service's error shape (never a 5xx); RSS and open file descriptors after
 the run are flat against the post-warm-up sample; SIGTERM exits 0; the
 server log shows no sanitizer report.
@@ -34,6 +38,15 @@ TABLE = "soak-items"
 BUCKET = "soak-bucket"
 KEYS = 2000          # DynamoDB items overwritten in place
 OBJECTS = 64         # S3 keys overwritten in place
+# (operation, status, what the error body must carry): the only errors a
+# valid request may get.
+FAULTS = [
+    ({"operation": "GetItem", "fraction": 0.02,
+      "error": "ProvisionedThroughputExceededException"},
+     400, b"#ProvisionedThroughputExceededException"),
+    ({"operation": "PutObject", "fraction": 0.02, "error": "SlowDown"},
+     503, b"<Code>SlowDown</Code>"),
+]
 
 
 class Counters:
@@ -55,6 +68,12 @@ class Counters:
         with self.lock:
             if len(self.problems) < 200:
                 self.problems.append(text)
+
+
+def is_injected(op, status, doc):
+    body = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+    return any(rule["operation"] == op and status == want and mark in body
+               for rule, want, mark in FAULTS)
 
 
 def valid_worker(port, rng, stop, c):
@@ -107,9 +126,13 @@ def valid_worker(port, rng, stop, c):
             time.sleep(0.1)
             continue
         c.add("valid")
-        if st != 200:
-            c.add("valid_error")
-            c.problem("%s: status %s %s" % (op, st, str(doc)[:200]))
+        if st == 200:
+            continue
+        if is_injected(op, st, doc):
+            c.add("injected")
+            continue
+        c.add("valid_error")
+        c.problem("%s: status %s %s" % (op, st, str(doc)[:200]))
     client.close()
 
 
@@ -374,6 +397,12 @@ def main():
         if st != 200 or st2 != 200:
             raise RuntimeError("setup: CreateTable %s, CreateBucket %s"
                                % (st, st2))
+        for rule, _, _ in FAULTS:
+            st, body = client.request("POST", "/_dynalake/faults",
+                                      json.dumps(rule).encode())
+            if st != 200:
+                raise RuntimeError("setup: fault rule %s: %s %s"
+                                   % (rule, st, body[:200]))
         client.close()
 
         stop = threading.Event()
@@ -413,17 +442,21 @@ def main():
         peak_rss = max([s[1] for s in samples] + [end_rss])
         max_health = max([s[3] for s in samples] or [0])
         growth = end_rss - warm_rss
-        print("soak: %d valid requests (%.0f/s), %d errors; %d hostile; "
-              "%d slow connections (%d dropped by the server); "
-              "health max %.0f ms"
+        print("soak: %d valid requests (%.0f/s), %d injected errors, %d "
+              "others; %d hostile; %d slow connections (%d dropped by the "
+              "server); health max %.0f ms"
               % (c.n.get("valid", 0), c.n.get("valid", 0) / elapsed,
-                 c.n.get("valid_error", 0), c.n.get("hostile", 0),
+                 c.n.get("injected", 0), c.n.get("valid_error", 0),
+                 c.n.get("hostile", 0),
                  c.n.get("slow_connections", 0), c.n.get("slow_dropped", 0),
                  max_health * 1000))
         print("soak: RSS idle %d KiB, after warm-up %d KiB, peak %d KiB, "
               "end %d KiB (%+d KiB since warm-up); fds idle %d, end %d"
               % (idle_rss, warm_rss, peak_rss, end_rss, growth, idle_fds,
                  end_fds))
+        # Each rule fires on ~2% of its operation's ~20% of the traffic.
+        if c.n.get("valid", 0) > 5000 and c.n.get("injected", 0) == 0:
+            c.problem("no injected fault reached a client")
         # Bounded key space: memory should plateau. Allow a quarter of the
         # warm figure plus 8 MiB for allocator noise.
         if growth > warm_rss // 4 + 8192:
