@@ -321,6 +321,39 @@ class IamTest(unittest.TestCase):
                     r["resource"] == "arn:aws:s3:::" + bucket}),
             ["allow", "implicit_deny"])
 
+    def test_s3_keys_meet_policies_as_s3_decodes_them(self):
+        bucket = "decoded-" + uuid.uuid4().hex[:8]
+        admin_s3 = user_client("s3", "admin")
+        admin_s3.create_bucket(Bucket=bucket)
+        admin_s3.put_object(Bucket=bucket, Key="public/a.txt", Body=b"hi")
+        admin_s3.put_object(Bucket=bucket, Key="secret/b.txt", Body=b"no")
+        reader = "arn:aws:iam::%s:user/reader" % ACCOUNT
+        admin_s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": reader},
+                # Action names ignore case; resources do not.
+                "Action": ["S3:getobject", "s3:LISTBUCKET"],
+                "Resource": ["arn:aws:s3:::%s/public/*" % bucket,
+                             "arn:aws:s3:::%s" % bucket]}]}))
+        get = lambda path: signed_s3_get("/%s/%s" % (bucket, path),
+                                         *KEYS["reader"])
+        # An encoded slash is a slash of the key the policy matches.
+        self.assertEqual(get("public%2Fa.txt"), (200, b"hi"))
+        self.assertEqual(get("public/a.txt"), (200, b"hi"))
+        # Dots are characters of the key, never a path out of public/:
+        # the grant matches, and no such key exists.
+        for path in ("public/../secret/b.txt",
+                     "public%2F..%2Fsecret%2Fb.txt"):
+            status, body = get(path)
+            self.assertEqual(status, 404, path)
+            self.assertIn(b"<Code>NoSuchKey</Code>", body, path)
+        # Case and encoding do not reach another key through the grant.
+        for path in ("PUBLIC/a.txt", "Public%2Fa.txt", "secret/b.txt",
+                     "secret%2Fb.txt"):
+            status, body = get(path)
+            self.assertEqual(status, 403, path)
+            self.assertIn(b"<Code>AccessDenied</Code>", body, path)
+
     def test_wrong_secret_is_a_signature_mismatch(self):
         bad = client("dynamodb", KEYS["reader"][0], "not-the-secret")
         with self.assertRaises(ClientError) as ctx:
@@ -557,6 +590,23 @@ class PolicyFromAuditTest(unittest.TestCase):
         self.assertIn("denied dynamodb:PutItem", chk.stdout)
         self.assertIn("granted dynamodb:Scan", chk.stdout)
         self.assertIn("+ dynamodb:PutItem", chk.stdout)
+
+
+def signed_s3_get(raw_path, key_id, secret):
+    """GET of raw_path exactly as given (percent-encoding kept), signed by
+    botocore's S3 signer; (status, body)."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method="GET", url=SERVER.endpoint + raw_path)
+    S3SigV4Auth(Credentials(key_id, secret), "s3", REGION).add_auth(req)
+    prepared = urllib.request.Request(req.url, headers=dict(req.headers),
+                                      method="GET")
+    try:
+        with urllib.request.urlopen(prepared, timeout=10) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
 
 
 def signed_post(when, key_id, secret):
