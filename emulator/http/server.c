@@ -358,11 +358,13 @@ struct server *server_start(struct emulator *emu, const char *host,
     };
     srv->daemon = MHD_start_daemon(
         flags, port, NULL, NULL, on_request, srv,
+        /* First, so that libmicrohttpd reports even the other options'
+         * problems through our log. */
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_UNESCAPE_CALLBACK, keep_raw, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         /* Idle keep-alive connections, and clients that stop mid-body, are
          * let go after 30 s rather than holding a socket for minutes. */
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,

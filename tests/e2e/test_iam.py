@@ -547,6 +547,43 @@ class TlsTest(unittest.TestCase):
                                          "identity-based policy"), message)
 
 
+class SecretsTest(unittest.TestCase):
+    def test_secrets_never_reach_the_logs(self):
+        server = Server(extra=["--log-level", "debug"])
+        secrets = [KEYS["admin"][1], KEYS["reader"][1]]
+        try:
+            admin = client("dynamodb", *KEYS["admin"], server=server)
+            admin.list_tables()
+            with self.assertRaises(ClientError):  # a signature mismatch
+                client("dynamodb", KEYS["reader"][0], KEYS["admin"][1],
+                       server=server).list_tables()
+            creds = client("sts", *KEYS["admin"], server=server).assume_role(
+                RoleArn="arn:aws:iam::%s:role/analyst" % ACCOUNT,
+                RoleSessionName="logs")["Credentials"]
+            secrets += [creds["SecretAccessKey"], creds["SessionToken"]]
+            session = client("dynamodb", creds["AccessKeyId"],
+                             creds["SecretAccessKey"],
+                             creds["SessionToken"], server=server)
+            session.list_tables()
+            with self.assertRaises(ClientError):  # a token that is not it
+                client("dynamodb", creds["AccessKeyId"],
+                       creds["SecretAccessKey"], "not-the-token",
+                       server=server).list_tables()
+            s3 = client("s3", *KEYS["admin"], server=server)
+            s3.create_bucket(Bucket="logs")
+            s3.put_object(Bucket="logs", Key="k", Body=b"x")
+        finally:
+            server.stop()
+        with open(os.path.join(server.dir, "server.log")) as f:
+            log = f.read()
+        with open(server.audit_path) as f:
+            audit = f.read()
+        self.assertIn("ListTables", log)  # debug logging did log requests
+        for secret in secrets:
+            self.assertNotIn(secret, log)
+            self.assertNotIn(secret, audit)
+
+
 class PolicyFromAuditTest(unittest.TestCase):
     """`dynalake policy generate/check` over the audit log of a server in
     audit mode: what a user did becomes its minimal policy, and a given
