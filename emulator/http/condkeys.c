@@ -84,12 +84,23 @@ static void collect_s3(const struct call *c, struct condkeys *ck)
     cJSON_Delete(q);
 }
 
+/* AssumeRole's keys, which trust policies test: sts:ExternalId is how a
+ * role shared with a third party guards against the confused deputy. */
+static void collect_sts(const struct call *c, struct condkeys *ck)
+{
+    single(ck, "sts:ExternalId", json_get_string(c->input, "ExternalId"));
+    single(ck, "sts:RoleSessionName",
+           json_get_string(c->input, "RoleSessionName"));
+}
+
 void condkeys_collect(const struct call *c, struct condkeys *ck)
 {
     if (c->service == SERVICE_DYNAMODB && c->input)
         collect_dynamodb(c, ck);
     else if (c->service == SERVICE_S3)
         collect_s3(c, ck);
+    else if (c->service == SERVICE_STS && c->input)
+        collect_sts(c, ck);
 }
 
 void condkeys_clear(struct condkeys *ck)

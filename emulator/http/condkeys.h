@@ -1,7 +1,8 @@
 /* The service-specific condition keys of a request, for the IAM decision:
  * dynamodb:LeadingKeys, dynamodb:Attributes, dynamodb:Select and
  * dynamodb:ReturnValues for DynamoDB; s3:prefix, s3:delimiter and
- * s3:max-keys for S3 listings. The global aws:* keys are authz's. */
+ * s3:max-keys for S3 listings; sts:ExternalId and sts:RoleSessionName for
+ * AssumeRole. The global aws:* keys are authz's. */
 #ifndef DYNALAKE_CONDKEYS_H
 #define DYNALAKE_CONDKEYS_H
 

@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,8 +64,6 @@ int sts_get_caller_identity(struct call *c)
 #define STS_MIN_DURATION_S 900
 #define STS_DEFAULT_DURATION_S 3600
 #define STS_MAX_DURATION_S 43200
-#define STS_MIN_SESSION_NAME 2
-#define STS_MAX_SESSION_NAME 64
 
 int sts_role_resource(struct call *c, struct op_resources *out)
 {
@@ -81,9 +80,46 @@ const struct policy *sts_trust_policy(struct call *c, const char *arn,
     return role ? authz_trust_policy(c->emu->authz, role) : NULL;
 }
 
-static bool is_session_name_char(char ch)
+/* An identifier AssumeRole takes: its length and its characters, letters,
+ * digits and extra (the API reference's [\w...]* patterns). NULL passes:
+ * whether it is required is the caller's check. */
+struct sts_id_rule {
+    const char *field;   /* as the error names it */
+    size_t min, max;
+    const char *extra;
+    const char *pattern; /* as the error quotes it */
+};
+
+static const struct sts_id_rule session_name_rule = {
+    "roleSessionName", 2, 64, "_+=,.@-", "[\\w+=,.@-]*"
+};
+static const struct sts_id_rule external_id_rule = {
+    "externalId", 2, 1224, "_+=,.@:/-", "[\\w+=,.@:\\/-]*"
+};
+
+static void check_id(struct ddb_errors *e, const struct sts_id_rule *rule,
+                     const char *value)
 {
-    return isalnum((unsigned char)ch) || strchr("_+=,.@-", ch) != NULL;
+    if (value == NULL)
+        return;
+    size_t n = strlen(value);
+    char why[96];
+    if (n < rule->min || n > rule->max) {
+        snprintf(why, sizeof why, "Member must have length %s %zu",
+                 n < rule->min ? "greater than or equal to"
+                               : "less than or equal to",
+                 n < rule->min ? rule->min : rule->max);
+        ddb_errors_add(e, value, rule->field, why);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)value[i]) &&
+            strchr(rule->extra, value[i]) == NULL) {
+            snprintf(why, sizeof why, "Member must satisfy regular "
+                     "expression pattern: %s", rule->pattern);
+            ddb_errors_add(e, value, rule->field, why);
+            break;
+        }
+    }
 }
 
 /* Constraint checks of AssumeRole, reported together as STS does. */
@@ -94,21 +130,11 @@ static int check_assume_input(struct call *c, const char *arn,
     ddb_errors_init(&e);
     if (arn == NULL)
         ddb_errors_add(&e, NULL, "roleArn", "Member must not be null");
-    size_t n = name ? strlen(name) : 0;
     if (name == NULL)
         ddb_errors_add(&e, NULL, "roleSessionName", "Member must not be "
                        "null");
-    else if (n < STS_MIN_SESSION_NAME || n > STS_MAX_SESSION_NAME)
-        ddb_errors_add(&e, name, "roleSessionName", n < STS_MIN_SESSION_NAME
-                       ? "Member must have length greater than or equal to 2"
-                       : "Member must have length less than or equal to 64");
-    for (size_t i = 0; i < n; i++) {
-        if (!is_session_name_char(name[i])) {
-            ddb_errors_add(&e, name, "roleSessionName", "Member must satisfy "
-                           "regular expression pattern: [\\w+=,.@-]*");
-            break;
-        }
-    }
+    check_id(&e, &session_name_rule, name);
+    check_id(&e, &external_id_rule, json_get_string(c->input, "ExternalId"));
     const char *d = json_get_string(c->input, "DurationSeconds");
     char *end = NULL;
     *duration = d ? strtol(d, &end, 10) : STS_DEFAULT_DURATION_S;

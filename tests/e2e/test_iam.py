@@ -43,13 +43,18 @@ KEYS = {
 class Server:
     """One `dynalake serve --identities ...` (HTTPS when tls)."""
 
-    def __init__(self, tls=False, extra=()):
+    def __init__(self, tls=False, extra=(), identities=IDENTITIES):
         self.dir = tempfile.mkdtemp(prefix="dynalake-iam-")
         self.audit_path = os.path.join(self.dir, "audit.jsonl")
         self.cert = os.path.join(self.dir, "cert.pem") if tls else None
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        if isinstance(identities, dict):  # a document: written here
+            path = os.path.join(self.dir, "identities.json")
+            with open(path, "w") as f:
+                json.dump(identities, f)
+            identities = path
         args = [os.environ["DYNALAKE"], "serve", "--port", "0",
-                "--identities", IDENTITIES, "--audit-log", self.audit_path]
+                "--identities", identities, "--audit-log", self.audit_path]
         if tls:
             args += ["--tls-self-signed", self.cert]
         args += list(extra)
@@ -580,6 +585,74 @@ class SecretsTest(unittest.TestCase):
         for secret in secrets:
             self.assertNotIn(secret, log)
             self.assertNotIn(secret, audit)
+
+
+class ExternalIdTest(unittest.TestCase):
+    """A role shared with a third party trusts it only with the external
+    ID they agreed on (the confused-deputy guard), and only for sessions
+    named as agreed."""
+
+    def test_trust_policy_tests_external_id_and_session_name(self):
+        partner = "arn:aws:iam::%s:role/partner" % ACCOUNT
+        server = Server(identities={
+            "account": ACCOUNT,
+            "users": {"admin": {
+                "access_keys": [{"id": KEYS["admin"][0],
+                                 "secret": KEYS["admin"][1]}],
+                "policies": [{"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Resource": "*"}]}]}},
+            "roles": {
+                "partner": {"trust": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"AWS": "arn:aws:iam::%s:user/admin"
+                                  % ACCOUNT},
+                    "Condition": {
+                        "StringEquals": {"sts:ExternalId": "lake-7f3a"},
+                        "StringLike": {"sts:RoleSessionName": "etl-*"}}}]}},
+                "open": {"trust": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"AWS": ACCOUNT}}]}}}})
+        try:
+            sts = client("sts", *KEYS["admin"], server=server)
+            creds = sts.assume_role(RoleArn=partner, RoleSessionName="etl-1",
+                                    ExternalId="lake-7f3a")["Credentials"]
+            self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
+            for name, extra in (("etl-1", {}),
+                                ("etl-1", {"ExternalId": "lake-7f3b"}),
+                                ("adhoc", {"ExternalId": "lake-7f3a"})):
+                with self.assertRaises(ClientError) as ctx:
+                    sts.assume_role(RoleArn=partner, RoleSessionName=name,
+                                    **extra)
+                code, message = error_of(ctx)
+                self.assertEqual(code, "AccessDenied", (name, extra))
+                self.assertIn("sts:AssumeRole on resource: " + partner,
+                              message)
+            # The external ID is held to STS's constraints (which botocore
+            # would check first).
+            open_role = "arn:aws:iam::%s:role/open" % ACCOUNT
+            sts = boto3.client(
+                "sts", endpoint_url=server.endpoint, region_name=REGION,
+                aws_access_key_id=KEYS["admin"][0],
+                aws_secret_access_key=KEYS["admin"][1],
+                config=Config(parameter_validation=False,
+                              retries={"total_max_attempts": 1}))
+            for bad, rule in (("x", "have length greater than or equal "
+                                    "to 2"),
+                              ("a b", "satisfy regular expression pattern"),
+                              ("x" * 1225, "have length less than or equal "
+                                           "to 1224")):
+                with self.assertRaises(ClientError) as ctx:
+                    sts.assume_role(RoleArn=open_role, RoleSessionName="s1",
+                                    ExternalId=bad)
+                code, message = error_of(ctx)
+                self.assertEqual(code, "ValidationError", bad)
+                self.assertIn("at 'externalId' failed to satisfy "
+                              "constraint: Member must " + rule, message)
+            sts.assume_role(RoleArn=open_role, RoleSessionName="s1",
+                            ExternalId="arn:aws:iam::1/x=y,z.@:-_")
+        finally:
+            server.stop()
 
 
 class PolicyFromAuditTest(unittest.TestCase):
