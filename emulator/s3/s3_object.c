@@ -380,6 +380,7 @@ static enum store_result get_in_tx(struct store_tx *tx, struct get_arg *a,
 {
     struct call *c = a->c;
     bool is_head = a->is_head;
+    a->is_missing_key = false; /* the store may run this more than once */
     const char *bucket = s3_bucket_name(c);
     const char *key = s3_key(c);
     enum store_result r = store_s3_object_get(tx, bucket, key, strlen(key), o);
@@ -450,7 +451,7 @@ static int get_or_head(struct call *c, bool is_head)
 {
     struct get_arg a = { c, is_head, false };
     enum store_result r = store_read(c->emu->store, get_object, &a);
-    if (a.is_missing_key)
+    if (r == STORE_ABORT && a.is_missing_key)
         return fail_missing_key(c);
     if (r == STORE_ABORT)
         return -1;
