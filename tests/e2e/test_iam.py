@@ -111,6 +111,11 @@ def user_client(service, user):
     return client(service, *KEYS[user])
 
 
+# An inline policy that allows everything, for identities documents.
+ANYTHING = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
 def public_and_secret(prefix):
     """A new bucket holding public/a.txt ("hi") and secret/b.txt ("no");
     (the admin's S3 client, the bucket's name)."""
@@ -599,9 +604,7 @@ class ExternalIdTest(unittest.TestCase):
             "users": {"admin": {
                 "access_keys": [{"id": KEYS["admin"][0],
                                  "secret": KEYS["admin"][1]}],
-                "policies": [{"Version": "2012-10-17", "Statement": [{
-                    "Effect": "Allow", "Action": "sts:AssumeRole",
-                    "Resource": "*"}]}]}},
+                "policies": [ANYTHING]}},
             "roles": {
                 "partner": {"trust": {"Version": "2012-10-17", "Statement": [{
                     "Effect": "Allow", "Action": "sts:AssumeRole",
@@ -651,6 +654,47 @@ class ExternalIdTest(unittest.TestCase):
                               "constraint: Member must " + rule, message)
             sts.assume_role(RoleArn=open_role, RoleSessionName="s1",
                             ExternalId="arn:aws:iam::1/x=y,z.@:-_")
+        finally:
+            server.stop()
+
+
+class TableNameCaseTest(unittest.TestCase):
+    def test_table_names_match_exactly_and_action_names_in_any_case(self):
+        def arn(table):
+            return "arn:aws:dynamodb:%s:%s:table/%s" % (REGION, ACCOUNT, table)
+        server = Server(identities={
+            "account": ACCOUNT,
+            "users": {
+                "admin": {"access_keys": [{"id": KEYS["admin"][0],
+                                           "secret": KEYS["admin"][1]}],
+                          "policies": [ANYTHING]},
+                "app": {"access_keys": [{"id": KEYS["reader"][0],
+                                         "secret": KEYS["reader"][1]}],
+                        "policies": [{"Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow",
+                            "Action": ["DYNAMODB:putitem", "dynamodb:GetIteM"],
+                            "Resource": arn("Orders")}]}]}}})
+        try:
+            admin = client("dynamodb", *KEYS["admin"], server=server)
+            for table in ("Orders", "orders", "ORDERS"):
+                admin.create_table(
+                    TableName=table, BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": "pk",
+                                           "AttributeType": "S"}],
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+            app = client("dynamodb", *KEYS["reader"], server=server)
+            app.put_item(TableName="Orders", Item={"pk": {"S": "a"}})
+            self.assertIn("Item", app.get_item(TableName="Orders",
+                                               Key={"pk": {"S": "a"}}))
+            for table in ("orders", "ORDERS"):
+                with self.assertRaises(ClientError) as ctx:
+                    app.put_item(TableName=table, Item={"pk": {"S": "a"}})
+                code, message = error_of(ctx)
+                self.assertEqual(code, "AccessDeniedException", table)
+                self.assertIn("on resource: " + arn(table), message)
+            # Only the table named in the grant holds the item.
+            self.assertNotIn("Item", admin.get_item(TableName="orders",
+                                                    Key={"pk": {"S": "a"}}))
         finally:
             server.stop()
 
