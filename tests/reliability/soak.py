@@ -38,13 +38,15 @@ TABLE = "soak-items"
 BUCKET = "soak-bucket"
 KEYS = 2000          # DynamoDB items overwritten in place
 OBJECTS = 64         # S3 keys overwritten in place
-# (operation, status, what the error body must carry): the only errors a
-# valid request may get.
+# (rule, status, what the error body must carry): the only errors a valid
+# request may get. The rules name the valid traffic's table and keys, so
+# that no hostile request meets them.
 FAULTS = [
-    ({"operation": "GetItem", "fraction": 0.02,
+    ({"operation": "GetItem", "table": TABLE, "fraction": 0.02,
       "error": "ProvisionedThroughputExceededException"},
      400, b"#ProvisionedThroughputExceededException"),
-    ({"operation": "PutObject", "fraction": 0.02, "error": "SlowDown"},
+    ({"operation": "PutObject", "bucket": BUCKET, "prefix": "o",
+      "fraction": 0.02, "error": "SlowDown"},
      503, b"<Code>SlowDown</Code>"),
 ]
 
