@@ -193,6 +193,7 @@ int streams_list_streams(struct call *c)
 struct describe_txn {
     const char *arn;
     const char *after;
+    const char *child_of; /* ShardFilter CHILD_SHARDS: the parent, or NULL */
     size_t limit;
     int64_t now_ms;
     struct store_stream s;
@@ -222,6 +223,8 @@ static cJSON *shard_json(const struct store_shard *sh)
 static bool describe_one(const struct store_shard *sh, void *arg)
 {
     struct describe_txn *t = arg;
+    if (t->child_of && strcmp(sh->parent_id, t->child_of) != 0)
+        return true;
     if (t->n == t->limit) {
         t->is_more = true;
         return false;
@@ -279,15 +282,40 @@ static int check_stream_arn(struct call *c, struct ddb_errors *e,
     return 0;
 }
 
+/* ShardFilter, which asks for the children of one shard only (how a
+ * consumer finds what follows a shard it finished): *child_of is its
+ * ShardId, or NULL when no filter is given. -1 with the error recorded. */
+static int read_shard_filter(struct call *c, struct ddb_errors *e,
+                             const char **child_of)
+{
+    static const char *const types[] = { "CHILD_SHARDS", NULL };
+    const cJSON *filter;
+    const char *type = NULL;
+    *child_of = NULL;
+    if (ddb_input_object(c, c->input, "ShardFilter", &filter) < 0 ||
+        (filter && (ddb_input_string(c, filter, "Type", &type) < 0 ||
+                    ddb_input_string(c, filter, "ShardId", child_of) < 0)))
+        return -1;
+    if (filter == NULL)
+        return 0;
+    ddb_input_check_enum(e, type, "shardFilter.type", types);
+    check_required(e, type, "shardFilter.type");
+    check_required(e, *child_of, "shardFilter.shardId");
+    check_length(e, *child_of, "shardFilter.shardId", SHARD_ID_MIN,
+                 SHARD_ID_MAX);
+    return 0;
+}
+
 int streams_describe_stream(struct call *c)
 {
-    const char *arn, *after;
+    const char *arn, *after, *child_of;
     long long limit;
     struct ddb_errors e;
     ddb_errors_init(&e);
     if (check_stream_arn(c, &e, &arn) < 0 ||
         ddb_input_string(c, c->input, "ExclusiveStartShardId", &after) < 0 ||
-        read_limit(c, &e, DESCRIBE_SHARDS_MAX, &limit) < 0) {
+        read_limit(c, &e, DESCRIBE_SHARDS_MAX, &limit) < 0 ||
+        read_shard_filter(c, &e, &child_of) < 0) {
         ddb_errors_clear(&e);
         return -1;
     }
@@ -298,6 +326,7 @@ int streams_describe_stream(struct call *c)
     if (!is_stream_arn(arn))
         return call_fail(c, AWS_ERR_VALIDATION, "Invalid StreamArn");
     struct describe_txn t = { .arn = arn, .after = after,
+                              .child_of = child_of,
                               .limit = (size_t)limit, .now_ms = now_of(c),
                               .shards = cJSON_CreateArray() };
     enum store_result res = store_read(c->emu->store, describe_in_store, &t);

@@ -344,6 +344,39 @@ class OwnServerTest(unittest.TestCase):
         self.assertTrue(all(s.get("ParentShardId") for s in shards[1:]))
         rp.check(self, read_stream(self.streams, arn), "NEW_AND_OLD_IMAGES")
 
+    def test_shard_filter_lists_the_children_of_a_shard(self):
+        describe = self.streams.meta.service_model.operation_model(
+            "DescribeStream")
+        if "ShardFilter" not in describe.input_shape.members:
+            self.skipTest("this botocore predates DescribeStream's "
+                          "ShardFilter")
+        table, arn = create_table(self.ddb, "KEYS_ONLY")
+        for i in range(80):
+            self.ddb.put_item(TableName=table,
+                              Item={"pk": {"S": "k"}, "sk": {"N": str(i)}})
+        shards = all_shards(self.streams, arn)
+        self.assertGreater(len(shards), 3)
+        for shard in shards:
+            want = [s["ShardId"] for s in shards
+                    if s.get("ParentShardId") == shard["ShardId"]]
+            got = self.streams.describe_stream(StreamArn=arn, ShardFilter={
+                "Type": "CHILD_SHARDS", "ShardId": shard["ShardId"]},
+            )["StreamDescription"]["Shards"]
+            self.assertEqual([s["ShardId"] for s in got], want)
+        self.assertEqual(len(got), 0)  # the open shard has no child yet
+        for bad, field in (({"Type": "PARENT_SHARDS",
+                             "ShardId": shards[0]["ShardId"]},
+                            "shardFilter.type"),
+                           ({"Type": "CHILD_SHARDS", "ShardId": "short"},
+                            "shardFilter.shardId"),
+                           ({"Type": "CHILD_SHARDS"}, "shardFilter.shardId")):
+            with self.assertRaises(ClientError) as e:
+                self.raw.describe_stream(StreamArn=arn, ShardFilter=bad)
+            err = e.exception.response["Error"]
+            self.assertEqual(err["Code"], "ValidationException", bad)
+            self.assertIn("at '%s' failed to satisfy" % field,
+                          err["Message"])
+
     def test_iterators_expire_and_records_are_trimmed(self):
         table, arn = create_table(self.ddb, "NEW_IMAGE")
         self.ddb.put_item(TableName=table,
