@@ -15,6 +15,42 @@
 #define DYNAMODB_TARGET "DynamoDB_20120810."
 #define STREAMS_TARGET "DynamoDBStreams_20120810."
 
+/* Every operation of DynamoDB's API (2012-08-10), emulated or not: one
+ * that AWS has and the ops table lacks is refused by name, so that a user
+ * is not left guessing at a bare UnknownOperationException. */
+static const char *const dynamodb_operations[] = {
+    "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem",
+    "CreateBackup", "CreateGlobalTable", "CreateTable", "DeleteBackup",
+    "DeleteItem", "DeleteResourcePolicy", "DeleteTable", "DescribeBackup",
+    "DescribeContinuousBackups", "DescribeContributorInsights",
+    "DescribeEndpoints", "DescribeExport", "DescribeGlobalTable",
+    "DescribeGlobalTableSettings", "DescribeImport",
+    "DescribeKinesisStreamingDestination", "DescribeLimits",
+    "DescribeTable", "DescribeTableReplicaAutoScaling", "DescribeTimeToLive",
+    "DisableKinesisStreamingDestination",
+    "EnableKinesisStreamingDestination", "ExecuteStatement",
+    "ExecuteTransaction", "ExportTableToPointInTime", "GetItem",
+    "GetResourcePolicy", "ImportTable", "ListBackups",
+    "ListContributorInsights", "ListExports", "ListGlobalTables",
+    "ListImports", "ListTables", "ListTagsOfResource", "PutItem",
+    "PutResourcePolicy", "Query", "RestoreTableFromBackup",
+    "RestoreTableToPointInTime", "Scan", "TagResource", "TransactGetItems",
+    "TransactWriteItems", "UntagResource", "UpdateContinuousBackups",
+    "UpdateContributorInsights", "UpdateGlobalTable",
+    "UpdateGlobalTableSettings", "UpdateItem",
+    "UpdateKinesisStreamingDestination", "UpdateTable",
+    "UpdateTableReplicaAutoScaling", "UpdateTimeToLive",
+};
+
+static bool is_dynamodb_operation(struct str name)
+{
+    size_t n = sizeof dynamodb_operations / sizeof dynamodb_operations[0];
+    for (size_t i = 0; i < n; i++)
+        if (str_eq_cstr(name, dynamodb_operations[i]))
+            return true;
+    return false;
+}
+
 static int route_target(struct call *c, const char *target)
 {
     struct str t = str_from(target);
@@ -31,6 +67,10 @@ static int route_target(struct call *c, const char *target)
      * shape, so errors render as DynamoDB's. */
     c->service = service == SERVICE_NONE ? SERVICE_DYNAMODB : service;
     c->op = service == SERVICE_NONE ? NULL : ops_find(service, name);
+    if (c->op == NULL && service == SERVICE_DYNAMODB &&
+        is_dynamodb_operation(name))
+        return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "dynalake does not "
+                         "emulate DynamoDB's %.*s", (int)name.len, name.ptr);
     if (c->op == NULL)
         return call_fail(c, AWS_ERR_UNKNOWN_OPERATION, "%s", "");
     return 0;

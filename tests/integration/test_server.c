@@ -52,6 +52,22 @@ static void unknown_target_should_be_unknown_operation(void **state)
     response_free(&r);
 }
 
+static void unemulated_operation_should_be_named(void **state)
+{
+    (void)state;
+    struct response r = client_ddb("ExportTableToPointInTime", "{}");
+    assert_int_equal(r.status, 400);
+    assert_string_equal(response_error(&r), "UnknownOperationException");
+    assert_string_equal(response_message(&r), "dynalake does not emulate "
+                        "DynamoDB's ExportTableToPointInTime");
+    response_free(&r);
+    /* Names are exact: another case is no operation at all. */
+    r = client_ddb("exporttabletopointintime", "{}");
+    assert_string_equal(response_error(&r), "UnknownOperationException");
+    assert_string_equal(response_message(&r), "");
+    response_free(&r);
+}
+
 static void unknown_service_prefix_should_be_unknown_operation(void **state)
 {
     (void)state;
@@ -230,6 +246,7 @@ int main(void)
                                reset),
         cmocka_unit_test_setup(unknown_target_should_be_unknown_operation,
                                reset),
+        cmocka_unit_test_setup(unemulated_operation_should_be_named, reset),
         cmocka_unit_test_setup(
             unknown_service_prefix_should_be_unknown_operation, reset),
         cmocka_unit_test_setup(unsigned_request_should_be_missing_token,
