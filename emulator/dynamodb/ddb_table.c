@@ -121,6 +121,8 @@ static cJSON *describe(struct call *c, const struct ddb_table_def *def,
     cJSON *desc = cJSON_Duplicate(def->desc, true);
     /* Kept with the definition, answered by their own operations. */
     cJSON_DeleteItemFromObjectCaseSensitive(desc, "TimeToLiveDescription");
+    cJSON_DeleteItemFromObjectCaseSensitive(desc,
+                                            "PointInTimeRecoveryDescription");
     cJSON_DeleteItemFromObjectCaseSensitive(desc, "Tags");
     size_t n = def->n_indexes ? def->n_indexes : 1;
     struct table_stats st = { .def = def,

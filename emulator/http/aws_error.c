@@ -77,6 +77,8 @@ static const struct aws_error_row rows[AWS_ERR_COUNT] = {
     [AWS_ERR_IDEMPOTENT_PARAMETER_MISMATCH] = {
         "IdempotentParameterMismatchException",
         DDB "IdempotentParameterMismatchException", 400 },
+    [AWS_ERR_TABLE_NOT_FOUND] = { "TableNotFoundException",
+                                  DDB "TableNotFoundException", 400 },
     [AWS_ERR_EXPIRED_ITERATOR] = { "ExpiredIteratorException",
                                    STREAMS "ExpiredIteratorException", 400 },
     [AWS_ERR_TRIMMED_DATA_ACCESS] = { "TrimmedDataAccessException",

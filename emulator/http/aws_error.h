@@ -31,6 +31,7 @@ enum aws_err {
     AWS_ERR_TRANSACTION_CANCELED,
     AWS_ERR_TRANSACTION_CONFLICT,
     AWS_ERR_IDEMPOTENT_PARAMETER_MISMATCH,
+    AWS_ERR_TABLE_NOT_FOUND, /* the backup operations' name for it */
     /* DynamoDB Streams. */
     AWS_ERR_EXPIRED_ITERATOR,
     AWS_ERR_TRIMMED_DATA_ACCESS,

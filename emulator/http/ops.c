@@ -6,6 +6,7 @@
 
 #include "base/json.h"
 #include "base/mem.h"
+#include "dynamodb/ddb_backups.h"
 #include "dynamodb/ddb_batch.h"
 #include "dynamodb/ddb_item.h"
 #include "dynamodb/ddb_query.h"
@@ -243,6 +244,10 @@ static const struct op table[] = {
     DDB(TransactGetItems, ddb_transact_get_items, resource_transact_items),
     DDB(UpdateTimeToLive, ddb_update_time_to_live, resource_table),
     DDB(DescribeTimeToLive, ddb_describe_time_to_live, resource_table),
+    DDB(DescribeContinuousBackups, ddb_describe_continuous_backups,
+        resource_table),
+    DDB(UpdateContinuousBackups, ddb_update_continuous_backups,
+        resource_table),
     DDB(TagResource, ddb_tag_resource, resource_arn),
     DDB(UntagResource, ddb_untag_resource, resource_arn),
     DDB(ListTagsOfResource, ddb_list_tags_of_resource, resource_arn),

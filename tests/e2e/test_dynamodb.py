@@ -375,6 +375,61 @@ class TableTests(DynamoTestCase):
         self.assertTrue(desc["LatestStreamArn"].startswith(
             table_arn(name) + "/stream/"))
 
+    def test_point_in_time_recovery_is_kept_per_table(self):
+        name = self.create_table(("pk", "S"))
+        desc = CLIENT.describe_continuous_backups(TableName=name)[
+            "ContinuousBackupsDescription"]
+        self.assertEqual(desc, {
+            "ContinuousBackupsStatus": "ENABLED",
+            "PointInTimeRecoveryDescription": {
+                "PointInTimeRecoveryStatus": "DISABLED"}})
+        spec = {"PointInTimeRecoveryEnabled": True}
+        model = CLIENT.meta.service_model.shape_for(
+            "PointInTimeRecoverySpecification")
+        if "RecoveryPeriodInDays" in model.members:  # botocore >= 1.36
+            spec["RecoveryPeriodInDays"] = 7
+        on = CLIENT.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification=spec)[
+            "ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+        self.assertEqual(on["PointInTimeRecoveryStatus"], "ENABLED")
+        self.assertLessEqual(on["EarliestRestorableDateTime"],
+                             on["LatestRestorableDateTime"])
+        again = CLIENT.describe_continuous_backups(TableName=name)[
+            "ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+        self.assertEqual(again["PointInTimeRecoveryStatus"], "ENABLED")
+        self.assertEqual(again["EarliestRestorableDateTime"],
+                         on["EarliestRestorableDateTime"])
+        if "RecoveryPeriodInDays" in spec:
+            self.assertEqual(again["RecoveryPeriodInDays"], 7)
+        # The setting is the table's own: DescribeTable does not show it,
+        # and it survives an UpdateTable.
+        CLIENT.update_table(TableName=name, BillingMode="PROVISIONED",
+                            ProvisionedThroughput={"ReadCapacityUnits": 1,
+                                                   "WriteCapacityUnits": 1})
+        table = CLIENT.describe_table(TableName=name)["Table"]
+        self.assertNotIn("PointInTimeRecoveryDescription", table)
+        self.assertEqual(CLIENT.describe_continuous_backups(TableName=name)[
+            "ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+            ["PointInTimeRecoveryStatus"], "ENABLED")
+        CLIENT.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={
+                "PointInTimeRecoveryEnabled": False})
+        self.assertEqual(CLIENT.describe_continuous_backups(TableName=name)[
+            "ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"],
+            {"PointInTimeRecoveryStatus": "DISABLED"})
+
+    def test_continuous_backups_of_a_missing_table(self):
+        for call in (lambda: CLIENT.describe_continuous_backups(
+                         TableName="e2e-no-such-table"),
+                     lambda: CLIENT.update_continuous_backups(
+                         TableName="e2e-no-such-table",
+                         PointInTimeRecoverySpecification={
+                             "PointInTimeRecoveryEnabled": True})):
+            with self.assertRaises(ClientError) as ctx:
+                call()
+            self.assert_error(ctx, "TableNotFoundException",
+                              "Table not found: e2e-no-such-table")
+
     def test_describe_missing_table(self):
         name = self.unique_name()
         with self.assertRaises(ClientError) as ctx:
