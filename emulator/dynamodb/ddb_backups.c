@@ -16,6 +16,12 @@
 #include <string.h>
 
 #define PITR_MEMBER "PointInTimeRecoveryDescription"
+#define PITR_SPEC "PointInTimeRecoverySpecification"
+#define PITR_ENABLED "PointInTimeRecoveryEnabled"
+#define PITR_DAYS "RecoveryPeriodInDays"
+#define PITR_ENABLED_PATH                                                     \
+    "pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled"
+#define PITR_DAYS_PATH "pointInTimeRecoverySpecification.recoveryPeriodInDays"
 /* The recovery period's bounds and default, in days (API Reference,
  * PointInTimeRecoverySpecification). */
 #define PITR_MIN_DAYS 1
@@ -43,8 +49,7 @@ static struct ddb_table_def *find_table(struct call *c)
 }
 
 /* The answer's ContinuousBackupsDescription for the stored setting. */
-static cJSON *description(const struct call *c,
-                          const struct ddb_table_def *def)
+static cJSON *description(const struct call *c, const struct ddb_table_def *def)
 {
     const cJSON *kept = json_get(def->desc, PITR_MEMBER);
     cJSON *out = cJSON_CreateObject();
@@ -52,14 +57,13 @@ static cJSON *description(const struct call *c,
     cJSON_AddStringToObject(d, "ContinuousBackupsStatus", "ENABLED");
     cJSON *pitr = cJSON_AddObjectToObject(d, PITR_MEMBER);
     if (kept == NULL) {
-        cJSON_AddStringToObject(pitr, "PointInTimeRecoveryStatus",
-                                "DISABLED");
+        cJSON_AddStringToObject(pitr, "PointInTimeRecoveryStatus", "DISABLED");
         return out;
     }
     double since_ms = cJSON_GetNumberValue(json_get(kept, "EnabledMs"));
     double latest_ms = (double)(clock_now_ms(&c->emu->clock) - PITR_LAG_MS);
     cJSON_AddStringToObject(pitr, "PointInTimeRecoveryStatus", "ENABLED");
-    cJSON_AddNumberToObject(pitr, "RecoveryPeriodInDays",
+    cJSON_AddNumberToObject(pitr, PITR_DAYS,
                             cJSON_GetNumberValue(json_get(kept, "Days")));
     cJSON_AddNumberToObject(pitr, "EarliestRestorableDateTime",
                             since_ms / 1000.0);
@@ -88,38 +92,33 @@ struct pitr_spec {
  * table name's first, as AWS lists them. */
 static int read_spec(struct call *c, struct pitr_spec *s)
 {
-    const char *path = "pointInTimeRecoverySpecification";
     const char *name;
     const cJSON *spec;
     bool has_days;
-    s->days = PITR_MAX_DAYS;
     if (ddb_input_string(c, c->input, "TableName", &name) < 0 ||
-        ddb_input_object(c, c->input, "PointInTimeRecoverySpecification",
-                         &spec) < 0 ||
-        ddb_input_bool(c, spec, "PointInTimeRecoveryEnabled",
-                       &s->is_enabled) < 0 ||
-        ddb_input_integer(c, spec, "RecoveryPeriodInDays", &s->days,
-                          &has_days) < 0)
+        ddb_input_object(c, c->input, PITR_SPEC, &spec) < 0 ||
+        ddb_input_bool(c, spec, PITR_ENABLED, &s->is_enabled) < 0 ||
+        ddb_input_integer(c, spec, PITR_DAYS, &s->days, &has_days) < 0)
         return -1;
     if (!has_days)
         s->days = PITR_MAX_DAYS;
     struct ddb_errors e;
     ddb_errors_init(&e);
     ddb_input_check_name(&e, name, "tableName");
-    const cJSON *enabled = json_get(spec, "PointInTimeRecoveryEnabled");
+    const cJSON *enabled = json_get(spec, PITR_ENABLED);
+    if (spec == NULL)
+        ddb_errors_add(&e, NULL, "pointInTimeRecoverySpecification",
+                       "Member must not be null");
+    else if (enabled == NULL || cJSON_IsNull(enabled))
+        ddb_errors_add(&e, NULL, PITR_ENABLED_PATH, "Member must not be null");
     char shown[32];
     snprintf(shown, sizeof shown, "%lld", s->days);
-    if (spec == NULL)
-        ddb_errors_add(&e, NULL, path, "Member must not be null");
-    else if (enabled == NULL || cJSON_IsNull(enabled))
-        ddb_errors_add(&e, NULL, "pointInTimeRecoverySpecification."
-                       "pointInTimeRecoveryEnabled", "Member must not be "
-                       "null");
-    if (s->days < PITR_MIN_DAYS || s->days > PITR_MAX_DAYS)
-        ddb_errors_add(&e, shown, "pointInTimeRecoverySpecification."
-                       "recoveryPeriodInDays", s->days < PITR_MIN_DAYS
-                       ? "Member must have value greater than or equal to 1"
-                       : "Member must have value less than or equal to 35");
+    if (s->days < PITR_MIN_DAYS)
+        ddb_errors_add(&e, shown, PITR_DAYS_PATH,
+                       "Member must have value greater than or equal to 1");
+    else if (s->days > PITR_MAX_DAYS)
+        ddb_errors_add(&e, shown, PITR_DAYS_PATH,
+                       "Member must have value less than or equal to 35");
     return ddb_errors_report(c, &e);
 }
 

@@ -24,14 +24,15 @@ static int reset_with_table(void **state)
 static void recovery_should_be_off_until_enabled(void **state)
 {
     (void)state;
-    struct response r = ddb_ok("DescribeContinuousBackups",
-                               "{\"TableName\":\"items\"}");
+    struct response r =
+        ddb_ok("DescribeContinuousBackups", "{\"TableName\":\"items\"}");
     assert_json(r.json, "{\"ContinuousBackupsDescription\":{"
-                "\"ContinuousBackupsStatus\":\"ENABLED\","
-                "\"PointInTimeRecoveryDescription\":{"
-                "\"PointInTimeRecoveryStatus\":\"DISABLED\"}}}");
+                        "\"ContinuousBackupsStatus\":\"ENABLED\","
+                        "\"PointInTimeRecoveryDescription\":{"
+                        "\"PointInTimeRecoveryStatus\":\"DISABLED\"}}}");
     response_free(&r);
-    r = ddb_ok("UpdateContinuousBackups", "{\"TableName\":\"items\","
+    r = ddb_ok("UpdateContinuousBackups",
+               "{\"TableName\":\"items\","
                "\"PointInTimeRecoverySpecification\":{"
                "\"PointInTimeRecoveryEnabled\":true,"
                "\"RecoveryPeriodInDays\":3}}");
@@ -50,25 +51,34 @@ static void backup_errors_should_use_aws_messages(void **state)
     (void)state;
     const char *u = "UpdateContinuousBackups";
     const char *v = "ValidationException";
-    ddb_err(u, "{}", v, "2 validation errors detected: Value null at "
+    ddb_err(u, "{}", v,
+            "2 validation errors detected: Value null at "
             "'tableName' failed to satisfy constraint: Member must not be "
             "null; Value null at 'pointInTimeRecoverySpecification' failed "
             "to satisfy constraint: Member must not be null");
-    ddb_err(u, "{\"TableName\":\"items\",\"PointInTimeRecoverySpecification\""
-            ":{}}", v, "1 validation error detected: Value null at "
+    ddb_err(u,
+            "{\"TableName\":\"items\",\"PointInTimeRecoverySpecification\""
+            ":{}}",
+            v,
+            "1 validation error detected: Value null at "
             "'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' "
             "failed to satisfy constraint: Member must not be null");
-    ddb_err(u, "{\"TableName\":\"items\",\"PointInTimeRecoverySpecification\""
+    ddb_err(u,
+            "{\"TableName\":\"items\",\"PointInTimeRecoverySpecification\""
             ":{\"PointInTimeRecoveryEnabled\":true,\"RecoveryPeriodInDays\":"
-            "36}}", v, "1 validation error detected: Value '36' at "
+            "36}}",
+            v,
+            "1 validation error detected: Value '36' at "
             "'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed "
             "to satisfy constraint: Member must have value less than or "
             "equal to 35");
-    ddb_err_split(u, "{\"TableName\":\"items\","
+    ddb_err_split(u,
+                  "{\"TableName\":\"items\","
                   "\"PointInTimeRecoverySpecification\":{"
                   "\"PointInTimeRecoveryEnabled\":\"yes\"}}",
                   "SerializationException", "", "");
-    ddb_err(u, "{\"TableName\":\"nope\",\"PointInTimeRecoverySpecification\""
+    ddb_err(u,
+            "{\"TableName\":\"nope\",\"PointInTimeRecoverySpecification\""
             ":{\"PointInTimeRecoveryEnabled\":true}}",
             "TableNotFoundException", "Table not found: nope");
     ddb_err("DescribeContinuousBackups", "{\"TableName\":\"nope\"}",
@@ -78,12 +88,12 @@ static void backup_errors_should_use_aws_messages(void **state)
             "to satisfy constraint: Member must have length greater than "
             "or equal to 3");
     /* Nothing was changed by the refusals. */
-    struct response r = ddb_ok("DescribeContinuousBackups",
-                               "{\"TableName\":\"items\"}");
+    struct response r =
+        ddb_ok("DescribeContinuousBackups", "{\"TableName\":\"items\"}");
     assert_json(r.json, "{\"ContinuousBackupsDescription\":{"
-                "\"ContinuousBackupsStatus\":\"ENABLED\","
-                "\"PointInTimeRecoveryDescription\":{"
-                "\"PointInTimeRecoveryStatus\":\"DISABLED\"}}}");
+                        "\"ContinuousBackupsStatus\":\"ENABLED\","
+                        "\"PointInTimeRecoveryDescription\":{"
+                        "\"PointInTimeRecoveryStatus\":\"DISABLED\"}}}");
     response_free(&r);
 }
 
