@@ -1,5 +1,6 @@
 /* Consumed capacity on the single-item operations, Query and Scan; tags;
- * DescribeLimits and DescribeEndpoints; over real HTTP. */
+ * DescribeLimits and DescribeEndpoints; the point-in-time recovery setting
+ * (DescribeContinuousBackups, UpdateContinuousBackups); over real HTTP. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,6 +143,80 @@ static void limits_and_endpoints_should_answer(void **state)
     response_free(&r);
 }
 
+static void expect_recovery_off(void)
+{
+    struct response r =
+        ddb_ok("DescribeContinuousBackups", "{\"TableName\":\"items\"}");
+    assert_json(r.json, "{\"ContinuousBackupsDescription\":{"
+                        "\"ContinuousBackupsStatus\":\"ENABLED\","
+                        "\"PointInTimeRecoveryDescription\":{"
+                        "\"PointInTimeRecoveryStatus\":\"DISABLED\"}}}");
+    response_free(&r);
+}
+
+static void recovery_should_be_off_until_enabled(void **state)
+{
+    (void)state;
+    expect_recovery_off();
+    struct response r = ddb_ok("UpdateContinuousBackups",
+               "{\"TableName\":\"items\","
+               "\"PointInTimeRecoverySpecification\":{"
+               "\"PointInTimeRecoveryEnabled\":true,"
+               "\"RecoveryPeriodInDays\":3}}");
+    const cJSON *pitr = member(member(r.json, "ContinuousBackupsDescription"),
+                               "PointInTimeRecoveryDescription");
+    assert_string_equal(member(pitr, "PointInTimeRecoveryStatus")->valuestring,
+                        "ENABLED");
+    assert_int_equal(member(pitr, "RecoveryPeriodInDays")->valueint, 3);
+    assert_true(member(pitr, "EarliestRestorableDateTime")->valuedouble <=
+                member(pitr, "LatestRestorableDateTime")->valuedouble);
+    response_free(&r);
+}
+
+static void backup_errors_should_use_aws_messages(void **state)
+{
+    (void)state;
+    const char *u = "UpdateContinuousBackups";
+    const char *v = "ValidationException";
+    ddb_err(u, "{}", v,
+            "2 validation errors detected: Value null at "
+            "'tableName' failed to satisfy constraint: Member must not be "
+            "null; Value null at 'pointInTimeRecoverySpecification' failed "
+            "to satisfy constraint: Member must not be null");
+    ddb_err(u,
+            "{\"TableName\":\"items\",\"PointInTimeRecoverySpecification\""
+            ":{}}",
+            v,
+            "1 validation error detected: Value null at "
+            "'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' "
+            "failed to satisfy constraint: Member must not be null");
+    ddb_err(u,
+            "{\"TableName\":\"items\",\"PointInTimeRecoverySpecification\""
+            ":{\"PointInTimeRecoveryEnabled\":true,\"RecoveryPeriodInDays\":"
+            "36}}",
+            v,
+            "1 validation error detected: Value '36' at "
+            "'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed "
+            "to satisfy constraint: Member must have value less than or "
+            "equal to 35");
+    ddb_err_split(u,
+                  "{\"TableName\":\"items\","
+                  "\"PointInTimeRecoverySpecification\":{"
+                  "\"PointInTimeRecoveryEnabled\":\"yes\"}}",
+                  "SerializationException", "", "");
+    ddb_err(u,
+            "{\"TableName\":\"nope\",\"PointInTimeRecoverySpecification\""
+            ":{\"PointInTimeRecoveryEnabled\":true}}",
+            "TableNotFoundException", "Table not found: nope");
+    ddb_err("DescribeContinuousBackups", "{\"TableName\":\"nope\"}",
+            "TableNotFoundException", "Table not found: nope");
+    ddb_err("DescribeContinuousBackups", "{\"TableName\":\"n\"}", v,
+            "1 validation error detected: Value 'n' at 'tableName' failed "
+            "to satisfy constraint: Member must have length greater than "
+            "or equal to 3");
+    expect_recovery_off(); /* the refusals changed nothing */
+}
+
 int main(void)
 {
     client_start();
@@ -151,6 +226,8 @@ int main(void)
         TEST(query_and_scan_should_round_the_total),
         TEST(tags_should_be_added_listed_and_removed),
         TEST(limits_and_endpoints_should_answer),
+        TEST(recovery_should_be_off_until_enabled),
+        TEST(backup_errors_should_use_aws_messages),
     };
     return cmocka_run_group_tests_name("ddb_meta", tests, NULL, NULL);
 }
