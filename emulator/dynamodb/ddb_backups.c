@@ -124,10 +124,10 @@ static int read_spec(struct call *c, struct pitr_spec *s)
 
 /* The table's description with the setting applied: enabling keeps the
  * time recovery began, unless it was off. */
-static cJSON *updated_desc(const struct call *c,
-                           const struct ddb_table_def *def,
-                           const struct pitr_spec *s)
+static cJSON *updated_desc(struct call *c, const struct ddb_table_def *def,
+                           const void *spec)
 {
+    const struct pitr_spec *s = spec;
     const cJSON *kept = json_get(def->desc, PITR_MEMBER);
     double since_ms = kept ? cJSON_GetNumberValue(json_get(kept, "EnabledMs"))
                            : (double)clock_now_ms(&c->emu->clock);
@@ -146,23 +146,9 @@ int ddb_update_continuous_backups(struct call *c)
     struct pitr_spec s;
     if (read_spec(c, &s) < 0)
         return -1;
-    enum store_result res = STORE_CONDITION_FAILED;
-    struct ddb_table_def *def = NULL;
-    /* Retried when another change swapped the definition meanwhile. */
-    for (int tries = 0; res == STORE_CONDITION_FAILED && tries < 8; tries++) {
-        ddb_table_def_release(def);
-        def = find_table(c);
-        if (def == NULL)
-            return -1;
-        res = ddb_table_replace_desc(c->emu, def, updated_desc(c, def, &s));
-    }
-    ddb_table_def_release(def);
-    if (res != STORE_OK)
-        return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
-    def = find_table(c);
-    if (def == NULL)
+    struct ddb_desc_change ch = { find_table, updated_desc, &s };
+    if (ddb_table_change_desc(c, &ch) < 0)
         return -1;
-    cJSON *out = description(c, def);
-    ddb_table_def_release(def);
-    return call_reply_json(c, out);
+    /* The answer is the setting as it now stands. */
+    return ddb_describe_continuous_backups(c);
 }

@@ -404,15 +404,35 @@ int ddb_update_table(struct call *c)
     return rc;
 }
 
-enum store_result ddb_table_replace_desc(struct emulator *emu,
-                                         const struct ddb_table_def *old,
-                                         cJSON *desc)
+/* Stores desc (taken) in place of old's description. STORE_CONDITION_FAILED
+ * when another change to the table got in first. */
+static enum store_result replace_desc(struct emulator *emu,
+                                      const struct ddb_table_def *old,
+                                      cJSON *desc)
 {
     struct update_txn t = { .emu = emu, .old = old, .desc = desc };
     enum store_result res = store_write(emu->store, update_in_store, &t);
     cJSON_Delete(t.desc);
     ddb_table_def_release(t.def);
     return res;
+}
+
+int ddb_table_change_desc(struct call *c, const struct ddb_desc_change *ch)
+{
+    enum store_result res = STORE_CONDITION_FAILED;
+    for (int tries = 0; res == STORE_CONDITION_FAILED && tries < 8; tries++) {
+        struct ddb_table_def *def = ch->find(c);
+        if (def == NULL)
+            return -1;
+        cJSON *desc = ch->apply(c, def, ch->arg);
+        res = desc ? replace_desc(c->emu, def, desc) : STORE_ABORT;
+        ddb_table_def_release(def);
+    }
+    if (res == STORE_ABORT)
+        return -1;
+    if (res != STORE_OK)
+        return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
+    return 0;
 }
 
 static void load_one(int64_t id, const char *text, void *arg)

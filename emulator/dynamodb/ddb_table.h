@@ -27,13 +27,21 @@ int ddb_table_load(struct emulator *emu);
  * a missing or malformed name, ResourceNotFoundException otherwise). */
 struct ddb_table_def *ddb_table_require(struct call *c);
 
-/* Stores desc (taken) as the table's description in place of old's, and
- * swaps the catalog's definition, in one write transaction: for settings
- * kept with the table that DescribeTable does not show (Time to Live,
- * tags). STORE_CONDITION_FAILED when another change to the table got in
- * first (the caller reads the new definition and tries again). */
-enum store_result ddb_table_replace_desc(struct emulator *emu,
-                                         const struct ddb_table_def *old,
-                                         cJSON *desc);
+/* A change to a setting kept with the table that DescribeTable does not
+ * show (Time to Live, tags, point-in-time recovery): find looks the table
+ * up, apply makes its new stored description from the current one; each
+ * returns NULL with the error recorded. */
+struct ddb_desc_change {
+    struct ddb_table_def *(*find)(struct call *c);
+    cJSON *(*apply)(struct call *c, const struct ddb_table_def *def,
+                    const void *arg);
+    const void *arg;
+};
+
+/* Stores the changed description and swaps the catalog's definition in one
+ * write transaction, starting again from the new definition whenever
+ * another change to the table got in first. 0, or -1 with the error
+ * recorded. */
+int ddb_table_change_desc(struct call *c, const struct ddb_desc_change *ch);
 
 #endif

@@ -1,6 +1,6 @@
 /* Tags, limits and endpoints; see ddb_tags.h. Tags live in the table's
  * stored description under "Tags" (DescribeTable leaves them out) and
- * change through ddb_table_replace_desc, like Time to Live. */
+ * change through ddb_table_change_desc, like Time to Live. */
 #include "dynamodb/ddb_tags.h"
 
 #include "base/json.h"
@@ -110,41 +110,50 @@ static void drop_tag(cJSON *list, const char *key)
     }
 }
 
-/* Applies the change to the table's tags and stores them; add is a Tags
- * list or NULL, remove a TagKeys list or NULL. */
-static int change_tags(struct call *c, const char *arn, const cJSON *add,
-                       const cJSON *remove)
+/* The table the request's ResourceArn (already read) names. */
+static struct ddb_table_def *tagged_table(struct call *c)
 {
-    enum store_result res = STORE_CONDITION_FAILED;
-    for (int tries = 0; res == STORE_CONDITION_FAILED && tries < 8; tries++) {
-        struct ddb_table_def *def = table_of_arn(c, arn);
-        if (def == NULL)
-            return -1;
-        cJSON *desc = cJSON_Duplicate(def->desc, true);
-        cJSON *list = (cJSON *)json_get(desc, "Tags");
-        if (list == NULL)
-            list = cJSON_AddArrayToObject(desc, "Tags");
-        const cJSON *t;
-        cJSON_ArrayForEach(t, remove) {
-            if (cJSON_IsString(t))
-                drop_tag(list, t->valuestring);
-        }
-        cJSON_ArrayForEach(t, add) {
-            drop_tag(list, json_get_string(t, "Key"));
-            cJSON_AddItemToArray(list, cJSON_Duplicate(t, true));
-        }
-        if (cJSON_GetArraySize(list) > DDB_TAG_MAX_PER_RESOURCE) {
-            cJSON_Delete(desc);
-            ddb_table_def_release(def);
-            return call_fail(c, AWS_ERR_LIMIT_EXCEEDED, "The number of tags "
-                             "exceeds the limit of %d per resource",
-                             DDB_TAG_MAX_PER_RESOURCE);
-        }
-        res = ddb_table_replace_desc(c->emu, def, desc);
-        ddb_table_def_release(def);
+    return table_of_arn(c, json_get_string(c->input, "ResourceArn"));
+}
+
+struct tag_change {
+    const cJSON *add;    /* a Tags list, or NULL */
+    const cJSON *remove; /* a TagKeys list, or NULL */
+};
+
+/* The table's description with the change applied to its tags. */
+static cJSON *retagged_desc(struct call *c, const struct ddb_table_def *def,
+                            const void *change)
+{
+    const struct tag_change *tc = change;
+    cJSON *desc = cJSON_Duplicate(def->desc, true);
+    cJSON *list = (cJSON *)json_get(desc, "Tags");
+    if (list == NULL)
+        list = cJSON_AddArrayToObject(desc, "Tags");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tc->remove) {
+        if (cJSON_IsString(t))
+            drop_tag(list, t->valuestring);
     }
-    if (res != STORE_OK)
-        return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
+    cJSON_ArrayForEach(t, tc->add) {
+        drop_tag(list, json_get_string(t, "Key"));
+        cJSON_AddItemToArray(list, cJSON_Duplicate(t, true));
+    }
+    if (cJSON_GetArraySize(list) > DDB_TAG_MAX_PER_RESOURCE) {
+        cJSON_Delete(desc);
+        call_fail(c, AWS_ERR_LIMIT_EXCEEDED, "The number of tags exceeds the "
+                  "limit of %d per resource", DDB_TAG_MAX_PER_RESOURCE);
+        return NULL;
+    }
+    return desc;
+}
+
+static int change_tags(struct call *c, const cJSON *add, const cJSON *remove)
+{
+    struct tag_change tc = { add, remove };
+    struct ddb_desc_change ch = { tagged_table, retagged_desc, &tc };
+    if (ddb_table_change_desc(c, &ch) < 0)
+        return -1;
     return call_reply_json(c, cJSON_CreateObject());
 }
 
@@ -155,7 +164,7 @@ int ddb_tag_resource(struct call *c)
     if (read_request(c, &arn, "Tags", "tags", &tags) < 0 ||
         check_tags(c, tags) < 0)
         return -1;
-    return change_tags(c, arn, tags, NULL);
+    return change_tags(c, tags, NULL);
 }
 
 int ddb_untag_resource(struct call *c)
@@ -164,7 +173,7 @@ int ddb_untag_resource(struct call *c)
     const cJSON *keys;
     if (read_request(c, &arn, "TagKeys", "tagKeys", &keys) < 0)
         return -1;
-    return change_tags(c, arn, NULL, keys);
+    return change_tags(c, NULL, keys);
 }
 
 int ddb_list_tags_of_resource(struct call *c)

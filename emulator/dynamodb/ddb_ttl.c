@@ -123,8 +123,9 @@ static int read_spec(struct call *c, struct ttl_spec *s)
 /* The new description, or NULL with AWS's complaint about a change that
  * changes nothing. */
 static cJSON *updated_desc(struct call *c, const struct ddb_table_def *def,
-                           const struct ttl_spec *s)
+                           const void *spec)
 {
+    const struct ttl_spec *s = spec;
     bool is_on = ttl_attribute(def) != NULL;
     if (s->is_enabled && is_on) {
         call_fail(c, AWS_ERR_VALIDATION, "TimeToLive is already enabled");
@@ -149,20 +150,9 @@ int ddb_update_time_to_live(struct call *c)
     struct ttl_spec s;
     if (read_spec(c, &s) < 0)
         return -1;
-    enum store_result res = STORE_CONDITION_FAILED;
-    /* Retried when an UpdateTable swapped the definition meanwhile. */
-    for (int tries = 0; res == STORE_CONDITION_FAILED && tries < 8; tries++) {
-        struct ddb_table_def *def = require_table(c);
-        if (def == NULL)
-            return -1;
-        cJSON *desc = updated_desc(c, def, &s);
-        res = desc ? ddb_table_replace_desc(c->emu, def, desc) : STORE_ABORT;
-        ddb_table_def_release(def);
-    }
-    if (res == STORE_ABORT)
+    struct ddb_desc_change ch = { require_table, updated_desc, &s };
+    if (ddb_table_change_desc(c, &ch) < 0)
         return -1;
-    if (res != STORE_OK)
-        return call_fail(c, AWS_ERR_INTERNAL, "Internal server error");
     cJSON *out = cJSON_CreateObject();
     cJSON *spec = cJSON_AddObjectToObject(out, "TimeToLiveSpecification");
     cJSON_AddStringToObject(spec, "AttributeName", s.attribute);

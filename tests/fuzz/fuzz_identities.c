@@ -37,6 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     mem_install_cjson_hooks();
     const char *tmp = getenv("TMPDIR");
+    /* mkdtemp's template: it replaces the six X's with a unique suffix. */
     snprintf(dir_path, sizeof dir_path, "%s/fuzz-identities.XXXXXX",
              tmp ? tmp : "/tmp");
     char policies[PATH_MAX];

@@ -126,6 +126,25 @@ static void tags_should_be_added_listed_and_removed(void **state)
             "null");
 }
 
+static void tags_past_the_limit_should_be_refused_whole(void **state)
+{
+    (void)state;
+    char body[4096];
+    int n = snprintf(body, sizeof body,
+                     "{\"ResourceArn\":\"" ARN "\",\"Tags\":[");
+    for (int i = 0; i < 51; i++)
+        n += snprintf(body + n, sizeof body - (size_t)n,
+                      "%s{\"Key\":\"k%d\",\"Value\":\"v\"}",
+                      i ? "," : "", i);
+    snprintf(body + n, sizeof body - (size_t)n, "]}");
+    ddb_err("TagResource", body, "LimitExceededException",
+            "The number of tags exceeds the limit of 50 per resource");
+    struct response r = ddb_ok("ListTagsOfResource",
+                               "{\"ResourceArn\":\"" ARN "\"}");
+    assert_json(r.json, "{\"Tags\":[]}");
+    response_free(&r);
+}
+
 static void limits_and_endpoints_should_answer(void **state)
 {
     (void)state;
@@ -225,6 +244,7 @@ int main(void)
         TEST(item_operations_should_report_capacity),
         TEST(query_and_scan_should_round_the_total),
         TEST(tags_should_be_added_listed_and_removed),
+        TEST(tags_past_the_limit_should_be_refused_whole),
         TEST(limits_and_endpoints_should_answer),
         TEST(recovery_should_be_off_until_enabled),
         TEST(backup_errors_should_use_aws_messages),
