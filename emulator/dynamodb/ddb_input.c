@@ -6,6 +6,7 @@
 #include "http/call.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DDB_MIN_NAME_LENGTH 3
@@ -139,6 +140,28 @@ static bool is_name_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
            (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+}
+
+void ddb_input_check_length(struct ddb_errors *e, const char *value,
+                            const char *path, size_t min, size_t max)
+{
+    char rule[80];
+    if (value == NULL)
+        return;
+    size_t len = strlen(value);
+    if (len < min) {
+        snprintf(rule, sizeof rule,
+                 "Member must have length greater than "
+                 "or equal to %zu",
+                 min);
+        ddb_errors_add(e, value, path, rule);
+    } else if (len > max) {
+        snprintf(rule, sizeof rule,
+                 "Member must have length less than or "
+                 "equal to %zu",
+                 max);
+        ddb_errors_add(e, value, path, rule);
+    }
 }
 
 void ddb_input_check_name(struct ddb_errors *e, const char *name,

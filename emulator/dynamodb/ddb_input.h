@@ -46,6 +46,11 @@ int ddb_input_bool(struct call *c, const cJSON *obj, const char *member,
 int ddb_input_integer(struct call *c, const cJSON *obj, const char *member,
                       long long *out, bool *present);
 
+/* Checks value's length against min..max when given, adding AWS's
+ * "Member must have length ..." for path otherwise. */
+void ddb_input_check_length(struct ddb_errors *e, const char *value,
+                            const char *path, size_t min, size_t max);
+
 /* Checks a table or index name (3 to 255 of [a-zA-Z0-9_.-]), adding any
  * violation for path to e. NULL adds "must not be null". */
 void ddb_input_check_name(struct ddb_errors *e, const char *name,

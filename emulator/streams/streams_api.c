@@ -59,24 +59,6 @@ static bool is_stream_arn(const char *arn)
     return stream && stream > table + 7 && stream[8] != '\0';
 }
 
-static void check_length(struct ddb_errors *e, const char *value,
-                         const char *path, size_t min, size_t max)
-{
-    char rule[80];
-    if (value == NULL)
-        return;
-    size_t len = strlen(value);
-    if (len < min) {
-        snprintf(rule, sizeof rule, "Member must have length greater than "
-                 "or equal to %zu", min);
-        ddb_errors_add(e, value, path, rule);
-    } else if (len > max) {
-        snprintf(rule, sizeof rule, "Member must have length less than or "
-                 "equal to %zu", max);
-        ddb_errors_add(e, value, path, rule);
-    }
-}
-
 static void check_required(struct ddb_errors *e, const char *value,
                            const char *path)
 {
@@ -162,7 +144,8 @@ int streams_list_streams(struct call *c)
     ddb_errors_init(&e);
     if (table)
         ddb_input_check_name(&e, table, "tableName");
-    check_length(&e, start, "exclusiveStartStreamArn", ARN_MIN, ARN_MAX);
+    ddb_input_check_length(&e, start, "exclusiveStartStreamArn", ARN_MIN,
+                           ARN_MAX);
     if (read_limit(c, &e, LIST_STREAMS_MAX, &limit) < 0) {
         ddb_errors_clear(&e);
         return -1;
@@ -278,7 +261,7 @@ static int check_stream_arn(struct call *c, struct ddb_errors *e,
     if (ddb_input_string(c, c->input, "StreamArn", arn) < 0)
         return -1;
     check_required(e, *arn, "streamArn");
-    check_length(e, *arn, "streamArn", ARN_MIN, ARN_MAX);
+    ddb_input_check_length(e, *arn, "streamArn", ARN_MIN, ARN_MAX);
     return 0;
 }
 
@@ -301,8 +284,8 @@ static int read_shard_filter(struct call *c, struct ddb_errors *e,
     ddb_input_check_enum(e, type, "shardFilter.type", types);
     check_required(e, type, "shardFilter.type");
     check_required(e, *child_of, "shardFilter.shardId");
-    check_length(e, *child_of, "shardFilter.shardId", SHARD_ID_MIN,
-                 SHARD_ID_MAX);
+    ddb_input_check_length(e, *child_of, "shardFilter.shardId", SHARD_ID_MIN,
+                           SHARD_ID_MAX);
     return 0;
 }
 
@@ -319,8 +302,8 @@ int streams_describe_stream(struct call *c)
         ddb_errors_clear(&e);
         return -1;
     }
-    check_length(&e, after, "exclusiveStartShardId", SHARD_ID_MIN,
-                 SHARD_ID_MAX);
+    ddb_input_check_length(&e, after, "exclusiveStartShardId", SHARD_ID_MIN,
+                           SHARD_ID_MAX);
     if (ddb_errors_report(c, &e) < 0)
         return -1;
     if (!is_stream_arn(arn))
@@ -460,10 +443,10 @@ static int check_iterator_request(struct call *c, const char **arn,
         return -1;
     }
     check_required(&e, *shard, "shardId");
-    check_length(&e, *shard, "shardId", SHARD_ID_MIN, SHARD_ID_MAX);
+    ddb_input_check_length(&e, *shard, "shardId", SHARD_ID_MIN, SHARD_ID_MAX);
     check_required(&e, *type, "shardIteratorType");
     ddb_input_check_enum(&e, *type, "shardIteratorType", iterator_types);
-    check_length(&e, *seq, "sequenceNumber", SEQ_MIN, SEQ_MAX);
+    ddb_input_check_length(&e, *seq, "sequenceNumber", SEQ_MIN, SEQ_MAX);
     return ddb_errors_report(c, &e);
 }
 
@@ -620,7 +603,7 @@ static int check_records_request(struct call *c, const char **text,
         return -1;
     }
     check_required(&e, *text, "shardIterator");
-    check_length(&e, *text, "shardIterator", 1, ITERATOR_MAX);
+    ddb_input_check_length(&e, *text, "shardIterator", 1, ITERATOR_MAX);
     return ddb_errors_report(c, &e);
 }
 

@@ -102,18 +102,11 @@ static void check_id(struct ddb_errors *e, const struct sts_id_rule *rule,
 {
     if (value == NULL)
         return;
-    size_t n = strlen(value);
-    char why[96];
-    if (n < rule->min || n > rule->max) {
-        snprintf(why, sizeof why, "Member must have length %s %zu",
-                 n < rule->min ? "greater than or equal to"
-                               : "less than or equal to",
-                 n < rule->min ? rule->min : rule->max);
-        ddb_errors_add(e, value, rule->field, why);
-    }
-    for (size_t i = 0; i < n; i++) {
+    ddb_input_check_length(e, value, rule->field, rule->min, rule->max);
+    for (size_t i = 0; value[i]; i++) {
         if (!isalnum((unsigned char)value[i]) &&
             strchr(rule->extra, value[i]) == NULL) {
+            char why[96];
             snprintf(why, sizeof why, "Member must satisfy regular "
                      "expression pattern: %s", rule->pattern);
             ddb_errors_add(e, value, rule->field, why);
